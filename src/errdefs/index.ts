@@ -1,0 +1,2 @@
+export * from './errors.js';
+export { statusCodeOf, messageOf } from './status.js';

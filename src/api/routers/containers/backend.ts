@@ -1,0 +1,73 @@
+// What the containers router needs from the daemon. Results are in the newest (v1.41) shape;
+// shape.ts downgrades them for older API versions.
+import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
+
+export interface ContainerCreateResult { Id: string; Warnings: string[] }
+
+export interface ContainerListOptions {
+  all: boolean;
+  limit?: number;
+  size: boolean;
+  filters: Record<string, string[]>;
+}
+
+export type ContainerSummary = Record<string, unknown> & { Id: string };
+export type ContainerInspect = Record<string, unknown> & { Id: string };
+
+export interface LogsOptions {
+  stdout: boolean;
+  stderr: boolean;
+  follow: boolean;
+  tail?: number;
+  since?: Date;
+  until?: Date;
+  timestamps: boolean;
+  details: boolean;
+}
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  line: Buffer;
+  timeText: string;
+}
+
+export interface AttachOptions {
+  stream: boolean;
+  logs: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  detachKeys?: string;
+}
+
+/** The byte sinks and sources of one attached client. */
+export interface AttachIO {
+  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** the client's stdin (the hijacked connection), when stdin was requested */
+  stdin?: AsyncIterable<Buffer>;
+  signal: AbortSignal;
+}
+
+export interface PreparedAttach {
+  tty: boolean;
+  /** Runs until the container's output ends, the client detaches or goes away. */
+  run(io: AttachIO): Promise<void>;
+}
+
+export interface WaitResponse { StatusCode: number; Error?: { Message: string } | null }
+
+export interface ContainerBackend {
+  containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult>;
+  containerStart(ref: string, legacyHostConfig?: HostConfig): Promise<void>;
+  containerStop(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
+  containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
+  containerKill(ref: string, signal?: string): Promise<void>;
+  /** Registers the wait synchronously-enough that `registered` resolves before the container can exit. */
+  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal: AbortSignal): Promise<{ registered: true; result: Promise<WaitResponse> }>;
+  containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
+  containerList(options: ContainerListOptions): Promise<ContainerSummary[]>;
+  containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect>;
+  containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach>;
+  containerResize(ref: string, height: number, width: number): Promise<void>;
+}

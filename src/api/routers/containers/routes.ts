@@ -1,0 +1,199 @@
+// Routes under /containers: lifecycle, list/inspect, logs and attach.
+import type { Writable } from 'node:stream';
+import { InvalidParameterError } from '../../../errdefs/index.js';
+import { frame, StreamId } from '../../../internal/stdcopy.js';
+import { versionLt } from '../../../internal/version.js';
+import type { RequestContext } from '../../server/context.js';
+import type { Route, Router } from '../../server/route.js';
+import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
+import type { ContainerBackend, LogsOptions } from './backend.js';
+import { parseFilters } from './filters.js';
+import { shapeInspect, shapeSummary } from './shape.js';
+
+const RAW_STREAM = 'application/vnd.docker.raw-stream';
+
+/** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
+async function write(stream: Writable, data: Buffer): Promise<void> {
+  if (stream.destroyed) throw new Error('client went away');
+  if (!stream.write(data)) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => { stream.off('drain', done); stream.off('close', closed); resolve(); };
+      const closed = (): void => { stream.off('drain', done); reject(new Error('client went away')); };
+      stream.once('drain', done);
+      stream.once('close', closed);
+    });
+  }
+}
+
+/** Docker timestamps in queries: unix seconds with optional fraction ("1700000000.5"), or RFC3339. */
+function parseTime(name: string, v: string | undefined): Date | undefined {
+  if (v === undefined || v === '' || v === '0') return undefined;
+  if (/^[0-9]+(\.[0-9]+)?$/.test(v)) return new Date(Number(v) * 1000);
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InvalidParameterError(`invalid value for ${name}: ${v}`);
+  return d;
+}
+
+function waitCondition(v: string | undefined): 'not-running' | 'next-exit' | 'removed' {
+  if (v === undefined || v === '' || v === 'not-running') return 'not-running';
+  if (v === 'next-exit' || v === 'removed') return v;
+  throw new InvalidParameterError(`invalid condition: "${v}"`);
+}
+
+export class ContainersRouter implements Router {
+  constructor(private readonly backend: ContainerBackend) {}
+
+  routes(): Route[] {
+    return [
+      { method: 'GET', path: '/containers/json', handler: (c) => this.getContainersJson(c) },
+      { method: 'POST', path: '/containers/create', handler: (c) => this.postContainersCreate(c) },
+      { method: 'GET', path: '/containers/:id/json', handler: (c) => this.getContainersInspect(c) },
+      { method: 'POST', path: '/containers/:id/start', handler: (c) => this.postContainersStart(c) },
+      { method: 'POST', path: '/containers/:id/stop', handler: (c) => this.postContainersStop(c) },
+      { method: 'POST', path: '/containers/:id/restart', handler: (c) => this.postContainersRestart(c) },
+      { method: 'POST', path: '/containers/:id/kill', handler: (c) => this.postContainersKill(c) },
+      { method: 'POST', path: '/containers/:id/wait', handler: (c) => this.postContainersWait(c) },
+      { method: 'DELETE', path: '/containers/:id', handler: (c) => this.deleteContainers(c) },
+      { method: 'GET', path: '/containers/:id/logs', handler: (c) => this.getContainersLogs(c) },
+      { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
+      { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
+    ];
+  }
+
+  private async getContainersJson(ctx: RequestContext): Promise<void> {
+    const filters = parseFilters(ctx.string('filters'));
+    // Before 1.?? since/before were query parameters; they are filters now.
+    const since = ctx.string('since'); if (since) filters.since = [since];
+    const before = ctx.string('before'); if (before) filters.before = [before];
+    const list = await this.backend.containerList({
+      all: ctx.bool('all'), limit: ctx.int('limit'), size: ctx.bool('size'), filters,
+    });
+    ctx.json200(list.map((s) => shapeSummary(s, ctx.version)));
+  }
+
+  private async postContainersCreate(ctx: RequestContext): Promise<void> {
+    const body = await ctx.json<ContainerCreateBody>();
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new InvalidParameterError('Config cannot be empty in order to create a container');
+    }
+    const name = ctx.string('name') || undefined;
+    const result = await this.backend.containerCreate(name, body);
+    ctx.send(201, result);
+  }
+
+  private async getContainersInspect(ctx: RequestContext): Promise<void> {
+    const c = await this.backend.containerInspect(ctx.params.id!, { size: ctx.bool('size') });
+    ctx.json200(shapeInspect(c, ctx.version));
+  }
+
+  private async postContainersStart(ctx: RequestContext): Promise<void> {
+    const body = await ctx.json<HostConfig>();
+    if (body !== undefined && body !== null && Object.keys(body).length > 0 && !versionLt(ctx.version, '1.24')) {
+      throw new InvalidParameterError('starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24');
+    }
+    await this.backend.containerStart(ctx.params.id!, versionLt(ctx.version, '1.24') ? body ?? undefined : undefined);
+    ctx.noContent();
+  }
+
+  private stopOptions(ctx: RequestContext): { timeout?: number; signal?: string } {
+    const t = ctx.int('t');
+    const signal = ctx.string('signal') || undefined;
+    return { ...(t !== undefined ? { timeout: t } : {}), ...(signal ? { signal } : {}) };
+  }
+
+  private async postContainersStop(ctx: RequestContext): Promise<void> {
+    await this.backend.containerStop(ctx.params.id!, this.stopOptions(ctx));
+    ctx.noContent();
+  }
+
+  private async postContainersRestart(ctx: RequestContext): Promise<void> {
+    await this.backend.containerRestart(ctx.params.id!, this.stopOptions(ctx));
+    ctx.noContent();
+  }
+
+  private async postContainersKill(ctx: RequestContext): Promise<void> {
+    await this.backend.containerKill(ctx.params.id!, ctx.string('signal') || undefined);
+    ctx.noContent();
+  }
+
+  private async postContainersWait(ctx: RequestContext): Promise<void> {
+    const condition = versionLt(ctx.version, '1.30') ? 'not-running' : waitCondition(ctx.string('condition'));
+    const { result } = await this.backend.containerWait(ctx.params.id!, condition, ctx.signal);
+    // Headers go out as soon as the wait is registered: the CLI sends `start` only after it has
+    // them, which is what makes `next-exit` race-free.
+    const res = ctx.stream('application/json');
+    const r = await result;
+    const body = versionLt(ctx.version, '1.30') ? { StatusCode: r.StatusCode } : { StatusCode: r.StatusCode, Error: r.Error ?? null };
+    res.end(JSON.stringify(body) + '\n');
+  }
+
+  private async deleteContainers(ctx: RequestContext): Promise<void> {
+    await this.backend.containerRemove(ctx.params.id!, {
+      force: ctx.bool('force'), removeVolumes: ctx.bool('v'), link: ctx.bool('link'),
+    });
+    ctx.noContent();
+  }
+
+  private async getContainersLogs(ctx: RequestContext): Promise<void> {
+    const tailRaw = ctx.string('tail');
+    let tail: number | undefined;
+    if (tailRaw !== undefined && tailRaw !== '' && tailRaw !== 'all') {
+      const n = Number(tailRaw);
+      // dockerd treats a negative or unparsable tail as "all"
+      tail = Number.isInteger(n) && n >= 0 ? n : undefined;
+    }
+    const options: LogsOptions = {
+      stdout: ctx.bool('stdout'), stderr: ctx.bool('stderr'), follow: ctx.bool('follow'),
+      timestamps: ctx.bool('timestamps'), details: ctx.bool('details'),
+      ...(tail !== undefined ? { tail } : {}),
+      ...(parseTime('since', ctx.string('since')) ? { since: parseTime('since', ctx.string('since'))! } : {}),
+      ...(parseTime('until', ctx.string('until')) ? { until: parseTime('until', ctx.string('until'))! } : {}),
+    };
+    if (!options.stdout && !options.stderr) {
+      throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
+    }
+    const { tty, entries } = await this.backend.containerLogs(ctx.params.id!, options, ctx.signal);
+    const res = ctx.stream(RAW_STREAM);
+    try {
+      for await (const e of entries) {
+        const payload = options.timestamps ? Buffer.concat([Buffer.from(e.timeText + ' '), e.line]) : e.line;
+        await write(res, tty ? payload : frame(e.stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, payload));
+      }
+    } catch (err) {
+      if (!ctx.signal.aborted) throw err;
+    }
+    res.end();
+  }
+
+  private async postContainersAttach(ctx: RequestContext): Promise<void> {
+    const options = {
+      stream: ctx.bool('stream'), logs: ctx.bool('logs'), stdin: ctx.bool('stdin'),
+      stdout: ctx.bool('stdout'), stderr: ctx.bool('stderr'),
+      ...(ctx.string('detachKeys') ? { detachKeys: ctx.string('detachKeys')! } : {}),
+    };
+    const prepared = await this.backend.containerAttach(ctx.params.id!, options);
+    const { socket } = ctx.hijack(RAW_STREAM);
+    const abort = new AbortController();
+    socket.once('close', () => abort.abort());
+    socket.on('error', () => abort.abort());
+    try {
+      await prepared.run({
+        output: (stream, data) => {
+          if (socket.destroyed) return;
+          socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
+        },
+        ...(options.stdin ? { stdin: socket as AsyncIterable<Buffer> } : {}),
+        signal: abort.signal,
+      });
+    } finally {
+      if (!socket.destroyed) socket.end();
+    }
+  }
+
+  private async postContainersResize(ctx: RequestContext): Promise<void> {
+    const h = ctx.int('h', 0)!;
+    const w = ctx.int('w', 0)!;
+    await this.backend.containerResize(ctx.params.id!, h, w);
+    ctx.send(200, undefined);
+  }
+}

@@ -1,0 +1,160 @@
+// The per-request context handed to route handlers: parsed version, params and query, body
+// readers, JSON responses, and the hijack that attach/exec use. It hides whether the request came
+// through Node's 'request' event (plain HTTP) or its 'upgrade' event (Connection: Upgrade).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { InvalidParameterError } from '../../errdefs/index.js';
+
+export interface HijackResult {
+  /** the raw connection: read stdin from it, write output to it */
+  socket: Duplex;
+  /** true when the client asked for `Upgrade: tcp` (101), false for the legacy 200 form */
+  upgraded: boolean;
+}
+
+export class RequestContext {
+  readonly query: URLSearchParams;
+  readonly signal: AbortSignal;
+  private readonly abort = new AbortController();
+  private hijacked = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    /** undefined when the request arrived as an HTTP upgrade */
+    readonly res: ServerResponse | undefined,
+    /** for upgrade requests: the raw socket and the bytes already read past the headers */
+    private readonly upgrade: { socket: Duplex; head: Buffer } | undefined,
+    readonly version: string,
+    readonly params: Record<string, string>,
+    rawQuery: string,
+    readonly baseHeaders: Record<string, string>,
+  ) {
+    this.query = new URLSearchParams(rawQuery);
+    this.signal = this.abort.signal;
+    const socket = upgrade ? upgrade.socket : req.socket;
+    const onClose = (): void => this.abort.abort();
+    socket.once('close', onClose);
+    res?.once('close', () => { if (!res.writableFinished) onClose(); });
+  }
+
+  get headersSent(): boolean {
+    return this.hijacked || (this.res?.headersSent ?? false);
+  }
+
+  /** Parameter helpers with dockerd's parsing rules. */
+  bool(name: string, fallback = false): boolean {
+    const v = this.query.get(name);
+    if (v === null) return fallback;
+    const s = v.trim().toLowerCase();
+    return !(s === '' || s === '0' || s === 'no' || s === 'false' || s === 'none');
+  }
+
+  int(name: string, fallback?: number): number | undefined {
+    const v = this.query.get(name);
+    if (v === null || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid value for ${name}: ${v}`);
+    return n;
+  }
+
+  string(name: string): string | undefined {
+    const v = this.query.get(name);
+    return v === null ? undefined : v;
+  }
+
+  async body(limit = 64 * 1024 * 1024): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new InvalidParameterError('request body too large');
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Parses a JSON body; an empty body gives undefined. Malformed JSON is a 400. */
+  async json<T>(): Promise<T | undefined> {
+    const raw = await this.body();
+    if (raw.length === 0 || raw.toString().trim() === '') return undefined;
+    try {
+      return JSON.parse(raw.toString('utf8')) as T;
+    } catch (err) {
+      throw new InvalidParameterError(`invalid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  send(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const payload = body === undefined ? '' : JSON.stringify(body) + '\n';
+    const all: Record<string, string> = { ...this.baseHeaders, ...headers };
+    if (body !== undefined) all['Content-Type'] = 'application/json';
+    if (this.res) {
+      this.res.writeHead(status, { ...all, 'Content-Length': String(Buffer.byteLength(payload)) });
+      this.res.end(payload);
+      return;
+    }
+    // An upgrade request answered without upgrading: write a plain response on the raw socket.
+    const socket = this.upgrade!.socket;
+    const lines = [`HTTP/1.1 ${status} ${statusText(status)}`];
+    for (const [k, v] of Object.entries(all)) lines.push(`${k}: ${v}`);
+    lines.push(`Content-Length: ${Buffer.byteLength(payload)}`, 'Connection: close', '', '');
+    socket.end(lines.join('\r\n') + payload);
+  }
+
+  json200(body: unknown): void {
+    this.send(200, body);
+  }
+
+  noContent(status = 204): void {
+    this.send(status, undefined);
+  }
+
+  /**
+   * Starts a streamed (chunked) response. Headers are flushed at once so clients see the status
+   * before the first byte of the stream.
+   */
+  stream(contentType: string, status = 200): ServerResponse {
+    if (!this.res) throw new InvalidParameterError('this endpoint cannot be upgraded');
+    this.res.writeHead(status, { ...this.baseHeaders, 'Content-Type': contentType });
+    this.res.flushHeaders();
+    return this.res;
+  }
+
+  /** Takes over the connection for a bidirectional raw stream (attach, exec start). */
+  hijack(contentType: string): HijackResult {
+    this.hijacked = true;
+    const headerLines = (first: string, extra: string[]): string => {
+      const lines = [first, `Content-Type: ${contentType}`, ...extra];
+      for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
+      return lines.join('\r\n') + '\r\n\r\n';
+    };
+    if (this.upgrade) {
+      const { socket, head } = this.upgrade;
+      socket.write(headerLines('HTTP/1.1 101 UPGRADED', ['Connection: Upgrade', 'Upgrade: tcp']));
+      if (head.length) socket.unshift(head);
+      return { socket, upgraded: true };
+    }
+    // Legacy form: answer 200 and keep the connection as a raw stream. Detach it from Node's HTTP
+    // parser so that bytes the client sends afterwards (stdin) reach us instead of the parser.
+    const socket = this.req.socket;
+    const res = this.res!;
+    res.detachSocket(socket);
+    const parserHolder = socket as unknown as { parser?: { unconsume?: () => void; finish?: () => void } | null };
+    parserHolder.parser?.unconsume?.();
+    socket.removeAllListeners('data');
+    socket.removeAllListeners('end');
+    parserHolder.parser = null;
+    socket.write(headerLines('HTTP/1.1 200 OK', ['Connection: close']));
+    socket.resume();
+    return { socket, upgraded: false };
+  }
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = {
+    200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request',
+    401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error',
+    501: 'Not Implemented', 503: 'Service Unavailable',
+  };
+  return texts[status] ?? 'Unknown';
+}

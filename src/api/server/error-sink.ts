@@ -1,0 +1,20 @@
+// The one place that turns a thrown error into an HTTP response: status from the error's class,
+// body in Docker's `{"message": "..."}` form. Errors after the headers went out end the stream.
+import { messageOf, statusCodeOf } from '../../errdefs/index.js';
+import type { RequestContext } from './context.js';
+
+export function writeError(ctx: RequestContext, err: unknown, log: (msg: string) => void): void {
+  const status = statusCodeOf(err);
+  if (status >= 500) log(`error handling ${ctx.req.method} ${ctx.req.url}: ${(err as Error)?.stack ?? String(err)}`);
+  if (ctx.headersSent) {
+    // Too late for a status code: close the stream so the client sees it end.
+    ctx.res?.destroy();
+    ctx.req.socket.destroy();
+    return;
+  }
+  if (status === 304) {
+    ctx.noContent(304);
+    return;
+  }
+  ctx.send(status, { message: messageOf(err) });
+}

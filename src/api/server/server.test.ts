@@ -1,0 +1,111 @@
+// Router tests: the real ApiServer on a temporary unix socket with fake backends.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { NotFoundError } from '../../errdefs/index.js';
+import { ContainersRouter } from '../routers/containers/routes.js';
+import type { ContainerBackend } from '../routers/containers/backend.js';
+import { SystemRouter } from '../routers/system/routes.js';
+import type { SystemBackend } from '../routers/system/backend.js';
+import { ApiServer } from './server.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-'));
+const sock = path.join(dir, 'api.sock');
+let server: ApiServer;
+
+const system: SystemBackend = {
+  systemVersion: async () => ({
+    Platform: { Name: 'Berth' }, Components: [], Version: '0.1.0', ApiVersion: '1.41', MinAPIVersion: '1.12',
+    GitCommit: '', GoVersion: 'node', Os: 'linux', Arch: 'amd64', KernelVersion: '6', BuildTime: '',
+  }),
+  systemInfo: async () => ({ Containers: 0 }),
+};
+
+const notFound = async (): Promise<never> => { throw new NotFoundError('No such container: nope'); };
+const containers = {
+  containerInspect: notFound,
+  containerCreate: async (_name: string | undefined, body: { Image?: string }) => ({ Id: `created-${body.Image}`, Warnings: [] }),
+  containerAttach: async () => ({
+    tty: false,
+    run: async (io: { output: (s: 'stdout' | 'stderr', d: Buffer) => void }) => { io.output('stdout', Buffer.from('hi\n')); },
+  }),
+} as unknown as ContainerBackend;
+
+function request(method: string, p: string, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: sock, method, path: p, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+before(async () => {
+  server = new ApiServer([new SystemRouter(system), new ContainersRouter(containers)], { serverVersion: '0.1.0', log: () => undefined });
+  await server.listen({ proto: 'unix', addr: sock });
+});
+after(async () => { await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+test('versioned and unversioned paths answer with the standard headers', async () => {
+  for (const p of ['/version', '/v1.12/version', '/v1.41/version']) {
+    const r = await request('GET', p);
+    assert.equal(r.status, 200, p);
+    assert.equal(r.headers['api-version'], '1.41');
+    assert.equal(r.headers.ostype, 'linux');
+    assert.equal(r.headers['docker-experimental'], 'false');
+    assert.match(String(r.headers.server), /^Berth\//);
+  }
+  assert.ok(!('Components' in JSON.parse((await request('GET', '/v1.12/version')).body)));
+});
+
+test('out-of-range versions get 400 with dockerd texts; unknown routes 404', async () => {
+  const old = await request('GET', '/v1.11/version');
+  assert.equal(old.status, 400);
+  assert.deepEqual(JSON.parse(old.body), { message: 'client version 1.11 is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version' });
+  const nope = await request('GET', '/v1.41/nope');
+  assert.equal(nope.status, 404);
+  assert.deepEqual(JSON.parse(nope.body), { message: 'page not found' });
+});
+
+test('ping answers GET and HEAD', async () => {
+  const g = await request('GET', '/_ping');
+  assert.equal(g.body, 'OK');
+  const h = await request('HEAD', '/_ping');
+  assert.equal(h.status, 200);
+  assert.equal(h.headers['api-version'], '1.41');
+});
+
+test('error classes map to status codes; malformed JSON is a 400', async () => {
+  const r = await request('GET', '/containers/nope/json');
+  assert.equal(r.status, 404);
+  assert.deepEqual(JSON.parse(r.body), { message: 'No such container: nope' });
+  const bad = await request('POST', '/containers/create', '{"Image": ');
+  assert.equal(bad.status, 400);
+  assert.match(JSON.parse(bad.body).message, /invalid JSON/);
+  const ok = await request('POST', '/containers/create?name=x', '{"Image":"busybox"}');
+  assert.equal(ok.status, 201);
+  assert.equal(JSON.parse(ok.body).Id, 'created-busybox');
+});
+
+test('attach hijacks with 101 and multiplexed frames', async () => {
+  const data = await new Promise<Buffer>((resolve, reject) => {
+    const c = net.connect(sock);
+    const chunks: Buffer[] = [];
+    c.on('data', (d: Buffer) => chunks.push(d));
+    c.on('end', () => resolve(Buffer.concat(chunks)));
+    c.on('error', reject);
+    c.write('POST /v1.41/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+  });
+  const text = data.toString('latin1');
+  assert.match(text, /^HTTP\/1.1 101 UPGRADED\r\n/);
+  const body = data.subarray(text.indexOf('\r\n\r\n') + 4);
+  assert.deepEqual([...body.subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 3]);
+  assert.equal(body.subarray(8).toString(), 'hi\n');
+});

@@ -1,0 +1,136 @@
+// The HTTP API server: listeners (unix and tcp), routing with and without the /vX.Y prefix,
+// the version check, the standard response headers, and the error sink.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import fs from 'node:fs';
+import net from 'node:net';
+import findMyWay from 'find-my-way';
+import { NotFoundError } from '../../errdefs/index.js';
+import { MAX_API_VERSION, MIN_API_VERSION, versionLt } from '../../internal/version.js';
+import { RequestContext } from './context.js';
+import { writeError } from './error-sink.js';
+import type { Route, Router } from './route.js';
+import { checkVersion, splitVersion } from './version-middleware.js';
+
+export interface ServerOptions {
+  serverVersion: string;
+  experimental?: boolean;
+  log?: (msg: string) => void;
+}
+
+export interface ListenAddress {
+  proto: 'unix' | 'tcp';
+  /** socket path for unix; host:port for tcp */
+  addr: string;
+}
+
+export function parseHost(host: string): ListenAddress {
+  if (host.startsWith('unix://')) return { proto: 'unix', addr: host.slice('unix://'.length) || '/var/run/berth.sock' };
+  if (host.startsWith('tcp://')) return { proto: 'tcp', addr: host.slice('tcp://'.length) };
+  if (host.startsWith('fd://')) throw new Error(`unsupported host ${host}: socket activation is not supported`);
+  if (host.startsWith('/')) return { proto: 'unix', addr: host };
+  throw new Error(`invalid host ${host}: expected unix://PATH or tcp://HOST:PORT`);
+}
+
+export class ApiServer {
+  private readonly router = findMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
+  private readonly servers: http.Server[] = [];
+  private readonly log: (msg: string) => void;
+  readonly baseHeaders: Record<string, string>;
+
+  constructor(routers: Router[], private readonly options: ServerOptions) {
+    this.log = options.log ?? ((m) => process.stderr.write(m + '\n'));
+    this.baseHeaders = {
+      'Api-Version': MAX_API_VERSION,
+      'Docker-Experimental': String(options.experimental ?? false),
+      Ostype: 'linux',
+      Server: `Berth/${options.serverVersion} (linux)`,
+    };
+    for (const r of routers) for (const route of r.routes()) this.add(route);
+  }
+
+  private add(route: Route): void {
+    this.router.on(route.method, route.path, () => undefined, route);
+  }
+
+  private dispatch(req: http.IncomingMessage, res: http.ServerResponse | undefined, upgrade?: { socket: Duplex; head: Buffer }): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q >= 0 ? url.slice(0, q) : url;
+    const rawQuery = q >= 0 ? url.slice(q + 1) : '';
+    const { version, path } = splitVersion(pathname);
+    const found = this.router.find(req.method as 'GET', path);
+    const ctx = new RequestContext(req, res, upgrade, version, (found?.params ?? {}) as Record<string, string>, rawQuery, this.baseHeaders);
+    const run = async (): Promise<void> => {
+      const route = found?.store as Route | undefined;
+      if (!route) throw new NotFoundError('page not found');
+      checkVersion(version, MIN_API_VERSION, MAX_API_VERSION);
+      if ((route.minVersion && versionLt(version, route.minVersion)) || (route.maxVersion && versionLt(route.maxVersion, version))) {
+        throw new NotFoundError('page not found');
+      }
+      await route.handler(ctx);
+    };
+    run().catch((err: unknown) => {
+      try {
+        writeError(ctx, err, this.log);
+      } catch (e) {
+        this.log(`failed to write error response: ${String(e)}`);
+      }
+    });
+  }
+
+  private createServer(): http.Server {
+    const server = http.createServer({ keepAlive: true }, (req, res) => this.dispatch(req, res));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dispatch(req, undefined, { socket, head }));
+    server.on('clientError', (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+      void err;
+    });
+    server.keepAliveTimeout = 0; // idle keep-alive connections stay open, as with Go's server
+    server.headersTimeout = 0;
+    server.requestTimeout = 0;
+    return server;
+  }
+
+  async listen(address: ListenAddress, group?: { gid: number }): Promise<void> {
+    const server = this.createServer();
+    if (address.proto === 'unix') {
+      await removeStaleSocket(address.addr);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(address.addr, () => resolve());
+      });
+      fs.chmodSync(address.addr, 0o660);
+      if (group) fs.chownSync(address.addr, 0, group.gid);
+    } else {
+      const idx = address.addr.lastIndexOf(':');
+      const host = address.addr.slice(0, idx) || '127.0.0.1';
+      const port = Number(address.addr.slice(idx + 1));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
+      });
+    }
+    this.servers.push(server);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    })));
+  }
+}
+
+/** A socket file left by a crashed daemon is removed; one that still answers is an error. */
+async function removeStaleSocket(path: string): Promise<void> {
+  if (!fs.existsSync(path)) return;
+  const alive = await new Promise<boolean>((resolve) => {
+    const c = net.connect(path);
+    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`${path} is in use by another daemon`);
+  fs.unlinkSync(path);
+}

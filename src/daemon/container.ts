@@ -1,0 +1,102 @@
+// The container model: what is persisted (ContainerRecord) and the in-memory parts of a live
+// container (stream hub, waiters, operation lock).
+import type { ContainerConfig, ContainerStatus, HostConfig } from '../api/types/container.js';
+import { ContainerStreams } from './container-streams.js';
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  error: string;
+  oomKilled: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  created: string;
+  path: string;
+  args: string[];
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  /** image ID (sha256:...) */
+  image: string;
+  state: ContainerState;
+  restartCount: number;
+  hasBeenStartedBefore: boolean;
+  hasBeenManuallyStopped: boolean;
+  snapshotKey: string;
+  logPath: string;
+  hostnamePath: string;
+  hostsPath: string;
+  resolvConfPath: string;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface WaitResult {
+  StatusCode: number;
+  Error?: { Message: string } | null;
+}
+
+interface Waiter {
+  condition: WaitCondition;
+  resolve: (r: WaitResult) => void;
+}
+
+export class Container {
+  readonly streams = new ContainerStreams();
+  private waiters: Waiter[] = [];
+  private lock: Promise<unknown> = Promise.resolve();
+  /** set while berthd is stopping it, so the exit is not treated as a crash for restart policies */
+  stopping = false;
+  removed = false;
+
+  constructor(public record: ContainerRecord) {}
+
+  get id(): string { return this.record.id; }
+  get name(): string { return this.record.name; }
+  get running(): boolean { return this.record.state.status === 'running' || this.record.state.status === 'paused'; }
+
+  /** Serializes lifecycle operations on one container. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  wait(condition: WaitCondition): Promise<WaitResult> {
+    if (condition === 'not-running' && !this.running) {
+      return Promise.resolve({ StatusCode: this.record.state.exitCode, Error: null });
+    }
+    return new Promise((resolve) => this.waiters.push({ condition, resolve }));
+  }
+
+  removeWaiter(promiseResolve: (r: WaitResult) => void): void {
+    this.waiters = this.waiters.filter((w) => w.resolve !== promiseResolve);
+  }
+
+  notifyExit(): void {
+    const result = this.result();
+    this.waiters = this.waiters.filter((w) => {
+      if (w.condition === 'removed') return true;
+      w.resolve(result);
+      return false;
+    });
+  }
+
+  notifyRemoved(): void {
+    const result = this.result();
+    for (const w of this.waiters) w.resolve(result);
+    this.waiters = [];
+  }
+
+  private result(): WaitResult {
+    const s = this.record.state;
+    return { StatusCode: s.exitCode, Error: s.error ? { Message: s.error } : null };
+  }
+}

@@ -1,0 +1,732 @@
+// The Daemon: owns containers and their lifecycle on top of the Runtime, and implements the
+// backends of the containers and system routers. Container start/exit/restore live here; image,
+// log and FIFO details are behind ports (ports.ts).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  AttachOptions, ContainerBackend, ContainerCreateResult, ContainerInspect, ContainerListOptions,
+  ContainerSummary, LogEntry, LogsOptions, PreparedAttach, WaitResponse,
+} from '../api/routers/containers/backend.js';
+import type { InfoResult, SystemBackend, VersionResult } from '../api/routers/system/backend.js';
+import type { ContainerCreateBody, HostConfig } from '../api/types/container.js';
+import {
+  ConflictError, InvalidParameterError, NotFoundError, NotModifiedError, SystemError,
+} from '../errdefs/index.js';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
+import { generateId } from '../internal/ids.js';
+import { parseSignal } from '../internal/signals.js';
+import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
+import {
+  buildSpec, withBindFile, withCgroupsPath, withCwd, withEnv, withHostname, withProcessArgs, withTerminal, withUser,
+} from '../oci/spec.js';
+import type { Runtime, RuntimeEvent } from '../runtime/runtime.js';
+import { Container, ZERO_TIME, type ContainerRecord, type WaitCondition } from './container.js';
+import { writeContainerFiles } from './container-files.js';
+import { ContainerStore } from './container-store.js';
+import { commandLine, mergeEnv, mergeImageConfig } from './image-config.js';
+import { validateName, generateName } from './names.js';
+import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+import { readRootfsFile } from './rootfs-files.js';
+import { resolveUser } from './user-lookup.js';
+import { containerInspect, containerSummary, matchesFilters } from './views.js';
+
+export interface DaemonConfig {
+  dataRoot: string;
+  execRoot: string;
+  runtimeName: string;
+  serverVersion: string;
+  log: (msg: string) => void;
+}
+
+interface RunningIO {
+  fifos: TaskFifosPort;
+  writer: LogWriterPort;
+  drained: Promise<void>;
+}
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DRAIN_TIMEOUT_MS = 2000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class Daemon implements ContainerBackend, SystemBackend {
+  private readonly store: ContainerStore;
+  private readonly io = new Map<string, RunningIO>();
+  private readonly exitsInProgress = new Map<string, Promise<void>>();
+  private unsubscribe: (() => void) | undefined;
+  private engineId = '';
+  private shuttingDown = false;
+  private containerdVersion = { version: '', revision: '' };
+
+  constructor(
+    private readonly config: DaemonConfig,
+    private readonly runtime: Runtime,
+    private readonly images: ImagesPort,
+    private readonly logs: LogsPort,
+    private readonly fifos: FifosPort,
+  ) {
+    this.store = new ContainerStore(path.join(config.dataRoot, 'containers'));
+  }
+
+  private fifoDir(id: string): string {
+    return path.join(this.config.execRoot, 'containers', id);
+  }
+
+  /** Loads persisted containers and reconciles them with the runtime. */
+  async init(): Promise<void> {
+    this.engineId = this.loadEngineId();
+    this.containerdVersion = await this.runtime.version();
+    this.unsubscribe = this.runtime.subscribe((e) => this.onRuntimeEvent(e), () => void this.reconcile());
+    const containers = this.store.loadAll(this.config.log);
+    await Promise.all(containers.map((c) => this.restore(c).catch((err: unknown) => {
+      this.config.log(`restore of ${c.id} failed: ${(err as Error).message}`);
+    })));
+  }
+
+  private loadEngineId(): string {
+    const file = path.join(this.config.dataRoot, 'engine-id');
+    try {
+      const id = fs.readFileSync(file, 'utf8').trim();
+      if (id) return id;
+    } catch { /* first start */ }
+    const id = crypto.randomUUID();
+    fs.writeFileSync(file, id + '\n', { mode: 0o600 });
+    return id;
+  }
+
+  private async restore(c: Container): Promise<void> {
+    const s = c.record.state;
+    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'restarting') {
+      if (s.status === 'removing') s.status = 'dead';
+      return;
+    }
+    const task = await this.runtime.getTask(c.id);
+    if (task && (task.status === 'running' || task.status === 'paused' || task.status === 'pausing')) {
+      const fifos = await this.fifos.reopen({ stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal });
+      this.attachIO(c, fifos);
+      c.record.state.pid = task.pid;
+      c.record.state.status = task.status === 'running' ? 'running' : 'paused';
+      this.store.save(c);
+      this.config.log(`restored running container ${c.id}`);
+      return;
+    }
+    // It exited while berthd was away: record its real exit status when containerd still has it.
+    const exit = task ? await this.runtime.deleteTask(c.id) : undefined;
+    await this.finishExit(c, exit?.exitStatus ?? 255, exit?.exitedAt ?? new Date());
+  }
+
+  /** After a containerd restart: exits we missed are found by asking for every running task. */
+  private async reconcile(): Promise<void> {
+    const tasks = new Map((await this.runtime.listTasks().catch(() => [])).map((t) => [t.containerId, t]));
+    for (const c of this.store.list()) {
+      if (!c.running) continue;
+      const t = tasks.get(c.id);
+      if (!t || t.status === 'stopped') void this.handleExit(c.id, t?.exitStatus ?? 255, new Date());
+    }
+  }
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.type === 'exit') {
+      const { containerId, execId } = e.event;
+      if (execId && execId !== containerId) return; // exec processes: streams issue
+      void this.handleExit(containerId, e.event.exitStatus, e.event.exitedAt);
+    } else if (e.type === 'oom') {
+      const c = this.tryGet(e.containerId);
+      if (c) c.record.state.oomKilled = true;
+    }
+  }
+
+  private tryGet(id: string): Container | undefined {
+    try { return this.store.get(id); } catch { return undefined; }
+  }
+
+  private handleExit(id: string, exitStatus: number, exitedAt: Date): Promise<void> {
+    const c = this.tryGet(id);
+    if (!c || !this.io.has(id)) return this.exitsInProgress.get(id) ?? Promise.resolve();
+    const existing = this.exitsInProgress.get(id);
+    if (existing) return existing;
+    const p = this.finishExit(c, exitStatus, exitedAt).finally(() => this.exitsInProgress.delete(id));
+    this.exitsInProgress.set(id, p);
+    return p;
+  }
+
+  /** Drains output, releases the task, records the exit and applies AutoRemove / restart policy. */
+  private async finishExit(c: Container, exitStatus: number, exitedAt: Date): Promise<void> {
+    const io = this.io.get(c.id);
+    if (io) {
+      await Promise.race([io.drained, sleep(DRAIN_TIMEOUT_MS)]);
+      this.io.delete(c.id);
+      await io.writer.close().catch(() => undefined);
+      io.fifos.close();
+    }
+    const deleted = await this.runtime.deleteTask(c.id).catch(() => undefined);
+    await this.runtime.deleteContainer(c.id).catch((err: unknown) => this.config.log(`delete containerd container ${c.id}: ${String(err)}`));
+    fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
+    c.streams.setStdin(undefined);
+    c.record.state = {
+      ...c.record.state,
+      status: 'exited',
+      pid: 0,
+      exitCode: deleted?.exitStatus ?? exitStatus,
+      finishedAt: (deleted?.exitedAt && deleted.exitedAt.getTime() > 0 ? deleted.exitedAt : exitedAt).toISOString(),
+    };
+    this.store.save(c);
+    c.streams.endAll();
+    c.notifyExit();
+    c.stopping = false;
+    if (this.shuttingDown) return;
+    if (this.shouldRestart(c)) {
+      void this.scheduleRestart(c);
+    } else if (c.record.hostConfig.AutoRemove) {
+      await this.removeStopped(c).catch((err: unknown) => this.config.log(`auto-remove ${c.id}: ${String(err)}`));
+    }
+  }
+
+  private shouldRestart(c: Container): boolean {
+    const policy = c.record.hostConfig.RestartPolicy;
+    if (!policy || c.record.hasBeenManuallyStopped) return false;
+    switch (policy.Name) {
+      case 'always': case 'unless-stopped': return true;
+      case 'on-failure': {
+        const max = policy.MaximumRetryCount ?? 0;
+        return c.record.state.exitCode !== 0 && (max === 0 || c.record.restartCount < max);
+      }
+      default: return false;
+    }
+  }
+
+  private async scheduleRestart(c: Container): Promise<void> {
+    // dockerd's backoff: 100ms doubling, reset after the container ran for 10 s.
+    const delay = Math.min(100 * 2 ** Math.min(c.record.restartCount, 10), 60_000);
+    c.record.state.status = 'restarting';
+    this.store.save(c);
+    await sleep(delay);
+    if (c.removed || c.record.hasBeenManuallyStopped || c.record.state.status !== 'restarting') return;
+    c.record.restartCount++;
+    await c.exclusive(() => this.startContainer(c)).catch((err: unknown) => {
+      this.config.log(`restart of ${c.id} failed: ${(err as Error).message}`);
+    });
+  }
+
+  // ---- create ----
+
+  async containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult> {
+    const { HostConfig: hostConfigIn, NetworkingConfig: _net, ...configIn } = body;
+    void _net;
+    const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
+    const warnings: string[] = [];
+    if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
+    const cleanName = name !== undefined ? validateName(name) : undefined;
+    validateHostConfig(hostConfig);
+    const image = this.images.resolveForContainer(configIn.Image);
+    const merged = mergeImageConfig(configIn, image.config);
+    const argv = commandLine(merged);
+    if (argv.length === 0) throw new InvalidParameterError('No command specified');
+
+    const id = generateId();
+    const finalName = cleanName ?? generateName((n) => this.store.hasName(n));
+    this.store.reserveName(finalName, id);
+    try {
+      if (!merged.Hostname) merged.Hostname = id.slice(0, 12);
+      const dir = this.store.dir(id);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
+      await this.runtime.snapshots.prepare(id, image.topChainId || undefined, {
+        'containerd.io/gc.root': new Date().toISOString(),
+      });
+      const record: ContainerRecord = {
+        id,
+        name: finalName,
+        created: new Date().toISOString(),
+        path: argv[0]!,
+        args: argv.slice(1),
+        config: { ...merged, Image: configIn.Image },
+        hostConfig,
+        image: image.id,
+        state: { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
+        restartCount: 0,
+        hasBeenStartedBefore: false,
+        hasBeenManuallyStopped: false,
+        snapshotKey: id,
+        logPath: path.join(dir, `${id}-json.log`),
+        hostnamePath: path.join(dir, 'hostname'),
+        hostsPath: path.join(dir, 'hosts'),
+        resolvConfPath: path.join(dir, 'resolv.conf'),
+      };
+      writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
+        merged.Hostname, merged.Domainname ?? '');
+      this.store.add(new Container(record));
+    } catch (err) {
+      this.store.releaseName(finalName);
+      await this.runtime.snapshots.remove(id).catch(() => undefined);
+      fs.rmSync(this.store.dir(id), { recursive: true, force: true });
+      throw err;
+    }
+    return { Id: id, Warnings: warnings };
+  }
+
+  // ---- start ----
+
+  async containerStart(ref: string, legacyHostConfig?: HostConfig): Promise<void> {
+    const c = this.store.get(ref);
+    await c.exclusive(async () => {
+      const status = c.record.state.status;
+      if (status === 'paused') throw new ConflictError('cannot start a paused container, try unpause instead');
+      if (status === 'running') throw new NotModifiedError('container already started');
+      if (status === 'removing' || c.removed) throw new ConflictError(`container is marked for removal and cannot be started`);
+      if (status === 'dead') throw new ConflictError('container is marked for removal and cannot be started');
+      if (legacyHostConfig && Object.keys(legacyHostConfig).length > 0) {
+        validateHostConfig(legacyHostConfig);
+        c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
+      }
+      c.record.hasBeenManuallyStopped = false;
+      await this.startContainer(c);
+    });
+  }
+
+  private async startContainer(c: Container): Promise<void> {
+    const rec = c.record;
+    const cfg = rec.config;
+    const mounts = await this.runtime.snapshots.mounts(rec.snapshotKey);
+    let fifos: TaskFifosPort | undefined;
+    try {
+      const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
+      const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
+      const user = resolveUser(cfg.User ?? '', passwd, group, (rec.hostConfig.GroupAdd as string[] | undefined) ?? []);
+      const env = processEnv(cfg.Env ?? [], cfg.Hostname ?? '', Boolean(cfg.Tty), user.home);
+      const spec = buildSpec([
+        withProcessArgs([rec.path, ...rec.args]),
+        withEnv(env),
+        withCwd(cfg.WorkingDir || '/'),
+        withUser(user.uid, user.gid, user.additionalGids),
+        withTerminal(Boolean(cfg.Tty)),
+        withHostname(cfg.Hostname ?? ''),
+        withBindFile('/etc/hostname', rec.hostnamePath),
+        withBindFile('/etc/hosts', rec.hostsPath),
+        withBindFile('/etc/resolv.conf', rec.resolvConfPath),
+        withCgroupsPath(`/berth/${rec.id}`),
+      ]);
+      // Leftovers of a previous run (e.g. berthd died between exit and cleanup).
+      await this.runtime.deleteTask(rec.id).catch(() => undefined);
+      await this.runtime.deleteContainer(rec.id);
+      await this.runtime.createContainer({
+        id: rec.id, image: cfg.Image ?? '', labels: { 'com.berth.container': 'true' }, spec, snapshotKey: rec.snapshotKey,
+        runtime: this.config.runtimeName,
+      });
+      const dir = this.fifoDir(rec.id);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fifos = await this.fifos.create(dir, { stdin: Boolean(cfg.OpenStdin), terminal: Boolean(cfg.Tty) });
+      this.attachIO(c, fifos);
+      await this.runtime.createTask(rec.id, fifos.paths, mounts);
+      fifos.shimConnected();
+      const { pid } = await this.runtime.startTask(rec.id);
+      rec.state = {
+        ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false,
+        startedAt: new Date().toISOString(), finishedAt: rec.hasBeenStartedBefore ? rec.state.finishedAt : ZERO_TIME,
+      };
+      rec.hasBeenStartedBefore = true;
+      this.store.save(c);
+    } catch (err) {
+      const io = this.io.get(rec.id);
+      this.io.delete(rec.id);
+      if (io) { await io.writer.close().catch(() => undefined); io.fifos.close(); }
+      else fifos?.close();
+      c.streams.setStdin(undefined);
+      await this.runtime.deleteTask(rec.id).catch(() => undefined);
+      await this.runtime.deleteContainer(rec.id).catch(() => undefined);
+      const message = (err as Error).message ?? String(err);
+      rec.state = { ...rec.state, status: rec.hasBeenStartedBefore ? 'exited' : 'created', error: message, exitCode: startFailureExitCode(message) };
+      if (!rec.hasBeenStartedBefore) rec.state.status = 'created';
+      this.store.save(c);
+      c.streams.endAll();
+      c.notifyExit();
+      if (/executable file not found|no such file or directory|permission denied|not a directory/.test(message)) {
+        throw new InvalidParameterError(message, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Wires a task's FIFOs to the log file and to attached clients. */
+  private attachIO(c: Container, fifos: TaskFifosPort): void {
+    const writer = this.logs.openWriter(c.record.logPath);
+    const pump = (sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr'): Promise<void> =>
+      new Promise<void>((resolve) => {
+        sock.on('data', (chunk: Buffer) => {
+          writer.write(stream, chunk);
+          c.streams.publish(stream, chunk);
+        });
+        sock.once('end', resolve);
+        sock.once('close', resolve);
+        sock.once('error', () => resolve());
+      });
+    const drained = Promise.all([pump(fifos.stdout, 'stdout'), fifos.stderr ? pump(fifos.stderr, 'stderr') : Promise.resolve()])
+      .then(() => undefined);
+    this.io.set(c.id, { fifos, writer, drained });
+    c.streams.setStdin(fifos.stdin);
+  }
+
+  // ---- stop / kill / restart ----
+
+  async containerStop(ref: string, options: { timeout?: number; signal?: string }): Promise<void> {
+    const c = this.store.get(ref);
+    if (!c.running && c.record.state.status !== 'restarting') throw new NotModifiedError('container already stopped');
+    c.record.hasBeenManuallyStopped = true;
+    if (c.record.state.status === 'restarting') {
+      c.record.state.status = 'exited';
+      this.store.save(c);
+      return;
+    }
+    await this.stopContainer(c, options.timeout, options.signal);
+  }
+
+  private stopTimeout(c: Container, timeout?: number): number {
+    if (timeout !== undefined) return timeout;
+    return typeof c.record.config.StopTimeout === 'number' ? c.record.config.StopTimeout : 10;
+  }
+
+  private async stopContainer(c: Container, timeout?: number, signal?: string): Promise<void> {
+    if (!c.running) return;
+    const exited = c.wait('next-exit');
+    c.stopping = true;
+    const sig = parseSignal(signal ?? c.record.config.StopSignal ?? 'SIGTERM');
+    const t = this.stopTimeout(c, timeout);
+    if (c.record.state.status === 'paused') await this.runtime.resumeTask(c.id).catch(() => undefined);
+    await this.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    const inTime = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
+    if (inTime) return;
+    await this.runtime.killTask(c.id, 9, { all: true }).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    const killed = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+    if (!killed) throw new SystemError(`container ${c.id} did not exit after SIGKILL`);
+  }
+
+  async containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void> {
+    const c = this.store.get(ref);
+    if (c.running) {
+      c.record.hasBeenManuallyStopped = true;
+      await this.stopContainer(c, options.timeout, options.signal);
+    }
+    await c.exclusive(async () => {
+      if (c.running) return;
+      c.record.hasBeenManuallyStopped = false;
+      await this.startContainer(c);
+    });
+  }
+
+  async containerKill(ref: string, signal?: string): Promise<void> {
+    const c = this.store.get(ref);
+    const sig = parseSignal(signal ?? 'SIGKILL');
+    if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
+    if (sig === 9) c.record.hasBeenManuallyStopped = true;
+    const exited = sig === 9 ? c.wait('next-exit') : undefined;
+    await this.runtime.killTask(c.id, sig, { all: sig === 9 });
+    if (exited) await Promise.race([exited, sleep(30_000)]);
+  }
+
+  // ---- wait / remove ----
+
+  async containerWait(ref: string, condition: WaitCondition, signal: AbortSignal): Promise<{ registered: true; result: Promise<WaitResponse> }> {
+    const c = this.store.get(ref);
+    const result = c.wait(condition);
+    signal.addEventListener('abort', () => undefined, { once: true });
+    return { registered: true, result };
+  }
+
+  async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
+    if (options.link) throw new InvalidParameterError('Links are not supported');
+    const c = this.store.get(ref);
+    if (c.record.state.status === 'removing') throw new ConflictError(`removal of container ${c.name} is already in progress`);
+    if (c.running) {
+      if (c.record.state.status === 'paused' && !options.force) {
+        throw new ConflictError(`You cannot remove a paused container ${c.id}. Unpause and then stop the container before attempting removal or force remove`);
+      }
+      if (!options.force) {
+        throw new ConflictError(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+      }
+      c.record.hasBeenManuallyStopped = true;
+      const exited = c.wait('next-exit');
+      if (c.record.state.status === 'paused') await this.runtime.resumeTask(c.id).catch(() => undefined);
+      await this.runtime.killTask(c.id, 9, { all: true }).catch(() => undefined);
+      await Promise.race([exited, sleep(30_000)]);
+    }
+    c.record.hasBeenManuallyStopped = true;
+    await this.removeStopped(c);
+  }
+
+  private async removeStopped(c: Container): Promise<void> {
+    await c.exclusive(async () => {
+      if (c.removed) return;
+      const previous = c.record.state.status;
+      c.record.state.status = 'removing';
+      try {
+        await this.runtime.deleteTask(c.id);
+        await this.runtime.snapshots.remove(c.record.snapshotKey).catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+        await this.runtime.deleteContainer(c.id);
+      } catch (err) {
+        c.record.state.status = previous;
+        throw err;
+      }
+      fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
+      this.store.delete(c);
+      c.streams.endAll();
+      c.notifyRemoved();
+    });
+  }
+
+  // ---- list / inspect ----
+
+  async containerList(options: ContainerListOptions): Promise<ContainerSummary[]> {
+    let list = this.store.list().sort((a, b) => b.record.created.localeCompare(a.record.created));
+    const resolve = (ref: string): Container | undefined => this.tryGet(ref);
+    list = list.filter((c) => matchesFilters(c, options.filters, resolve));
+    if (!options.all && !options.filters.status && !options.filters.exited) list = list.filter((c) => c.running);
+    if (options.limit !== undefined && options.limit > 0) list = list.slice(0, options.limit);
+    return list.map((c) => containerSummary(c.record));
+  }
+
+  async containerInspect(ref: string, _options: { size: boolean }): Promise<ContainerInspect> {
+    return containerInspect(this.store.get(ref).record);
+  }
+
+  // ---- logs / attach / resize ----
+
+  async containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+    const c = this.store.get(ref);
+    const logPath = c.record.logPath;
+    const source = this.logs.read(logPath, {
+      stdout: options.stdout, stderr: options.stderr, follow: options.follow, signal,
+      ...(options.tail !== undefined ? { tail: options.tail } : {}),
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.until ? { until: options.until } : {}),
+      isRunning: () => c.running && !c.removed,
+    });
+    async function* entries(): AsyncIterable<LogEntry> {
+      if (!fs.existsSync(logPath)) return;
+      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: r.timeText };
+    }
+    return { tty: Boolean(c.record.config.Tty), entries: entries() };
+  }
+
+  async containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach> {
+    const c = this.store.get(ref);
+    if (c.record.state.status === 'paused') throw new ConflictError(`You cannot attach to a paused container, unpause it first`);
+    const detachKeys = parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
+    const tty = Boolean(c.record.config.Tty);
+    return {
+      tty,
+      run: async (io) => {
+        if (options.logs && fs.existsSync(c.record.logPath)) {
+          for await (const r of this.logs.read(c.record.logPath, { stdout: options.stdout, stderr: options.stderr, follow: false })) {
+            io.output(r.stream, r.line);
+          }
+        }
+        if (!options.stream) return;
+        await new Promise<void>((resolve) => {
+          let finished = false;
+          const finish = (): void => {
+            if (finished) return;
+            finished = true;
+            unsubscribe();
+            io.signal.removeEventListener('abort', finish);
+            resolve();
+          };
+          const unsubscribe = c.streams.subscribe({
+            output: (stream, data) => {
+              if ((stream === 'stdout' && options.stdout) || (stream === 'stderr' && options.stderr)) io.output(stream, data);
+            },
+            end: finish,
+          });
+          io.signal.addEventListener('abort', finish, { once: true });
+          if (c.removed) finish();
+          if (options.stdin && io.stdin && c.record.config.OpenStdin) {
+            void this.pumpStdin(c, io.stdin, detachKeys, finish);
+          }
+        });
+      },
+    };
+  }
+
+  private async pumpStdin(c: Container, stdin: AsyncIterable<Buffer>, keys: Buffer, detach: () => void): Promise<void> {
+    const scanner = new DetachScanner(keys);
+    try {
+      for await (const chunk of stdin) {
+        const { forward, detach: detached } = scanner.push(chunk);
+        if (forward.length) {
+          const w = await c.streams.whenStdin();
+          if (!w.destroyed) w.write(forward);
+        }
+        if (detached) { detach(); return; }
+      }
+    } catch { /* client went away */ }
+    // Client EOF: with StdinOnce the container's stdin closes too (e.g. `echo hi | docker run -i`).
+    if (c.record.config.StdinOnce) {
+      const w = c.streams.stdin;
+      if (w && !w.destroyed) w.end();
+    }
+  }
+
+  async containerResize(ref: string, height: number, width: number): Promise<void> {
+    const c = this.store.get(ref);
+    if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
+    if (height <= 0 || width <= 0) return;
+    await this.runtime.resizePty(c.id, '', width, height);
+  }
+
+  // ---- system ----
+
+  async systemVersion(): Promise<VersionResult> {
+    const details = {
+      ApiVersion: MAX_API_VERSION, Arch: goArch(), BuildTime: '', Experimental: 'false', GitCommit: '',
+      GoVersion: `node${process.versions.node}`, KernelVersion: os.release(), MinAPIVersion: MIN_API_VERSION, Os: 'linux',
+    };
+    return {
+      Platform: { Name: 'Berth Engine' },
+      Components: [
+        { Name: 'Engine', Version: this.config.serverVersion, Details: details },
+        { Name: 'containerd', Version: this.containerdVersion.version, Details: { GitCommit: this.containerdVersion.revision } },
+      ],
+      Version: this.config.serverVersion,
+      ApiVersion: MAX_API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: details.GoVersion,
+      Os: 'linux',
+      Arch: goArch(),
+      KernelVersion: os.release(),
+      BuildTime: '',
+    };
+  }
+
+  async systemInfo(): Promise<InfoResult> {
+    const all = this.store.list();
+    const count = (s: string): number => all.filter((c) => c.record.state.status === s).length;
+    const running = count('running') + count('restarting');
+    const paused = count('paused');
+    const cgroupV2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+    return {
+      ID: this.engineId,
+      Containers: all.length,
+      ContainersRunning: running,
+      ContainersPaused: paused,
+      ContainersStopped: all.length - running - paused,
+      Images: this.images.count(),
+      Driver: 'overlayfs',
+      DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+      Plugins: { Volume: ['local'], Network: ['null'], Authorization: null, Log: ['json-file'] },
+      MemoryLimit: true, SwapLimit: true, KernelMemory: false, KernelMemoryTCP: false,
+      CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true, PidsLimit: true,
+      IPv4Forwarding: true, BridgeNfIptables: false, BridgeNfIp6tables: false,
+      Debug: false, NFd: countFds(), OomKillDisable: !cgroupV2, NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'json-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: cgroupV2 ? '2' : '1',
+      NEventsListener: 0,
+      KernelVersion: os.release(),
+      OperatingSystem: osPrettyName(),
+      OSVersion: osVersionId(),
+      OSType: 'linux',
+      Architecture: os.machine(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: {
+        AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [],
+        InsecureRegistryCIDRs: ['127.0.0.0/8'],
+        IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
+        Mirrors: [],
+      },
+      NCPU: os.cpus().length,
+      MemTotal: os.totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.config.dataRoot,
+      HttpProxy: process.env.HTTP_PROXY ?? '',
+      HttpsProxy: process.env.HTTPS_PROXY ?? '',
+      NoProxy: process.env.NO_PROXY ?? '',
+      Name: os.hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: this.config.serverVersion,
+      Runtimes: { runc: { path: 'runc' }, 'io.containerd.runc.v2': { path: 'io.containerd.runc.v2' } },
+      DefaultRuntime: 'runc',
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: false,
+      Isolation: '',
+      InitBinary: 'docker-init',
+      ContainerdCommit: { ID: this.containerdVersion.revision, Expected: this.containerdVersion.revision },
+      RuncCommit: { ID: '', Expected: '' },
+      InitCommit: { ID: '', Expected: '' },
+      SecurityOptions: [],
+      Warnings: [],
+    };
+  }
+
+  // ---- shutdown ----
+
+  /** Stops running containers as dockerd does without live-restore, then releases the runtime. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const running = this.store.list().filter((c) => c.running);
+    await Promise.all(running.map((c) => this.stopContainer(c).catch((err: unknown) => {
+      this.config.log(`stop ${c.id} on shutdown: ${(err as Error).message}`);
+    })));
+    this.unsubscribe?.();
+  }
+}
+
+function validateHostConfig(hc: HostConfig): void {
+  const policy = hc.RestartPolicy;
+  if (policy && policy.Name) {
+    const valid = ['no', 'always', 'unless-stopped', 'on-failure'];
+    if (!valid.includes(policy.Name)) throw new InvalidParameterError(`invalid restart policy '${policy.Name}'`);
+    if (policy.Name !== 'on-failure' && (policy.MaximumRetryCount ?? 0) !== 0) {
+      throw new InvalidParameterError(`maximum retry count cannot be used with restart policy '${policy.Name}'`);
+    }
+    if ((policy.MaximumRetryCount ?? 0) < 0) throw new InvalidParameterError('maximum retry count cannot be negative');
+    if (hc.AutoRemove && policy.Name !== 'no') {
+      throw new InvalidParameterError("can't create 'AutoRemove' container with restart policy");
+    }
+  }
+  const logType = hc.LogConfig?.Type;
+  if (logType && logType !== 'json-file') throw new InvalidParameterError(`logging driver ${logType} is not supported by berthd yet`);
+}
+
+/** The process environment: image/container env, plus PATH, HOSTNAME, TERM and HOME like dockerd. */
+function processEnv(env: string[], hostname: string, tty: boolean, home: string): string[] {
+  const base = [DEFAULT_PATH, `HOSTNAME=${hostname}`];
+  if (tty) base.push('TERM=xterm');
+  const out = mergeEnv(base, env);
+  if (!out.some((e) => e.startsWith('HOME='))) out.push(`HOME=${home || '/'}`);
+  return out;
+}
+
+function startFailureExitCode(message: string): number {
+  if (/executable file not found|no such file or directory/.test(message)) return 127;
+  if (/permission denied/.test(message)) return 126;
+  return 128;
+}
+
+function goArch(): string {
+  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+  return map[process.arch] ?? process.arch;
+}
+
+function osRelease(): Record<string, string> {
+  try {
+    const out: Record<string, string> = {};
+    for (const line of fs.readFileSync('/etc/os-release', 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m) out[m[1]!] = m[2]!.replace(/^"|"$/g, '');
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+const osPrettyName = (): string => osRelease().PRETTY_NAME ?? 'Linux';
+const osVersionId = (): string => osRelease().VERSION_ID ?? '';
+
+function countFds(): number {
+  try { return fs.readdirSync('/proc/self/fd').length; } catch { return 0; }
+}

@@ -1,0 +1,76 @@
+// Merges an image's config into a container's config the way dockerd does at create time, and
+// derives the process's path and args.
+import type { ContainerConfig } from '../api/types/container.js';
+
+export interface ImageConfigLike {
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
+  StopSignal?: string;
+  Healthcheck?: object | null;
+  OnBuild?: string[] | null;
+  Shell?: string[] | null;
+}
+
+const asList = (v: string[] | string | null | undefined): string[] | null => {
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? [v] : v;
+};
+
+function envKey(e: string): string {
+  const i = e.indexOf('=');
+  return i < 0 ? e : e.slice(0, i);
+}
+
+/** Image env first, container env overriding by key (dockerd's ReplaceOrAppendEnvValues). */
+export function mergeEnv(base: string[], overrides: string[]): string[] {
+  const out = [...base];
+  for (const e of overrides) {
+    const k = envKey(e);
+    const idx = out.findIndex((x) => envKey(x) === k);
+    if (!e.includes('=')) {
+      // "KEY" without "=" removes the variable unless the daemon environment defines it.
+      if (idx >= 0) out.splice(idx, 1);
+      continue;
+    }
+    if (idx >= 0) out[idx] = e; else out.push(e);
+  }
+  return out;
+}
+
+export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike): ContainerConfig {
+  const out: ContainerConfig = { ...user };
+  const userCmd = asList(user.Cmd);
+  const userEntrypoint = asList(user.Entrypoint);
+  out.Env = mergeEnv(image.Env ?? [], user.Env ?? []);
+  if ((!userCmd || userCmd.length === 0) && !userEntrypoint) {
+    out.Cmd = image.Cmd ?? null;
+  } else {
+    out.Cmd = userCmd;
+  }
+  if (!userEntrypoint) {
+    out.Entrypoint = image.Entrypoint ?? null;
+  } else {
+    // An explicitly empty entrypoint ([""] from `--entrypoint ""`) clears the image's.
+    out.Entrypoint = userEntrypoint.length === 1 && userEntrypoint[0] === '' ? null : userEntrypoint;
+  }
+  if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
+  if (!out.User) out.User = image.User ?? '';
+  out.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
+  if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...(user.ExposedPorts ?? {}) };
+  if (image.Volumes) out.Volumes = { ...image.Volumes, ...(user.Volumes ?? {}) };
+  if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
+  if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
+  if (image.OnBuild && !out.OnBuild) out.OnBuild = image.OnBuild;
+  return out;
+}
+
+/** Entrypoint + Cmd → [path, ...args]; empty when there is nothing to run. */
+export function commandLine(config: ContainerConfig): string[] {
+  return [...(asList(config.Entrypoint) ?? []), ...(asList(config.Cmd) ?? [])];
+}

@@ -1,0 +1,64 @@
+// The daemon's view of its collaborators other than the runtime: images, log files and task FIFOs.
+// Wiring (src/cmd/berthd.ts) adapts the concrete modules to these.
+import type { Socket } from 'node:net';
+import type { TaskIOPaths } from '../runtime/runtime.js';
+import type { ImageConfigLike } from './image-config.js';
+
+export interface ContainerImage {
+  /** sha256:... */
+  id: string;
+  config: ImageConfigLike;
+  /** the snapshot the container's rootfs is prepared from ('' for an image without layers) */
+  topChainId: string;
+}
+
+export interface ImagesPort {
+  /** Throws NotFoundError(`No such image: ...`) */
+  resolveForContainer(ref: string): ContainerImage;
+  count(): number;
+}
+
+export interface LogWriterPort {
+  write(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  close(): Promise<void>;
+}
+
+export interface LogRecordPort {
+  stream: 'stdout' | 'stderr';
+  line: Buffer;
+  time: Date;
+  timeText: string;
+}
+
+export interface LogReadOptions {
+  stdout: boolean;
+  stderr: boolean;
+  tail?: number;
+  since?: Date;
+  until?: Date;
+  follow: boolean;
+  signal?: AbortSignal;
+  isRunning?: () => boolean;
+}
+
+export interface LogsPort {
+  openWriter(path: string): LogWriterPort;
+  read(path: string, options: LogReadOptions): AsyncIterable<LogRecordPort>;
+}
+
+export interface TaskFifosPort {
+  paths: TaskIOPaths;
+  stdout: Socket;
+  stderr?: Socket;
+  stdin?: Socket;
+  /** closes our ends */
+  close(): void;
+  /** called once the shim has opened its ends (after Tasks.Create) */
+  shimConnected(): void;
+}
+
+export interface FifosPort {
+  create(dir: string, options: { stdin: boolean; terminal: boolean }): Promise<TaskFifosPort>;
+  /** Reopens FIFOs that a running task still has (after a daemon restart). */
+  reopen(paths: TaskIOPaths): Promise<TaskFifosPort>;
+}

@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveUser } from './user-lookup.js';
+
+const passwd = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\nwww-data:x:33:33::/var/www:/bin/false\n';
+const group = 'root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\nstaff:x:50:www-data\n';
+
+test('resolves names, uids and groups from the image files', () => {
+  assert.deepEqual(resolveUser('', passwd, group), { uid: 0, gid: 0, additionalGids: [], home: '/root' });
+  assert.deepEqual(resolveUser('nobody', passwd, group), { uid: 65534, gid: 65534, additionalGids: [], home: '/nonexistent' });
+  assert.deepEqual(resolveUser('www-data', passwd, group), { uid: 33, gid: 33, additionalGids: [50], home: '/var/www' });
+  assert.deepEqual(resolveUser('1000:1001', passwd, group), { uid: 1000, gid: 1001, additionalGids: [], home: '/' });
+  assert.equal(resolveUser('nobody:staff', passwd, group).gid, 50);
+  assert.throws(() => resolveUser('ghost', passwd, group), /unable to find user ghost: no matching entries in passwd file/);
+});

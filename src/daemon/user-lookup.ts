@@ -1,0 +1,70 @@
+// Resolves a container's User (`name`, `uid`, `uid:gid`, `name:group`) against the image's
+// /etc/passwd and /etc/group, with dockerd's error texts.
+import { InvalidParameterError } from '../errdefs/index.js';
+
+export interface ResolvedUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  home: string;
+}
+
+interface PasswdEntry { name: string; uid: number; gid: number; home: string }
+interface GroupEntry { name: string; gid: number; members: string[] }
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const f = l.split(':');
+    return { name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '/' };
+  }).filter((e) => Number.isInteger(e.uid) && Number.isInteger(e.gid));
+}
+
+export function parseGroup(text: string): GroupEntry[] {
+  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const f = l.split(':');
+    return { name: f[0] ?? '', gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
+  }).filter((e) => Number.isInteger(e.gid));
+}
+
+const isNumeric = (s: string): boolean => /^[0-9]+$/.test(s);
+
+export function resolveUser(spec: string, passwdText: string | undefined, groupText: string | undefined, groupAdd: string[] = []): ResolvedUser {
+  const passwd = parsePasswd(passwdText ?? '');
+  const groups = parseGroup(groupText ?? '');
+  const [userPart = '', groupPart] = (spec || '').split(':');
+  let uid = 0; let gid = 0; let home = '/'; let userName = '';
+  if (userPart === '') {
+    const root = passwd.find((p) => p.uid === 0);
+    home = root?.home ?? '/root';
+    userName = root?.name ?? 'root';
+  } else if (isNumeric(userPart)) {
+    uid = Number(userPart);
+    const entry = passwd.find((p) => p.uid === uid);
+    gid = entry?.gid ?? 0;
+    home = entry?.home ?? '/';
+    userName = entry?.name ?? '';
+  } else {
+    const entry = passwd.find((p) => p.name === userPart);
+    if (!entry) throw new InvalidParameterError(`unable to find user ${userPart}: no matching entries in passwd file`);
+    uid = entry.uid; gid = entry.gid; home = entry.home; userName = entry.name;
+  }
+  if (groupPart !== undefined && groupPart !== '') {
+    if (isNumeric(groupPart)) gid = Number(groupPart);
+    else {
+      const g = groups.find((x) => x.name === groupPart);
+      if (!g) throw new InvalidParameterError(`unable to find group ${groupPart}: no matching entries in group file`);
+      gid = g.gid;
+    }
+  }
+  const additional = new Set<number>();
+  if (userName) for (const g of groups) if (g.members.includes(userName) && g.gid !== gid) additional.add(g.gid);
+  for (const g of groupAdd) {
+    if (isNumeric(g)) additional.add(Number(g));
+    else {
+      const found = groups.find((x) => x.name === g);
+      if (!found) throw new InvalidParameterError(`Unable to find group ${g}: no matching entries in group file`);
+      additional.add(found.gid);
+    }
+  }
+  return { uid, gid, additionalGids: [...additional], home };
+}

@@ -1,0 +1,181 @@
+// Builds the API's views of a container (list summary, inspect) from its record, and evaluates
+// `docker ps` filters. Pure functions of the record, so they are cheap to test.
+import type { ContainerInspect, ContainerSummary } from '../api/routers/containers/backend.js';
+import { InvalidParameterError } from '../errdefs/index.js';
+import { humanDuration } from '../internal/human-duration.js';
+import type { Container, ContainerRecord } from './container.js';
+
+export function commandText(rec: ContainerRecord): string {
+  if (rec.args.length === 0) return rec.path;
+  const args = rec.args.map((a) => (a.includes(' ') ? `'${a}'` : a));
+  return `${rec.path} ${args.join(' ')}`;
+}
+
+export function statusText(rec: ContainerRecord, now = Date.now()): string {
+  const s = rec.state;
+  switch (s.status) {
+    case 'created': return 'Created';
+    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+    case 'paused': return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`;
+    case 'restarting': return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
+    case 'removing': return 'Removal In Progress';
+    case 'dead': return 'Dead';
+    case 'exited':
+      if (s.finishedAt.startsWith('0001-')) return `Exited (${s.exitCode})`;
+      return `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
+  }
+}
+
+export function containerSummary(rec: ContainerRecord): ContainerSummary {
+  return {
+    Id: rec.id,
+    Names: [`/${rec.name}`],
+    Image: rec.config.Image ?? '',
+    ImageID: rec.image,
+    Command: commandText(rec),
+    Created: Math.floor(Date.parse(rec.created) / 1000),
+    Ports: [],
+    Labels: rec.config.Labels ?? {},
+    State: rec.state.status,
+    Status: statusText(rec),
+    HostConfig: { NetworkMode: rec.hostConfig.NetworkMode || 'default' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}
+
+const HOST_CONFIG_DEFAULTS = {
+  Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'default',
+  PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
+  VolumesFrom: null, CapAdd: null, CapDrop: null, CgroupnsMode: 'host', Dns: [], DnsOptions: [], DnsSearch: [],
+  ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '',
+  Privileged: false, PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '', UsernsMode: '',
+  ShmSize: 67108864, Runtime: 'runc', ConsoleSize: [0, 0], Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0,
+  CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: [], BlkioDeviceReadBps: null, BlkioDeviceWriteBps: null,
+  BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
+  CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
+  KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+  OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0,
+  IOMaximumBandwidth: 0,
+  MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+    '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
+  ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+};
+
+export function containerInspect(rec: ContainerRecord): ContainerInspect {
+  const s = rec.state;
+  const hostConfig: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS };
+  for (const [k, v] of Object.entries(rec.hostConfig)) if (v !== undefined) hostConfig[k] = v;
+  const rp = hostConfig.RestartPolicy as { Name?: string; MaximumRetryCount?: number };
+  hostConfig.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
+  const cfg = rec.config;
+  return {
+    Id: rec.id,
+    Created: rec.created,
+    Path: rec.path,
+    Args: rec.args,
+    State: {
+      Status: s.status,
+      Running: s.status === 'running' || s.status === 'paused',
+      Paused: s.status === 'paused',
+      Restarting: s.status === 'restarting',
+      OOMKilled: s.oomKilled,
+      Dead: s.status === 'dead',
+      Pid: s.pid,
+      ExitCode: s.exitCode,
+      Error: s.error,
+      StartedAt: s.startedAt,
+      FinishedAt: s.finishedAt,
+    },
+    Image: rec.image,
+    ResolvConfPath: rec.resolvConfPath,
+    HostnamePath: rec.hostnamePath,
+    HostsPath: rec.hostsPath,
+    LogPath: rec.logPath,
+    Name: `/${rec.name}`,
+    RestartCount: rec.restartCount,
+    Driver: 'overlayfs',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: hostConfig,
+    GraphDriver: { Data: null, Name: 'overlayfs' },
+    Mounts: [],
+    Config: {
+      Hostname: cfg.Hostname ?? '',
+      Domainname: cfg.Domainname ?? '',
+      User: cfg.User ?? '',
+      AttachStdin: cfg.AttachStdin ?? false,
+      AttachStdout: cfg.AttachStdout ?? false,
+      AttachStderr: cfg.AttachStderr ?? false,
+      ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
+      Tty: cfg.Tty ?? false,
+      OpenStdin: cfg.OpenStdin ?? false,
+      StdinOnce: cfg.StdinOnce ?? false,
+      Env: cfg.Env ?? null,
+      Cmd: cfg.Cmd ?? null,
+      ...(cfg.Healthcheck ? { Healthcheck: cfg.Healthcheck } : {}),
+      Image: cfg.Image ?? '',
+      Volumes: cfg.Volumes ?? null,
+      WorkingDir: cfg.WorkingDir ?? '',
+      Entrypoint: cfg.Entrypoint ?? null,
+      OnBuild: cfg.OnBuild ?? null,
+      Labels: cfg.Labels ?? {},
+      ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
+      ...(cfg.StopTimeout !== undefined ? { StopTimeout: cfg.StopTimeout } : {}),
+    },
+    NetworkSettings: {
+      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+      SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '',
+      GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
+      Networks: {},
+    },
+  };
+}
+
+const KNOWN_FILTERS = new Set(['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume',
+  'network', 'health', 'publish', 'expose', 'is-task']);
+const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
+
+function labelMatches(labels: Record<string, string>, spec: string): boolean {
+  const i = spec.indexOf('=');
+  if (i < 0) return spec in labels;
+  return labels[spec.slice(0, i)] === spec.slice(i + 1);
+}
+
+/** `docker ps --filter` semantics: values of one key are ORed, different keys are ANDed. */
+export function matchesFilters(c: Container, filters: Record<string, string[]>, resolve: (ref: string) => Container | undefined): boolean {
+  const rec = c.record;
+  for (const [key, values] of Object.entries(filters)) {
+    if (!KNOWN_FILTERS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+    if (values.length === 0) continue;
+    let ok: boolean;
+    switch (key) {
+      case 'id': ok = values.some((v) => rec.id.startsWith(v)); break;
+      case 'name': ok = values.some((v) => new RegExp(v).test(`/${rec.name}`)); break;
+      case 'label': ok = values.every((v) => labelMatches(rec.config.Labels ?? {}, v)); break;
+      case 'status':
+        for (const v of values) if (!STATUSES.has(v)) throw new InvalidParameterError(`Invalid filter 'status=${v}'`);
+        ok = values.includes(rec.state.status);
+        break;
+      case 'exited':
+        ok = rec.state.status === 'exited' && values.some((v) => Number(v) === rec.state.exitCode);
+        break;
+      case 'ancestor': ok = values.some((v) => rec.config.Image === v || rec.image === v || rec.image.replace('sha256:', '').startsWith(v.replace('sha256:', ''))); break;
+      case 'before': {
+        ok = values.every((v) => { const other = resolve(v); return other !== undefined && rec.created < other.record.created; });
+        break;
+      }
+      case 'since': {
+        ok = values.every((v) => { const other = resolve(v); return other !== undefined && rec.created > other.record.created; });
+        break;
+      }
+      case 'is-task': ok = values.includes('false'); break;
+      default: ok = false; // volume, network, health, publish, expose: nothing of this kind exists yet
+    }
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what berthd and its tests need on a fresh Debian machine (run as root), then builds.
+# Idempotent: skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v containerd >/dev/null 2>&1 || need+=(containerd)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v mkfifo >/dev/null 2>&1 || need+=(coreutils)
+command -v docker >/dev/null 2>&1 || need+=(docker.io)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build

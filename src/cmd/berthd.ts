@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// berthd: parses flags and wires everything together. The only place that constructs the daemon,
+// the runtime, the image service and the API server.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiServer, parseHost } from '../api/server/server.js';
+import { ContainersRouter } from '../api/routers/containers/routes.js';
+import { ImagesRouter } from '../api/routers/images/routes.js';
+import { SystemRouter } from '../api/routers/system/routes.js';
+import { Daemon } from '../daemon/daemon.js';
+import { ImageService } from '../daemon/image-service.js';
+import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { ContainerdRuntime } from '../runtime/containerd/client.js';
+import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
+import { BERTH_VERSION } from '../version.js';
+import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
+
+type Level = BerthdFlags['logLevel'];
+const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
+
+function makeLogger(level: Level): (lvl: Level, msg: string) => void {
+  const min = LEVELS.indexOf(level);
+  return (lvl, msg) => {
+    if (LEVELS.indexOf(lvl) < min) return;
+    process.stderr.write(`time="${new Date().toISOString()}" level=${lvl} msg=${JSON.stringify(msg)}\n`);
+  };
+}
+
+function socketGroup(name: string | undefined): { gid: number } | undefined {
+  const wanted = name ?? 'docker';
+  let groups = '';
+  try { groups = fs.readFileSync('/etc/group', 'utf8'); } catch { return undefined; }
+  for (const line of groups.split('\n')) {
+    const [gname, , gid] = line.split(':');
+    if (gname === wanted || gid === wanted) return { gid: Number(gid) };
+  }
+  if (name !== undefined && name !== '') throw new Error(`group ${name} not found`);
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  let flags: BerthdFlags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(125);
+  }
+  if (flags.help) { process.stdout.write(USAGE); return; }
+  if (flags.version) { process.stdout.write(`Berth version ${BERTH_VERSION}\n`); return; }
+
+  const logAt = makeLogger(flags.logLevel);
+  const log = (msg: string): void => logAt('info', msg);
+  const dataRoot = path.resolve(flags.dataRoot);
+  const execRoot = path.resolve(flags.execRoot);
+  fs.mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
+  fs.mkdirSync(execRoot, { recursive: true, mode: 0o700 });
+  const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
+  fs.writeFileSync(pidfile, `${process.pid}\n`);
+  const addresses = flags.hosts.map(parseHost);
+
+  let managed: ManagedContainerd | undefined;
+  let address = flags.containerd;
+  if (!address) {
+    managed = new ManagedContainerd({
+      dataRoot, execRoot, logLevel: flags.logLevel === 'debug' ? 'debug' : 'info',
+      onLog: (m: string) => logAt('debug', `containerd: ${m}`),
+    });
+    await managed.start();
+    address = managed.address;
+  }
+  const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
+  const images = await ImageService.open(dataRoot, runtime);
+  const daemon = new Daemon(
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log },
+    runtime, images, logsAdapter, fifosAdapter,
+  );
+  await daemon.init();
+
+  const server = new ApiServer([new SystemRouter(daemon), new ContainersRouter(daemon), new ImagesRouter(images)], {
+    serverVersion: BERTH_VERSION,
+    log: (m) => logAt('error', m),
+  });
+  const group = socketGroup(flags.group);
+  for (const a of addresses) {
+    await server.listen(a, a.proto === 'unix' ? group : undefined);
+    log(`API listening on ${a.proto}://${a.addr}`);
+  }
+  log(`berthd ${BERTH_VERSION} started (data-root ${dataRoot}, containerd ${address})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`received ${signal}, shutting down`);
+    const hardStop = setTimeout(() => process.exit(1), 60_000);
+    hardStop.unref();
+    await server.close().catch(() => undefined);
+    await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    runtime.close();
+    await managed?.stop().catch(() => undefined);
+    for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });
+    fs.rmSync(pidfile, { force: true });
+    log('shutdown complete');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGPIPE', () => undefined);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`berthd: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

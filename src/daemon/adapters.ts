@@ -1,0 +1,28 @@
+// Adapts the concrete FIFO and log modules to the daemon's ports.
+import { JsonFileWriter } from '../logger/json-file-writer.js';
+import { readJsonLog } from '../logger/json-file-reader.js';
+import { createFifos, openExistingFifos, type TaskFifos } from '../runtime/containerd/fifo-io.js';
+import type { FifosPort, LogsPort, TaskFifosPort } from './ports.js';
+
+function toPort(f: TaskFifos): TaskFifosPort {
+  return {
+    paths: f.paths,
+    stdout: f.stdout,
+    ...(f.stderr ? { stderr: f.stderr } : {}),
+    ...(f.stdin ? { stdin: f.stdin } : {}),
+    close: () => f.close(),
+    // Our read ends are open before Tasks.Create; a FIFO that never had a writer reports no hang-up,
+    // so nothing has to be held open for the shim.
+    shimConnected: () => undefined,
+  };
+}
+
+export const fifosAdapter: FifosPort = {
+  create: async (dir, options) => toPort(await createFifos(dir, options)),
+  reopen: async (paths) => toPort(await openExistingFifos(paths)),
+};
+
+export const logsAdapter: LogsPort = {
+  openWriter: (path) => new JsonFileWriter(path),
+  read: (path, options) => readJsonLog(path, options),
+};

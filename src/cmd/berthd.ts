@@ -38,6 +38,22 @@ function socketGroup(name: string | undefined): { gid: number } | undefined {
   return undefined;
 }
 
+/** Like dockerd: refuse to run twice on the same roots; a pidfile of a dead process is replaced. */
+function claimPidfile(file: string): void {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    if (pid > 0 && pid !== process.pid && fs.existsSync(`/proc/${pid}`)) {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes('berthd')) {
+        throw new Error(`pid file found, ensure berthd is not running or delete ${file}`);
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.writeFileSync(file, `${process.pid}\n`);
+}
+
 async function main(): Promise<void> {
   let flags: BerthdFlags;
   try {
@@ -56,7 +72,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
   fs.mkdirSync(execRoot, { recursive: true, mode: 0o700 });
   const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
-  fs.writeFileSync(pidfile, `${process.pid}\n`);
+  claimPidfile(pidfile);
   const addresses = flags.hosts.map(parseHost);
 
   let managed: ManagedContainerd | undefined;

@@ -54,6 +54,8 @@ export class Daemon implements ContainerBackend, SystemBackend {
   private readonly store: ContainerStore;
   private readonly io = new Map<string, RunningIO>();
   private readonly exitsInProgress = new Map<string, Promise<void>>();
+  /** starts in flight: an exit that arrives before start() has recorded `running` waits for it */
+  private readonly starting = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | undefined;
   private engineId = '';
   private shuttingDown = false;
@@ -105,6 +107,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
     if (task && (task.status === 'running' || task.status === 'paused' || task.status === 'pausing')) {
       const fifos = await this.fifos.reopen({ stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal });
       this.attachIO(c, fifos);
+      c.streams.setStdin(fifos.stdin);
       c.record.state.pid = task.pid;
       c.record.state.status = task.status === 'running' ? 'running' : 'paused';
       this.store.save(c);
@@ -153,6 +156,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   /** Drains output, releases the task, records the exit and applies AutoRemove / restart policy. */
   private async finishExit(c: Container, exitStatus: number, exitedAt: Date): Promise<void> {
+    await this.starting.get(c.id);
     const io = this.io.get(c.id);
     if (io) {
       await Promise.race([io.drained, sleep(DRAIN_TIMEOUT_MS)]);
@@ -285,6 +289,17 @@ export class Daemon implements ContainerBackend, SystemBackend {
   }
 
   private async startContainer(c: Container): Promise<void> {
+    let done = (): void => undefined;
+    this.starting.set(c.id, new Promise<void>((r) => { done = r; }));
+    try {
+      await this.doStartContainer(c);
+    } finally {
+      this.starting.delete(c.id);
+      done();
+    }
+  }
+
+  private async doStartContainer(c: Container): Promise<void> {
     const rec = c.record;
     const cfg = rec.config;
     const mounts = await this.runtime.snapshots.mounts(rec.snapshotKey);
@@ -319,6 +334,9 @@ export class Daemon implements ContainerBackend, SystemBackend {
       this.attachIO(c, fifos);
       await this.runtime.createTask(rec.id, fifos.paths, mounts);
       fifos.shimConnected();
+      // Only now may clients write stdin: if our end closed (client EOF) before the shim opened its
+      // end, the pipe's buffered bytes would be discarded and the shim would wait for a writer forever.
+      c.streams.setStdin(fifos.stdin);
       const { pid } = await this.runtime.startTask(rec.id);
       rec.state = {
         ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false,
@@ -363,7 +381,6 @@ export class Daemon implements ContainerBackend, SystemBackend {
     const drained = Promise.all([pump(fifos.stdout, 'stdout'), fifos.stderr ? pump(fifos.stderr, 'stderr') : Promise.resolve()])
       .then(() => undefined);
     this.io.set(c.id, { fifos, writer, drained });
-    c.streams.setStdin(fifos.stdin);
   }
 
   // ---- stop / kill / restart ----
@@ -512,8 +529,9 @@ export class Daemon implements ContainerBackend, SystemBackend {
   async containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach> {
     const c = this.store.get(ref);
     if (c.record.state.status === 'paused') throw new ConflictError(`You cannot attach to a paused container, unpause it first`);
-    const detachKeys = parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
     const tty = Boolean(c.record.config.Tty);
+    // As in dockerd, detach keys apply to TTY containers only; other stdin is copied verbatim.
+    const detachKeys = tty ? parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS) : Buffer.alloc(0);
     return {
       tty,
       run: async (io) => {
@@ -561,9 +579,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
       }
     } catch { /* client went away */ }
     // Client EOF: with StdinOnce the container's stdin closes too (e.g. `echo hi | docker run -i`).
+    // The shim holds a write end of the stdin FIFO itself, so closing ours is not an EOF: after our
+    // bytes are flushed, CloseIO releases the shim's end and the process reads EOF once the pipe drains.
     if (c.record.config.StdinOnce) {
       const w = c.streams.stdin;
-      if (w && !w.destroyed) w.end();
+      if (!w || w.destroyed) return;
+      await new Promise<void>((resolve) => w.end(() => resolve()));
+      w.destroy();
+      await this.runtime.closeStdin(c.id, '').catch((err: unknown) => this.config.log(`close stdin of ${c.id}: ${String(err)}`));
     }
   }
 

@@ -35,6 +35,8 @@ export function parseHost(host: string): ListenAddress {
 export class ApiServer {
   private readonly router = findMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
   private readonly servers: http.Server[] = [];
+  /** upgraded (hijacked) connections: Node's server no longer tracks them */
+  private readonly hijacked = new Set<Duplex>();
   private readonly log: (msg: string) => void;
   readonly baseHeaders: Record<string, string>;
 
@@ -81,7 +83,11 @@ export class ApiServer {
 
   private createServer(): http.Server {
     const server = http.createServer({ keepAlive: true }, (req, res) => this.dispatch(req, res));
-    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dispatch(req, undefined, { socket, head }));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.hijacked.add(socket);
+      socket.once('close', () => this.hijacked.delete(socket));
+      this.dispatch(req, undefined, { socket, head });
+    });
     server.on('clientError', (err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -115,11 +121,14 @@ export class ApiServer {
     this.servers.push(server);
   }
 
+  /** Stops accepting, closes every connection (hijacked ones too) and resolves when all are gone. */
   async close(): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeAllConnections();
     })));
+    for (const socket of this.hijacked) socket.destroy();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
   }
 }
 

@@ -1,5 +1,5 @@
 // Routes under /containers: lifecycle, list/inspect, logs and attach.
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { InvalidParameterError } from '../../../errdefs/index.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { versionLt } from '../../../internal/version.js';
@@ -182,7 +182,8 @@ export class ContainersRouter implements Router {
           if (socket.destroyed) return;
           socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
         },
-        ...(options.stdin ? { stdin: socket as AsyncIterable<Buffer> } : {}),
+        // Reading stdin to its end must not destroy the connection: output still flows after EOF.
+        ...(options.stdin ? { stdin: (socket as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer> } : {}),
         signal: abort.signal,
       });
     } finally {

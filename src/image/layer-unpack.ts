@@ -1,0 +1,100 @@
+// Puts one layer in place: its blob in the content store, and its filesystem as a committed snapshot
+// named by chain ID (prepare on the parent → Diff.Apply → commit), the way containerd's unpacker
+// does. Both steps are skipped when already done, so images sharing layers share the work.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { InvalidParameterError } from '../errdefs/errors.js';
+import type { ContentStore, Differ, Snapshotter } from '../runtime/runtime.js';
+import type { LayerPlan } from './load-plan.js';
+import type { ImageLayer } from './types.js';
+
+export interface LayerProgress {
+  status: string;
+  id: string;
+  progressDetail: { current: number; total: number };
+}
+
+export interface UnpackDeps {
+  content: ContentStore;
+  snapshots: Snapshotter;
+  differ: Differ;
+}
+
+const hexOf = (digest: string): string => digest.slice(digest.indexOf(':') + 1);
+
+/** dockerd's stringid.TruncateID: 12 hex characters, no algorithm. */
+export const shortId = (digest: string): string => hexOf(digest).slice(0, 12);
+
+/** Writes a blob unless the content store has it already. */
+export async function ensureBlob(content: ContentStore, digest: string, size: number, data: () => AsyncIterable<Buffer> | Buffer, labels?: Record<string, string>): Promise<void> {
+  if (await content.info(digest)) return;
+  // A unique ingest ref: two loads of the same blob must not fight over one ref's lock; the second
+  // commit finds the blob present, which the content store treats as success.
+  await content.write(`berth-load-${hexOf(digest)}-${randomBytes(4).toString('hex')}`, data(), {
+    expectedDigest: digest,
+    size,
+    ...(labels ? { labels } : {}),
+  });
+}
+
+export async function unpackLayer(
+  deps: UnpackDeps,
+  layer: LayerPlan,
+  options: { signal?: AbortSignal; onProgress?: (p: LayerProgress) => void } = {},
+): Promise<ImageLayer> {
+  const { content, snapshots, differ } = deps;
+  options.signal?.throwIfAborted();
+  // containerd's convention: compressed blobs carry their diff ID, so it need not be recomputed.
+  const labels = layer.blobDigest !== layer.diffId ? { 'containerd.io/uncompressed': layer.diffId } : undefined;
+  await ensureBlob(content, layer.blobDigest, layer.blobSize, () => fs.createReadStream(layer.file.path, { highWaterMark: 1024 * 1024 }), labels);
+
+  if (!(await snapshots.stat(layer.chainId))) {
+    // Progress as dockerd reports it on `docker load`: only for layers it actually imports.
+    const progress = (current: number): void =>
+      options.onProgress?.({ status: 'Loading layer', id: shortId(layer.diffId), progressDetail: { current, total: layer.blobSize } });
+    progress(0);
+    await applyLayer(deps, layer, options.signal);
+    progress(layer.blobSize);
+  }
+
+  let unpackedSize: number | undefined;
+  try {
+    unpackedSize = (await snapshots.usage(layer.chainId)).size;
+  } catch {
+    unpackedSize = undefined; // size then falls back to the tar size
+  }
+  return {
+    diffId: layer.diffId,
+    chainId: layer.chainId,
+    blobDigest: layer.blobDigest,
+    mediaType: layer.mediaType,
+    size: layer.blobSize,
+    diffSize: layer.diffSize,
+    ...(unpackedSize !== undefined ? { unpackedSize } : {}),
+  };
+}
+
+async function applyLayer(deps: UnpackDeps, layer: LayerPlan, signal: AbortSignal | undefined): Promise<void> {
+  const { snapshots, differ } = deps;
+  // containerd's unpacker names its working snapshots "extract-<random>-<chainID>".
+  const key = `extract-${randomBytes(6).toString('hex')}-${layer.chainId}`;
+  const mounts = await snapshots.prepare(key, layer.parentChainId);
+  try {
+    signal?.throwIfAborted();
+    const applied = await differ.apply({ mediaType: layer.mediaType, digest: layer.blobDigest, size: layer.blobSize }, mounts);
+    if (applied.digest && applied.digest !== layer.diffId) {
+      throw new InvalidParameterError(`wrong diff id calculated on extraction ${JSON.stringify(applied.digest)}`);
+    }
+    signal?.throwIfAborted();
+    try {
+      await snapshots.commit(layer.chainId, key);
+    } catch (err) {
+      // Another load committed the same layer meanwhile: theirs is as good as ours.
+      if (!(await snapshots.stat(layer.chainId).catch(() => undefined))) throw err;
+      await snapshots.remove(key).catch(() => undefined);
+    }
+  } catch (err) {
+    await snapshots.remove(key).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,252 @@
+// The json-file log driver's writer: container output → dockerd's on-disk format, one JSON record per
+// line: {"log":"<line>\n","stream":"stdout","time":"<RFC3339Nano>"}\n.
+// Output is split on '\n' per stream; an unterminated tail waits for its newline, is cut into 16 KiB
+// partial records (no trailing \n) as dockerd's copier does, or is written as is on flush()/close().
+// This sits on the path of every byte a container prints: records are encoded straight into a byte
+// buffer and written with at most one fs.write in flight; whatever arrives meanwhile is batched
+// into the next write, so ordering is strict and syscalls stay few under load.
+import fs from 'node:fs';
+import { copyBytes, encodeGoJsonBytes, maxEncodedLength } from './go-json-string.js';
+import { dateToEpochNanos, formatRfc3339Nano, nowEpochNanos } from './rfc3339-nano.js';
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface JsonFileWriterOptions {
+  /** max-size log-opt in bytes. TODO: rotation is not implemented yet; accepted and kept. */
+  maxSize?: number;
+  /** max-file log-opt. TODO: rotation is not implemented yet; accepted and kept. */
+  maxFile?: number;
+  /** write() returns false once this many encoded bytes wait for the disk (default 4 MiB). */
+  highWaterMark?: number;
+  /** Called once with the first write error; later output is dropped (as dockerd logs and drops). */
+  onError?: (err: Error) => void;
+}
+
+/** dockerd's copier buffer: a line longer than this is logged in pieces of this size. */
+export const MAX_PARTIAL_LINE = 16 * 1024;
+
+const INITIAL_BUFFER = 64 * 1024;
+/** A buffer grown beyond this for a burst is not kept for reuse. */
+const MAX_RETAINED_BUFFER = 1024 * 1024;
+/** Fixed bytes of one record besides the escaped log text and the time. */
+const RECORD_OVERHEAD = 64;
+
+const PREFIX = Buffer.from('{"log":"');
+
+interface Tail {
+  parts: Buffer[];
+  length: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class JsonFileWriter {
+  readonly path: string;
+  readonly options: Readonly<JsonFileWriterOptions>;
+  #fd: number;
+  #tails: Record<LogStream, Tail> = { stdout: { parts: [], length: 0 }, stderr: { parts: [], length: 0 } };
+  #pending: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  #pendingLen = 0;
+  #spare: Buffer | null = null;
+  #writing = false;
+  #closing: Promise<void> | null = null;
+  #error: Error | null = null;
+  #idleWaiters: Waiter[] = [];
+  #highWaterMark: number;
+  /**
+   * Record endings of the write() call being encoded — `","stream":"stdout","time":"<time>"}\n` —
+   * built once per call and only if it produces a record.
+   */
+  #endings: Record<LogStream, Buffer> | null = null;
+  #timeNs: bigint | undefined;
+
+  /** Opens (creating with mode 0640) `path` for appending. Throws if it cannot be opened. */
+  constructor(path: string, options: JsonFileWriterOptions = {}) {
+    this.path = path;
+    this.options = { ...options };
+    this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
+    this.#fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o640);
+  }
+
+  /** Encoded bytes accepted but not yet written. */
+  get bufferedBytes(): number {
+    return this.#pendingLen;
+  }
+
+  /**
+   * Logs `chunk` from `stream`. `time` (default: now, with nanoseconds) stamps every record this call
+   * completes. Returns false when more than highWaterMark bytes wait for the disk: the caller may
+   * pause its source until drain() resolves. Throws after close().
+   */
+  write(stream: LogStream, chunk: Buffer, time?: Date): boolean {
+    if (this.#closing !== null) throw new Error(`json-file log ${this.path} is closed`);
+    this.#timeNs = time === undefined ? undefined : dateToEpochNanos(time);
+    this.#endings = null;
+    const tail = this.#tails[stream];
+    let pos = 0;
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl === -1) {
+        this.#appendTail(stream, tail, chunk.subarray(pos));
+        break;
+      }
+      if (tail.length === 0) {
+        this.#emitLine(stream, chunk, pos, nl);
+      } else {
+        const line = Buffer.concat([...tail.parts, chunk.subarray(pos, nl)], tail.length + nl - pos);
+        tail.parts = [];
+        tail.length = 0;
+        this.#emitLine(stream, line, 0, line.length);
+      }
+      pos = nl + 1;
+    }
+    this.#kick();
+    return this.#pendingLen < this.#highWaterMark;
+  }
+
+  /** Resolves when every record accepted so far is on disk (unterminated tails stay buffered). */
+  drain(): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (!this.#writing && this.#pendingLen === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Writes unterminated tails as records without '\n' (as dockerd does at EOF) and waits for the disk. */
+  flush(): Promise<void> {
+    this.#timeNs = undefined;
+    this.#endings = null;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const tail = this.#tails[stream];
+      if (tail.length === 0) continue;
+      const rest = Buffer.concat(tail.parts, tail.length);
+      tail.parts = [];
+      tail.length = 0;
+      this.#emitRecord(stream, rest, 0, rest.length, false);
+    }
+    this.#kick();
+    return this.drain();
+  }
+
+  /** Flushes and closes the file. Idempotent; rejects with the first write error, if any. */
+  close(): Promise<void> {
+    if (this.#closing === null) {
+      const flushed = this.flush();
+      this.#closing = flushed.then(
+        () => this.#closeFd(),
+        async (err: Error) => {
+          await this.#closeFd().catch(() => undefined);
+          throw err;
+        },
+      );
+    }
+    return this.#closing;
+  }
+
+  #closeFd(): Promise<void> {
+    return new Promise((resolve, reject) => fs.close(this.#fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  #appendTail(stream: LogStream, tail: Tail, data: Buffer): void {
+    // Copy: the caller may reuse its buffer once write() returns.
+    tail.parts.push(Buffer.from(data));
+    tail.length += data.length;
+    if (tail.length < MAX_PARTIAL_LINE) return;
+    let all = Buffer.concat(tail.parts, tail.length);
+    let p = 0;
+    while (all.length - p >= MAX_PARTIAL_LINE) {
+      this.#emitRecord(stream, all, p, p + MAX_PARTIAL_LINE, false);
+      p += MAX_PARTIAL_LINE;
+    }
+    all = all.subarray(p);
+    tail.parts = all.length > 0 ? [all] : [];
+    tail.length = all.length;
+  }
+
+  /** A complete line src[start, end) (its '\n' excluded), cut in 16 KiB partials when longer. */
+  #emitLine(stream: LogStream, src: Buffer, start: number, end: number): void {
+    let p = start;
+    while (end - p >= MAX_PARTIAL_LINE) {
+      this.#emitRecord(stream, src, p, p + MAX_PARTIAL_LINE, false);
+      p += MAX_PARTIAL_LINE;
+    }
+    this.#emitRecord(stream, src, p, end, true);
+  }
+
+  #emitRecord(stream: LogStream, src: Buffer, start: number, end: number, newline: boolean): void {
+    if (this.#error !== null) return;
+    if (this.#endings === null) {
+      const time = formatRfc3339Nano(this.#timeNs ?? nowEpochNanos());
+      this.#endings = {
+        stdout: Buffer.from(`","stream":"stdout","time":"${time}"}\n`, 'latin1'),
+        stderr: Buffer.from(`","stream":"stderr","time":"${time}"}\n`, 'latin1'),
+      };
+    }
+    const ending = this.#endings[stream];
+    const need = maxEncodedLength(end - start) + RECORD_OVERHEAD + ending.length;
+    if (this.#pending.length - this.#pendingLen < need) this.#grow(need);
+    const out = this.#pending;
+    let o = this.#pendingLen;
+    o += copyBytes(PREFIX, 0, PREFIX.length, out, o);
+    o = encodeGoJsonBytes(src, start, end, out, o);
+    if (newline) {
+      out[o++] = 0x5c; // \n
+      out[o++] = 0x6e;
+    }
+    o += copyBytes(ending, 0, ending.length, out, o);
+    this.#pendingLen = o;
+  }
+
+  #grow(need: number): void {
+    const size = Math.max(this.#pending.length * 2, this.#pendingLen + need);
+    const next = Buffer.allocUnsafe(size);
+    this.#pending.copy(next, 0, 0, this.#pendingLen);
+    this.#pending = next;
+  }
+
+  /** Starts a write of everything pending unless one is in flight (its completion restarts us). */
+  #kick(): void {
+    if (this.#writing || this.#pendingLen === 0 || this.#error !== null) return;
+    const buf = this.#pending;
+    const len = this.#pendingLen;
+    this.#pending = this.#spare ?? Buffer.allocUnsafe(INITIAL_BUFFER);
+    this.#spare = null;
+    this.#pendingLen = 0;
+    this.#writing = true;
+    this.#writeAll(buf, 0, len);
+  }
+
+  #writeAll(buf: Buffer, offset: number, end: number): void {
+    fs.write(this.#fd, buf, offset, end - offset, null, (err, written) => {
+      if (err) {
+        this.#fail(err);
+        return;
+      }
+      if (offset + written < end) {
+        this.#writeAll(buf, offset + written, end);
+        return;
+      }
+      if (buf.length <= MAX_RETAINED_BUFFER) this.#spare = buf;
+      this.#writing = false;
+      if (this.#pendingLen > 0) {
+        this.#kick();
+        return;
+      }
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w.resolve();
+    });
+  }
+
+  #fail(err: Error): void {
+    this.#error = err;
+    this.#writing = false;
+    this.#pendingLen = 0;
+    this.options.onError?.(err);
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w.reject(err);
+  }
+}

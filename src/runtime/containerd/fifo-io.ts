@@ -1,0 +1,103 @@
+// FIFOs between berthd and the shim for a process's stdio. Our ends are opened non-blocking and
+// wrapped in net.Socket, so reads are epoll-driven: fs.createReadStream on a FIFO parks a libuv
+// pool thread per idle read and four idle containers hung the process in the spike.
+// The read ends must be open before Tasks.Create/Exec, or the shim's open(O_WRONLY) blocks and the
+// call fails with DEADLINE_EXCEEDED after 30 s.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { TaskIOPaths } from '../runtime.js';
+
+export interface TaskFifos {
+  paths: TaskIOPaths;
+  stdout: net.Socket;
+  /** absent for terminal processes: the pty merges stderr into stdout */
+  stderr?: net.Socket;
+  /** present when the process has stdin */
+  stdin?: net.Socket;
+  /** closes our ends (idempotent); the FIFO files stay until their directory is removed */
+  close(): void;
+}
+
+export interface CreateFifosOptions {
+  stdin: boolean;
+  terminal: boolean;
+  /** file name prefix: "init" for the container's process, the exec id for exec processes */
+  prefix?: string;
+}
+
+const MKFIFO = '/usr/bin/mkfifo';
+
+export function fifoPaths(dir: string, opts: CreateFifosOptions): TaskIOPaths {
+  const prefix = opts.prefix ?? 'init';
+  return {
+    stdin: opts.stdin ? path.join(dir, `${prefix}-stdin`) : '',
+    stdout: path.join(dir, `${prefix}-stdout`),
+    stderr: opts.terminal ? '' : path.join(dir, `${prefix}-stderr`),
+    terminal: opts.terminal,
+  };
+}
+
+/** Node has no mkfifo(3): one mkfifo process makes all missing FIFOs (existing ones are reused). */
+async function makeFifos(paths: string[]): Promise<void> {
+  const missing = paths.filter((p) => !fs.existsSync(p));
+  if (missing.length === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    execFile(MKFIFO, ['-m', '0600', ...missing], (err, _stdout, stderr) => {
+      if (err) reject(new Error(`mkfifo ${missing.join(' ')}: ${stderr.trim() || err.message}`, { cause: err }));
+      else resolve();
+    });
+  });
+}
+
+function openReader(file: string): net.Socket {
+  // O_NONBLOCK: open returns at once even though no writer exists yet
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  return new net.Socket({ fd, readable: true, writable: false });
+}
+
+function openWriter(file: string): net.Socket {
+  // O_RDWR: opening for writing alone would fail with ENXIO while the shim has no reader; holding a
+  // read end ourselves also means a late shim never sees EOF before we close.
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  return new net.Socket({ fd, readable: false, writable: true });
+}
+
+/** Opens our ends of FIFOs that already exist (restore after a daemon restart). */
+export function openExistingFifos(paths: TaskIOPaths): Promise<TaskFifos> {
+  const sockets: net.Socket[] = [];
+  try {
+    if (!paths.stdout) throw new Error('task has no stdout FIFO');
+    const stdout = openReader(paths.stdout);
+    sockets.push(stdout);
+    const stderr = paths.stderr ? openReader(paths.stderr) : undefined;
+    if (stderr) sockets.push(stderr);
+    const stdin = paths.stdin ? openWriter(paths.stdin) : undefined;
+    if (stdin) sockets.push(stdin);
+    let closed = false;
+    const fifos: TaskFifos = {
+      paths: { ...paths },
+      stdout,
+      close(): void {
+        if (closed) return;
+        closed = true;
+        for (const s of sockets) s.destroy();
+      },
+    };
+    if (stderr) fifos.stderr = stderr;
+    if (stdin) fifos.stdin = stdin;
+    return Promise.resolve(fifos);
+  } catch (err) {
+    for (const s of sockets) s.destroy();
+    return Promise.reject(err);
+  }
+}
+
+/** Creates `dir` and the FIFOs for one process (existing ones are reused), and opens our ends. */
+export async function createFifos(dir: string, opts: CreateFifosOptions): Promise<TaskFifos> {
+  const paths = fifoPaths(dir, opts);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeFifos([paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== ''));
+  return openExistingFifos(paths);
+}

@@ -314,7 +314,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
         withEnv(env),
         withCwd(cfg.WorkingDir || '/'),
         withUser(user.uid, user.gid, user.additionalGids),
-        withTerminal(Boolean(cfg.Tty)),
+        withTerminal(Boolean(cfg.Tty), consoleSize(rec.hostConfig.ConsoleSize)),
         withHostname(cfg.Hostname ?? ''),
         withBindFile('/etc/hostname', rec.hostnamePath),
         withBindFile('/etc/hosts', rec.hostsPath),
@@ -721,6 +721,13 @@ function processEnv(env: string[], hostname: string, tty: boolean, home: string)
   const out = mergeEnv(base, env);
   if (!out.some((e) => e.startsWith('HOME='))) out.push(`HOME=${home || '/'}`);
   return out;
+}
+
+/** HostConfig.ConsoleSize is [height, width] (API 1.42+); absent or zero means unknown. */
+function consoleSize(v: unknown): { height: number; width: number } | undefined {
+  if (!Array.isArray(v) || v.length !== 2) return undefined;
+  const [height, width] = v.map(Number);
+  return height && width ? { height, width } : undefined;
 }
 
 function startFailureExitCode(message: string): number {

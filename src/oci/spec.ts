@@ -123,9 +123,14 @@ export const withUser = (uid: number, gid: number, additionalGids: number[]): Sp
   s.process.user = { uid, gid, ...(additionalGids.length ? { additionalGids } : {}) };
 };
 
+/**
+ * A pty starts at 0x0 unless told otherwise, and API < 1.42 clients only resize after start, racing
+ * the process: start at the client's size when known, else at 24x80, never at 0x0.
+ */
 export const withTerminal = (tty: boolean, size?: { height: number; width: number }): SpecOption => (s) => {
   s.process.terminal = tty;
-  if (tty && size && size.height > 0 && size.width > 0) s.process.consoleSize = size;
+  if (!tty) return;
+  s.process.consoleSize = size && size.height > 0 && size.width > 0 ? size : { height: 24, width: 80 };
 };
 
 /** Bind-mounts files berthd writes (hostname, hosts, resolv.conf) over the image's. */

@@ -1,6 +1,8 @@
 // The foundation's acceptance list, end to end: real berthd + managed containerd + docker CLI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
 
@@ -122,6 +124,54 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     const noImage = await d.request('POST', '/containers/create', { Image: 'nosuchimage' });
     assert.equal(noImage.status, 404);
     assert.match(JSON.parse(noImage.body).message, /No such image: nosuchimage/);
+  });
+
+  test('logs: --tail, -t (RFC3339Nano), -f ends when the container exits, streams on the right fds', async () => {
+    const run = await d.docker(['run', '-d', '--name', 'lines', 'busybox', 'sh', '-c',
+      'for i in 1 2 3 4 5 6; do echo out$i; echo err$i >&2; done; sleep 1; echo last']);
+    assert.equal(run.code, 0, run.stderr);
+    const follow = await d.docker(['logs', '-f', 'lines']);
+    assert.equal(follow.stdout, 'out1\nout2\nout3\nout4\nout5\nout6\nlast\n');
+    assert.equal(follow.stderr, 'err1\nerr2\nerr3\nerr4\nerr5\nerr6\n');
+    const tail = await d.docker(['logs', '--tail', '2', 'lines']);
+    assert.equal(tail.stdout + tail.stderr, 'last\n' + 'err6\n');
+    const ts = await d.docker(['logs', '-t', '--tail', '1', 'lines']);
+    assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z last\n$/);
+    const raw = await d.request('GET', '/containers/lines/logs');
+    assert.equal(raw.status, 400);
+    assert.match(JSON.parse(raw.body).message, /you must choose at least one stream/);
+    assert.equal((await d.docker(['rm', 'lines'])).code, 0);
+  });
+
+  test('a TTY container gets a terminal that is never 0x0', async () => {
+    const r = await d.docker(['run', '--rm', '-t', 'busybox', 'sh', '-c', 'tty; stty size']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '/dev/pts/0\r\n24 80\r\n');
+  });
+
+  test('20 MB through docker run -i cat arrives byte-exact', async () => {
+    const input = crypto.randomBytes(20 * 1024 * 1024);
+    const r = await new Promise<{ code: number; digest: string; size: number }>((resolve, reject) => {
+      const child = spawn('docker', ['run', '-i', '--rm', 'busybox', 'cat'], {
+        env: { ...process.env, DOCKER_HOST: d.host }, stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      child.stdout.on('data', (c: Buffer) => { hash.update(c); size += c.length; });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, digest: hash.digest('hex'), size }));
+      child.stdin.end(input);
+    });
+    assert.equal(r.code, 0);
+    assert.equal(r.size, input.length);
+    assert.equal(r.digest, crypto.createHash('sha256').update(input).digest('hex'));
+  });
+
+  test('an unknown image: 404 on create, a clear message from the pull the CLI then tries', async () => {
+    const r = await d.docker(['run', '--rm', 'nosuch']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /Unable to find image 'nosuch:latest' locally/);
+    assert.match(r.stderr, /not supported by berthd yet/);
   });
 
   test('kill -9 of berthd: the container keeps running and its output keeps flowing into the log', async () => {

@@ -5,7 +5,7 @@ import type { RequestContext } from './context.js';
 
 export function writeError(ctx: RequestContext, err: unknown, log: (msg: string) => void): void {
   const status = statusCodeOf(err);
-  if (status >= 500) log(`error handling ${ctx.req.method} ${ctx.req.url}: ${(err as Error)?.stack ?? String(err)}`);
+  if (status >= 500 && status !== 501) log(`error handling ${ctx.req.method} ${ctx.req.url}: ${(err as Error)?.stack ?? String(err)}`);
   if (ctx.headersSent) {
     // Too late for a status code: close the stream so the client sees it end.
     ctx.res?.destroy();

@@ -109,3 +109,19 @@ test('attach hijacks with 101 and multiplexed frames', async () => {
   assert.deepEqual([...body.subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 3]);
   assert.equal(body.subarray(8).toString(), 'hi\n');
 });
+
+test('attach without Upgrade gets the legacy 200 raw stream on the same connection', async () => {
+  const data = await new Promise<Buffer>((resolve, reject) => {
+    const c = net.connect(sock);
+    const chunks: Buffer[] = [];
+    c.on('data', (d: Buffer) => chunks.push(d));
+    c.on('end', () => resolve(Buffer.concat(chunks)));
+    c.on('error', reject);
+    c.write('POST /v1.18/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  const text = data.toString('latin1');
+  assert.match(text, /^HTTP\/1.1 200 OK\r\n/);
+  assert.match(text, /Content-Type: application\/vnd.docker.raw-stream/);
+  const body = data.subarray(text.indexOf('\r\n\r\n') + 4);
+  assert.equal(body.subarray(8).toString(), 'hi\n');
+});

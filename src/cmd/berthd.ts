@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
   const images = await ImageService.open(dataRoot, runtime);
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log },
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
   await daemon.init();

@@ -5,7 +5,9 @@ import type { Writable } from 'node:stream';
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface AttachSubscriber {
-  output(stream: OutputStream, data: Buffer): void;
+  /** returns false when the client is congested: the container's output then waits for drained() */
+  output(stream: OutputStream, data: Buffer): boolean;
+  drained(): Promise<void>;
   /** the container's output ended (it exited) */
   end(): void;
 }
@@ -39,8 +41,16 @@ export class ContainerStreams {
     return () => { this.subscribers.delete(s); };
   }
 
-  publish(stream: OutputStream, data: Buffer): void {
-    for (const s of this.subscribers) s.output(stream, data);
+  /**
+   * Sends output to every attached client. Resolves (or returns undefined at once) when all can
+   * take more: a slow attached client slows the container's output, as with dockerd.
+   */
+  publish(stream: OutputStream, data: Buffer): Promise<void> | undefined {
+    let waits: Array<Promise<void>> | undefined;
+    for (const s of this.subscribers) {
+      if (!s.output(stream, data)) (waits ??= []).push(s.drained());
+    }
+    return waits ? Promise.all(waits).then(() => undefined) : undefined;
   }
 
   endAll(): void {

@@ -69,15 +69,16 @@ export class Container {
     return next;
   }
 
-  wait(condition: WaitCondition): Promise<WaitResult> {
+  /** Resolves when the condition is met; a waiter whose client went away (signal) is dropped. */
+  wait(condition: WaitCondition, signal?: AbortSignal): Promise<WaitResult> {
     if (condition === 'not-running' && !this.running) {
       return Promise.resolve({ StatusCode: this.record.state.exitCode, Error: null });
     }
-    return new Promise((resolve) => this.waiters.push({ condition, resolve }));
-  }
-
-  removeWaiter(promiseResolve: (r: WaitResult) => void): void {
-    this.waiters = this.waiters.filter((w) => w.resolve !== promiseResolve);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { condition, resolve };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', () => { this.waiters = this.waiters.filter((w) => w !== waiter); }, { once: true });
+    });
   }
 
   notifyExit(): void {

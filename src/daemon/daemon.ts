@@ -15,6 +15,7 @@ import {
 } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
 import { generateId } from '../internal/ids.js';
+import { Spans } from '../internal/spans.js';
 import { parseSignal } from '../internal/signals.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
 import {
@@ -37,6 +38,8 @@ export interface DaemonConfig {
   runtimeName: string;
   serverVersion: string;
   log: (msg: string) => void;
+  /** debug-level timing of lifecycle steps */
+  trace?: (msg: string) => void;
 }
 
 interface RunningIO {
@@ -156,16 +159,21 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   /** Drains output, releases the task, records the exit and applies AutoRemove / restart policy. */
   private async finishExit(c: Container, exitStatus: number, exitedAt: Date): Promise<void> {
+    const spans = new Spans(`exit ${c.id.slice(0, 12)}`);
     await this.starting.get(c.id);
     const io = this.io.get(c.id);
     if (io) {
       await Promise.race([io.drained, sleep(DRAIN_TIMEOUT_MS)]);
+      spans.mark('drain');
       this.io.delete(c.id);
       await io.writer.close().catch(() => undefined);
       io.fifos.close();
+      spans.mark('log-close');
     }
     const deleted = await this.runtime.deleteTask(c.id).catch(() => undefined);
+    spans.mark('delete-task');
     await this.runtime.deleteContainer(c.id).catch((err: unknown) => this.config.log(`delete containerd container ${c.id}: ${String(err)}`));
+    spans.mark('delete-container');
     fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
     c.streams.setStdin(undefined);
     c.record.state = {
@@ -176,6 +184,8 @@ export class Daemon implements ContainerBackend, SystemBackend {
       finishedAt: (deleted?.exitedAt && deleted.exitedAt.getTime() > 0 ? deleted.exitedAt : exitedAt).toISOString(),
     };
     this.store.save(c);
+    spans.mark('save');
+    this.config.trace?.(spans.toString());
     c.streams.endAll();
     c.notifyExit();
     c.stopping = false;
@@ -223,6 +233,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
     validateHostConfig(hostConfig);
+    const spans = new Spans('create');
     const image = this.images.resolveForContainer(configIn.Image);
     const merged = mergeImageConfig(configIn, image.config);
     const argv = commandLine(merged);
@@ -235,9 +246,11 @@ export class Daemon implements ContainerBackend, SystemBackend {
       if (!merged.Hostname) merged.Hostname = id.slice(0, 12);
       const dir = this.store.dir(id);
       fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
+      spans.mark('validate');
       await this.runtime.snapshots.prepare(id, image.topChainId || undefined, {
         'containerd.io/gc.root': new Date().toISOString(),
       });
+      spans.mark('snapshot');
       const record: ContainerRecord = {
         id,
         name: finalName,
@@ -260,6 +273,8 @@ export class Daemon implements ContainerBackend, SystemBackend {
       writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
         merged.Hostname, merged.Domainname ?? '');
       this.store.add(new Container(record));
+      spans.mark('files+save');
+      this.config.trace?.(spans.toString());
     } catch (err) {
       this.store.releaseName(finalName);
       await this.runtime.snapshots.remove(id).catch(() => undefined);
@@ -302,7 +317,9 @@ export class Daemon implements ContainerBackend, SystemBackend {
   private async doStartContainer(c: Container): Promise<void> {
     const rec = c.record;
     const cfg = rec.config;
+    const spans = new Spans(`start ${rec.id.slice(0, 12)}`);
     const mounts = await this.runtime.snapshots.mounts(rec.snapshotKey);
+    spans.mark('mounts');
     let fifos: TaskFifosPort | undefined;
     try {
       const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
@@ -321,29 +338,37 @@ export class Daemon implements ContainerBackend, SystemBackend {
         withBindFile('/etc/resolv.conf', rec.resolvConfPath),
         withCgroupsPath(`/berth/${rec.id}`),
       ]);
+      spans.mark('spec');
       // Leftovers of a previous run (e.g. berthd died between exit and cleanup).
       await this.runtime.deleteTask(rec.id).catch(() => undefined);
       await this.runtime.deleteContainer(rec.id);
+      spans.mark('stale-cleanup');
       await this.runtime.createContainer({
         id: rec.id, image: cfg.Image ?? '', labels: { 'com.berth.container': 'true' }, spec, snapshotKey: rec.snapshotKey,
         runtime: this.config.runtimeName,
       });
+      spans.mark('create-container');
       const dir = this.fifoDir(rec.id);
       fs.rmSync(dir, { recursive: true, force: true });
       fifos = await this.fifos.create(dir, { stdin: Boolean(cfg.OpenStdin), terminal: Boolean(cfg.Tty) });
       this.attachIO(c, fifos);
+      spans.mark('fifos');
       await this.runtime.createTask(rec.id, fifos.paths, mounts);
+      spans.mark('create-task');
       fifos.shimConnected();
       // Only now may clients write stdin: if our end closed (client EOF) before the shim opened its
       // end, the pipe's buffered bytes would be discarded and the shim would wait for a writer forever.
       c.streams.setStdin(fifos.stdin);
       const { pid } = await this.runtime.startTask(rec.id);
+      spans.mark('start-task');
       rec.state = {
         ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false,
         startedAt: new Date().toISOString(), finishedAt: rec.hasBeenStartedBefore ? rec.state.finishedAt : ZERO_TIME,
       };
       rec.hasBeenStartedBefore = true;
       this.store.save(c);
+      spans.mark('save');
+      this.config.trace?.(spans.toString());
     } catch (err) {
       const io = this.io.get(rec.id);
       this.io.delete(rec.id);
@@ -371,8 +396,13 @@ export class Daemon implements ContainerBackend, SystemBackend {
     const pump = (sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr'): Promise<void> =>
       new Promise<void>((resolve) => {
         sock.on('data', (chunk: Buffer) => {
-          writer.write(stream, chunk);
-          c.streams.publish(stream, chunk);
+          // Backpressure: while the log file or an attached client is behind, stop reading the FIFO,
+          // so the shim and then the process wait instead of berthd buffering without bound.
+          const logOk = writer.write(stream, chunk);
+          const clients = c.streams.publish(stream, chunk);
+          if (logOk && !clients) return;
+          sock.pause();
+          void Promise.all([logOk ? undefined : writer.drain(), clients]).finally(() => sock.resume());
         });
         sock.once('end', resolve);
         sock.once('close', resolve);
@@ -444,9 +474,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   async containerWait(ref: string, condition: WaitCondition, signal: AbortSignal): Promise<{ registered: true; result: Promise<WaitResponse> }> {
     const c = this.store.get(ref);
-    const result = c.wait(condition);
-    signal.addEventListener('abort', () => undefined, { once: true });
-    return { registered: true, result };
+    return { registered: true, result: c.wait(condition, signal) };
   }
 
   async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
@@ -475,11 +503,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
       if (c.removed) return;
       const previous = c.record.state.status;
       c.record.state.status = 'removing';
+      const spans = new Spans(`remove ${c.id.slice(0, 12)}`);
       try {
         await this.runtime.deleteTask(c.id);
+        spans.mark('delete-task');
         await this.runtime.snapshots.remove(c.record.snapshotKey).catch((err: unknown) => {
           if (!(err instanceof NotFoundError)) throw err;
         });
+        spans.mark('snapshot-remove');
         await this.runtime.deleteContainer(c.id);
       } catch (err) {
         c.record.state.status = previous;
@@ -487,6 +518,8 @@ export class Daemon implements ContainerBackend, SystemBackend {
       }
       fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
       this.store.delete(c);
+      spans.mark('files');
+      this.config.trace?.(spans.toString());
       c.streams.endAll();
       c.notifyRemoved();
     });
@@ -537,7 +570,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
       run: async (io) => {
         if (options.logs && fs.existsSync(c.record.logPath)) {
           for await (const r of this.logs.read(c.record.logPath, { stdout: options.stdout, stderr: options.stderr, follow: false })) {
-            io.output(r.stream, r.line);
+            if (!io.output(r.stream, r.line)) await io.drained();
           }
         }
         if (!options.stream) return;
@@ -552,8 +585,10 @@ export class Daemon implements ContainerBackend, SystemBackend {
           };
           const unsubscribe = c.streams.subscribe({
             output: (stream, data) => {
-              if ((stream === 'stdout' && options.stdout) || (stream === 'stderr' && options.stderr)) io.output(stream, data);
+              if ((stream === 'stdout' && options.stdout) || (stream === 'stderr' && options.stderr)) return io.output(stream, data);
+              return true;
             },
+            drained: () => io.drained(),
             end: finish,
           });
           io.signal.addEventListener('abort', finish, { once: true });
@@ -573,7 +608,11 @@ export class Daemon implements ContainerBackend, SystemBackend {
         const { forward, detach: detached } = scanner.push(chunk);
         if (forward.length) {
           const w = await c.streams.whenStdin();
-          if (!w.destroyed) w.write(forward);
+          if (!w.destroyed && !w.write(forward)) await new Promise<void>((resolve) => {
+            const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
+            w.once('drain', done);
+            w.once('close', done);
+          });
         }
         if (detached) { detach(); return; }
       }

@@ -2,20 +2,8 @@
 // derives the process's path and args.
 import type { ContainerConfig } from '../api/types/container.js';
 
-export interface ImageConfigLike {
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Entrypoint?: string[] | null;
-  WorkingDir?: string;
-  User?: string;
-  Labels?: Record<string, string> | null;
-  ExposedPorts?: Record<string, object> | null;
-  Volumes?: Record<string, object> | null;
-  StopSignal?: string;
-  Healthcheck?: object | null;
-  OnBuild?: string[] | null;
-  Shell?: string[] | null;
-}
+/** An image's config section has the shape of a container's Config. */
+export type ImageConfigLike = ContainerConfig;
 
 const asList = (v: string[] | string | null | undefined): string[] | null => {
   if (v === undefined || v === null) return null;
@@ -49,12 +37,12 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   const userEntrypoint = asList(user.Entrypoint);
   out.Env = mergeEnv(image.Env ?? [], user.Env ?? []);
   if ((!userCmd || userCmd.length === 0) && !userEntrypoint) {
-    out.Cmd = image.Cmd ?? null;
+    out.Cmd = asList(image.Cmd);
   } else {
     out.Cmd = userCmd;
   }
   if (!userEntrypoint) {
-    out.Entrypoint = image.Entrypoint ?? null;
+    out.Entrypoint = asList(image.Entrypoint);
   } else {
     // An explicitly empty entrypoint ([""] from `--entrypoint ""`) clears the image's.
     out.Entrypoint = userEntrypoint.length === 1 && userEntrypoint[0] === '' ? null : userEntrypoint;

@@ -1,6 +1,7 @@
 // The daemon's view of its collaborators other than the runtime: images, log files and task FIFOs.
 // Wiring (src/cmd/berthd.ts) adapts the concrete modules to these.
 import type { Socket } from 'node:net';
+import type { ReadJsonLogOptions } from '../logger/json-file-reader.js';
 import type { TaskIOPaths } from '../runtime/runtime.js';
 import type { ImageConfigLike } from './image-config.js';
 
@@ -19,7 +20,9 @@ export interface ImagesPort {
 }
 
 export interface LogWriterPort {
-  write(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  /** false when too much waits for the disk: pause the source until drain() resolves */
+  write(stream: 'stdout' | 'stderr', chunk: Buffer): boolean;
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,16 +33,7 @@ export interface LogRecordPort {
   timeText: string;
 }
 
-export interface LogReadOptions {
-  stdout: boolean;
-  stderr: boolean;
-  tail?: number;
-  since?: Date;
-  until?: Date;
-  follow: boolean;
-  signal?: AbortSignal;
-  isRunning?: () => boolean;
-}
+export type LogReadOptions = ReadJsonLogOptions;
 
 export interface LogsPort {
   openWriter(path: string): LogWriterPort;

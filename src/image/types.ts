@@ -1,33 +1,9 @@
 // Types shared by the image store and the loaders: the image config as stored in archives and
 // registries (OCI image config / Docker image JSON), and berthd's own record of a local image.
+import type { ContainerConfig } from '../api/types/container.js';
 
-/** The `config` section of an image config (Docker's container.Config subset images carry). */
-export interface ImageContainerConfig {
-  Hostname?: string;
-  Domainname?: string;
-  User?: string;
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  ExposedPorts?: Record<string, object> | null;
-  Tty?: boolean;
-  OpenStdin?: boolean;
-  StdinOnce?: boolean;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Healthcheck?: object | null;
-  ArgsEscaped?: boolean;
-  Image?: string;
-  Volumes?: Record<string, object> | null;
-  WorkingDir?: string;
-  Entrypoint?: string[] | null;
-  OnBuild?: string[] | null;
-  Labels?: Record<string, string> | null;
-  StopSignal?: string;
-  StopTimeout?: number;
-  Shell?: string[] | null;
-  [key: string]: unknown;
-}
+/** The `config` section of an image config: Docker's container Config, as images carry it. */
+export type ImageContainerConfig = ContainerConfig;
 
 export interface ImageHistoryEntry {
   created?: string;

@@ -31,9 +31,11 @@ export class RequestContext {
   ) {
     this.query = new URLSearchParams(rawQuery);
     this.signal = this.abort.signal;
-    const socket = upgrade ? upgrade.socket : req.socket;
+    // The signal fires when the client goes away before the response is complete. Listen on the
+    // response, not the socket: a keep-alive socket serves many requests, and a listener per request
+    // on it would pile up (with its context) until the connection closes.
     const onClose = (): void => this.abort.abort();
-    socket.once('close', onClose);
+    if (upgrade) upgrade.socket.once('close', onClose);
     res?.once('close', () => { if (!res.writableFinished) onClose(); });
   }
 

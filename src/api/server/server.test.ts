@@ -31,7 +31,7 @@ const containers = {
   containerCreate: async (_name: string | undefined, body: { Image?: string }) => ({ Id: `created-${body.Image}`, Warnings: [] }),
   containerAttach: async () => ({
     tty: false,
-    run: async (io: { output: (s: 'stdout' | 'stderr', d: Buffer) => void }) => { io.output('stdout', Buffer.from('hi\n')); },
+    run: async (io: { output: (s: 'stdout' | 'stderr', d: Buffer) => boolean }) => { io.output('stdout', Buffer.from('hi\n')); },
   }),
 } as unknown as ContainerBackend;
 
@@ -94,15 +94,20 @@ test('error classes map to status codes; malformed JSON is a 400', async () => {
   assert.equal(JSON.parse(ok.body).Id, 'created-busybox');
 });
 
-test('attach hijacks with 101 and multiplexed frames', async () => {
-  const data = await new Promise<Buffer>((resolve, reject) => {
+/** Sends a raw request and returns everything the server wrote until it closed the connection. */
+function rawExchange(request: string): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const c = net.connect(sock);
     const chunks: Buffer[] = [];
     c.on('data', (d: Buffer) => chunks.push(d));
     c.on('end', () => resolve(Buffer.concat(chunks)));
     c.on('error', reject);
-    c.write('POST /v1.41/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+    c.write(request);
   });
+}
+
+test('attach hijacks with 101 and multiplexed frames', async () => {
+  const data = await rawExchange('POST /v1.41/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
   const text = data.toString('latin1');
   assert.match(text, /^HTTP\/1.1 101 UPGRADED\r\n/);
   const body = data.subarray(text.indexOf('\r\n\r\n') + 4);
@@ -111,17 +116,32 @@ test('attach hijacks with 101 and multiplexed frames', async () => {
 });
 
 test('attach without Upgrade gets the legacy 200 raw stream on the same connection', async () => {
-  const data = await new Promise<Buffer>((resolve, reject) => {
-    const c = net.connect(sock);
-    const chunks: Buffer[] = [];
-    c.on('data', (d: Buffer) => chunks.push(d));
-    c.on('end', () => resolve(Buffer.concat(chunks)));
-    c.on('error', reject);
-    c.write('POST /v1.18/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\n\r\n');
-  });
+  const data = await rawExchange('POST /v1.18/containers/x/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\n\r\n');
   const text = data.toString('latin1');
   assert.match(text, /^HTTP\/1.1 200 OK\r\n/);
   assert.match(text, /Content-Type: application\/vnd.docker.raw-stream/);
   const body = data.subarray(text.indexOf('\r\n\r\n') + 4);
   assert.equal(body.subarray(8).toString(), 'hi\n');
+});
+
+test('many requests on one keep-alive connection do not pile up listeners on its socket', async () => {
+  // More than 10 listeners on one emitter makes Node warn: the symptom of a per-request listener.
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => { warnings.push(w.name); };
+  process.on('warning', onWarning);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<net.Socket>();
+  for (let i = 0; i < 50; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ socketPath: sock, path: '/_ping', agent }, (res) => { res.resume(); res.on('end', () => resolve()); });
+      req.on('socket', (s: net.Socket) => sockets.add(s));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  agent.destroy();
+  assert.equal(sockets.size, 1, 'the connection was reused');
+  assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
 });

@@ -42,7 +42,9 @@ export interface AttachOptions {
 
 /** The byte sinks and sources of one attached client. */
 export interface AttachIO {
-  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** false when the client connection is congested; wait for drained() before sending more */
+  output(stream: 'stdout' | 'stderr', data: Buffer): boolean;
+  drained(): Promise<void>;
   /** the client's stdin (the hijacked connection), when stdin was requested */
   stdin?: AsyncIterable<Buffer>;
   signal: AbortSignal;

@@ -179,9 +179,15 @@ export class ContainersRouter implements Router {
     try {
       await prepared.run({
         output: (stream, data) => {
-          if (socket.destroyed) return;
-          socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
+          if (socket.destroyed) return true;
+          return socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
         },
+        drained: () => new Promise<void>((resolve) => {
+          if (socket.destroyed || !socket.writableNeedDrain) { resolve(); return; }
+          const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
+          socket.once('drain', done);
+          socket.once('close', done);
+        }),
         // Reading stdin to its end must not destroy the connection: output still flows after EOF.
         ...(options.stdin ? { stdin: (socket as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer> } : {}),
         signal: abort.signal,

@@ -1,0 +1,88 @@
+// The engines a benchmark compares: berthd (managed containerd, temp roots) and, when installed,
+// a reference dockerd with its own data root, exec root and socket. Both are driven only through
+// their sockets, with the same docker CLI and the same HTTP client.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Berthd } from '../test/integration/harness.js';
+import { ApiClient } from './api-client.js';
+
+export interface Engine {
+  name: string;
+  host: string;
+  api: ApiClient;
+  /** PIDs whose RSS counts as the daemon's: the daemon and its containerd */
+  daemonPids(): number[];
+  stop(): Promise<void>;
+}
+
+function childPids(pid: number, name: string): number[] {
+  const r = spawnSync('pgrep', ['-P', String(pid), name], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+export async function startBerth(root: string): Promise<Engine> {
+  const d = new Berthd(root);
+  await d.start();
+  return {
+    name: 'berthd',
+    host: d.host,
+    api: new ApiClient(d.socket),
+    daemonPids: () => {
+      const pid = d.proc!.pid!;
+      const containerdPid = Number(fs.readFileSync(path.join(d.execRoot, 'containerd', 'containerd.pid'), 'utf8').trim());
+      return [pid, containerdPid];
+    },
+    stop: async () => { await d.stop('SIGTERM'); d.cleanup(); },
+  };
+}
+
+export function dockerdAvailable(): boolean {
+  return spawnSync('sh', ['-c', 'command -v dockerd']).status === 0;
+}
+
+export async function startDockerd(root: string): Promise<Engine> {
+  fs.mkdirSync(root, { recursive: true });
+  const socket = path.join(root, 'docker.sock');
+  const log = fs.openSync(path.join(root, 'dockerd.log'), 'a');
+  const proc: ChildProcess = spawn('dockerd', [
+    '--data-root', path.join(root, 'data'), '--exec-root', path.join(root, 'exec'), '-H', `unix://${socket}`,
+    '--pidfile', path.join(root, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip6tables=false',
+  ], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const api = new ApiClient(socket);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try { if ((await api.request('GET', '/_ping')).status === 200) break; } catch { /* starting */ }
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`dockerd did not start: ${fs.readFileSync(path.join(root, 'dockerd.log'), 'utf8').slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name: 'dockerd',
+    host: `unix://${socket}`,
+    api,
+    daemonPids: () => [proc.pid!, ...childPids(proc.pid!, 'containerd')],
+    stop: async () => {
+      api.close();
+      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      proc.kill('SIGTERM');
+      await exited;
+      spawnSync('sh', ['-c', `grep -o " ${root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size in bytes of the given processes. */
+export function rssOf(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch { /* gone */ }
+  }
+  return total;
+}

@@ -1,0 +1,185 @@
+// Benchmark scenarios. Each takes one sample per call against one engine and verifies its result
+// (exit codes, byte counts), throwing when it is wrong: a fast wrong answer is not a result.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import type { Engine } from './engines.js';
+import { rssOf } from './engines.js';
+
+export interface Scenario {
+  name: string;
+  unit: string;
+  /** true for rates (req/s, MB/s): a ratio above 1 means berthd is better */
+  higherIsBetter: boolean;
+  iterations: number;
+  warmup: number;
+  prepare?(e: Engine): Promise<void>;
+  sample(e: Engine): Promise<number>;
+  cleanup?(e: Engine): Promise<void>;
+}
+
+interface CliResult { code: number; stdout: Buffer; stderr: string; bytes: number; sha256: string }
+
+/** Runs the docker CLI against an engine, streaming stdout into a hash so big outputs cost no memory. */
+export function docker(e: Engine, args: string[], input?: Buffer | ((w: NodeJS.WritableStream) => void)): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, { env: { ...process.env, DOCKER_HOST: e.host }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const hash = crypto.createHash('sha256');
+    const head: Buffer[] = [];
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { hash.update(c); if (bytes < 65536) head.push(c); bytes += c.length; });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(head), stderr, bytes, sha256: hash.digest('hex') }));
+    if (typeof input === 'function') input(child.stdin);
+    else child.stdin.end(input);
+  });
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`verification failed: ${what}`);
+}
+
+const byEngine = new Map<string, string[]>();
+
+async function createContainers(e: Engine, n: number, cmd: string[], start: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 10) {
+    const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, async () => {
+      const { Id } = await e.api.json<{ Id: string }>('POST', '/containers/create', { Image: 'busybox', Cmd: cmd });
+      if (start) await e.api.json('POST', `/containers/${Id}/start`);
+      return Id;
+    }));
+    ids.push(...batch);
+  }
+  return ids;
+}
+
+async function removeContainers(e: Engine, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 10) {
+    await Promise.all(ids.slice(i, i + 10).map((id) => e.api.json('DELETE', `/containers/${id}?force=1`)));
+  }
+}
+
+const LOG_BYTES = 200 * 1024 * 1024;
+const STDIN_BYTES = 100 * 1024 * 1024;
+const stdinPayload = crypto.randomBytes(STDIN_BYTES);
+const stdinDigest = crypto.createHash('sha256').update(stdinPayload).digest('hex');
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'memory-idle', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
+    sample: async (e) => rssOf(e.daemonPids()) / 1024 / 1024,
+  },
+  {
+    name: 'run-rm', unit: 'ms', higherIsBetter: false, iterations: 15, warmup: 2,
+    sample: (e) => timed(async () => {
+      const r = await docker(e, ['run', '--rm', 'busybox', 'true']);
+      check(r.code === 0, `docker run exit ${r.code}: ${r.stderr}`);
+    }),
+  },
+  {
+    name: 'run-rm-parallel-20', unit: 'ms', higherIsBetter: false, iterations: 4, warmup: 1,
+    sample: (e) => timed(async () => {
+      const rs = await Promise.all(Array.from({ length: 20 }, () => docker(e, ['run', '--rm', 'busybox', 'echo', 'ok'])));
+      for (const r of rs) check(r.code === 0 && r.stdout.toString() === 'ok\n', `parallel run: ${r.code} ${r.stderr}`);
+    }),
+  },
+  {
+    name: 'create-start-stop-rm', unit: 'ms', higherIsBetter: false, iterations: 10, warmup: 2,
+    sample: (e) => timed(async () => {
+      const { Id } = await e.api.json<{ Id: string }>('POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '300'] });
+      await e.api.json('POST', `/containers/${Id}/start`);
+      await e.api.json('POST', `/containers/${Id}/stop?t=0`);
+      const state = await e.api.json<{ State: { Status: string } }>('GET', `/containers/${Id}/json`);
+      check(state.State.Status === 'exited', `state after stop: ${state.State.Status}`);
+      await e.api.json('DELETE', `/containers/${Id}`);
+    }),
+  },
+  {
+    name: 'list-100-req/s', unit: 'req/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => { byEngine.set(`list-${e.name}`, await createContainers(e, 100, ['true'], false)); },
+    sample: async (e) => {
+      const list = await e.api.json<unknown[]>('GET', '/containers/json?all=1');
+      check(list.length >= 100, `list has ${list.length} containers`);
+      return e.api.rate('/containers/json?all=1', 2000);
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`list-${e.name}`) ?? []); },
+  },
+  {
+    name: 'inspect-req/s', unit: 'req/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => { byEngine.set(`inspect-${e.name}`, await createContainers(e, 100, ['true'], false)); },
+    sample: (e) => e.api.rate(`/containers/${byEngine.get(`inspect-${e.name}`)![50]}/json`, 2000),
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`inspect-${e.name}`) ?? []); },
+  },
+  {
+    name: 'ping-req/s', unit: 'req/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    sample: (e) => e.api.rate('/_ping', 1500),
+  },
+  {
+    name: 'exec', unit: 'ms', higherIsBetter: false, iterations: 10, warmup: 2,
+    prepare: async (e) => { byEngine.set(`exec-${e.name}`, await createContainers(e, 1, ['sleep', '600'], true)); },
+    sample: async (e) => {
+      const id = byEngine.get(`exec-${e.name}`)![0]!;
+      return timed(async () => {
+        const r = await docker(e, ['exec', id, 'sh', '-c', 'exit 7']);
+        check(r.code === 7, `exec exit ${r.code}: ${r.stderr.trim()}`);
+      });
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`exec-${e.name}`) ?? []); },
+  },
+  {
+    name: 'logs-200MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => {
+      // 200 MiB of 100-byte lines written to stdout, then read back with `docker logs`.
+      const line = 'x'.repeat(99);
+      const r = await docker(e, ['run', '-d', 'busybox', 'sh', '-c', `yes ${line} | head -c ${LOG_BYTES}`]);
+      check(r.code === 0, `logs container: ${r.stderr}`);
+      const id = r.stdout.toString().trim();
+      const status = await e.api.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`);
+      check(status.StatusCode === 0, `log writer exit ${status.StatusCode}`);
+      byEngine.set(`logs-${e.name}`, [id]);
+    },
+    sample: async (e) => {
+      const id = byEngine.get(`logs-${e.name}`)![0]!;
+      let bytes = 0;
+      const ms = await timed(async () => {
+        const r = await docker(e, ['logs', id]);
+        check(r.code === 0, `docker logs exit ${r.code}`);
+        bytes = r.bytes;
+      });
+      check(bytes === LOG_BYTES, `docker logs returned ${bytes} bytes, expected ${LOG_BYTES}`);
+      return bytes / 1024 / 1024 / (ms / 1000);
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`logs-${e.name}`) ?? []); },
+  },
+  {
+    name: 'stdin-cat-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    sample: async (e) => {
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await docker(e, ['run', '-i', '--rm', 'busybox', 'cat'], stdinPayload); });
+      check(r!.code === 0, `cat exit ${r!.code}: ${r!.stderr}`);
+      if (process.env.BENCH_VERBOSE) console.error(`  ${e.name} stdin sample ${ms.toFixed(0)} ms, daemon RSS ${(rssOf(e.daemonPids()) / 2 ** 20).toFixed(0)} MiB`);
+      check(r!.bytes === STDIN_BYTES && r!.sha256 === stdinDigest, `cat returned ${r!.bytes} bytes (checksum ${r!.sha256 === stdinDigest ? 'ok' : 'wrong'})`);
+      return STDIN_BYTES / 1024 / 1024 / (ms / 1000);
+    },
+  },
+  {
+    name: 'memory-100-sleeping', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
+    prepare: async (e) => { byEngine.set(`mem-${e.name}`, await createContainers(e, 100, ['sleep', '600'], true)); },
+    sample: async (e) => {
+      const running = await e.api.json<unknown[]>('GET', '/containers/json');
+      check(running.length >= 100, `${running.length} containers running`);
+      const pids = e.daemonPids();
+      if (process.env.BENCH_VERBOSE) console.error(`  ${e.name} RSS by process: ${pids.map((p) => `${p}=${(rssOf([p]) / 2 ** 20).toFixed(0)}MiB`).join(' ')}`);
+      return rssOf(pids) / 1024 / 1024;
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-${e.name}`) ?? []); },
+  },
+];

@@ -16,6 +16,7 @@ import {
 import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
+import { formatRfc3339NanoFixed, parseRfc3339Nano } from '../logger/rfc3339-nano.js';
 import { parseSignal } from '../internal/signals.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
 import {
@@ -554,7 +555,9 @@ export class Daemon implements ContainerBackend, SystemBackend {
     });
     async function* entries(): AsyncIterable<LogEntry> {
       if (!fs.existsSync(logPath)) return;
-      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: r.timeText };
+      // `docker logs -t` shows nine fraction digits always (dockerd's RFC3339NanoFixed), while the
+      // file holds Go's RFC3339Nano with trailing zeros trimmed.
+      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: fixedTimestamp(r.timeText) };
     }
     return { tty: Boolean(c.record.config.Tty), entries: entries() };
   }
@@ -760,6 +763,11 @@ function processEnv(env: string[], hostname: string, tty: boolean, home: string)
   const out = mergeEnv(base, env);
   if (!out.some((e) => e.startsWith('HOME='))) out.push(`HOME=${home || '/'}`);
   return out;
+}
+
+function fixedTimestamp(text: string): string {
+  const ns = parseRfc3339Nano(text);
+  return ns === undefined ? text : formatRfc3339NanoFixed(ns);
 }
 
 /** HostConfig.ConsoleSize is [height, width] (API 1.42+); absent or zero means unknown. */

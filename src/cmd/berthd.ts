@@ -6,6 +6,8 @@ import path from 'node:path';
 import { ApiServer, parseHost } from '../api/server/server.js';
 import { ContainersRouter } from '../api/routers/containers/routes.js';
 import { ImagesRouter } from '../api/routers/images/routes.js';
+import { ExecRouter } from '../api/routers/exec/routes.js';
+import { ExecService } from '../daemon/exec-service.js';
 import { SystemRouter } from '../api/routers/system/routes.js';
 import { Daemon } from '../daemon/daemon.js';
 import { ImageService } from '../daemon/image-service.js';
@@ -93,7 +95,12 @@ async function main(): Promise<void> {
   );
   await daemon.init();
 
-  const server = new ApiServer([new SystemRouter(daemon), new ContainersRouter(daemon), new ImagesRouter(images)], {
+  const execs = new ExecService({
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
+  });
+  const server = new ApiServer([
+    new SystemRouter(daemon), new ContainersRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
+  ], {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
   });

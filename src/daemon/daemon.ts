@@ -26,7 +26,8 @@ import type { Runtime, RuntimeEvent } from '../runtime/runtime.js';
 import { Container, ZERO_TIME, type ContainerRecord, type WaitCondition } from './container.js';
 import { writeContainerFiles } from './container-files.js';
 import { ContainerStore } from './container-store.js';
-import { commandLine, mergeEnv, mergeImageConfig } from './image-config.js';
+import { commandLine, mergeImageConfig } from './image-config.js';
+import { processEnv } from './process-env.js';
 import { validateName, generateName } from './names.js';
 import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
 import { readRootfsFile } from './rootfs-files.js';
@@ -49,7 +50,6 @@ interface RunningIO {
   drained: Promise<void>;
 }
 
-const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const DRAIN_TIMEOUT_MS = 2000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -142,6 +142,15 @@ export class Daemon implements ContainerBackend, SystemBackend {
       const c = this.tryGet(e.containerId);
       if (c) c.record.state.oomKilled = true;
     }
+  }
+
+  /** For the exec service: a container by ID, name or prefix (404 otherwise). */
+  getContainer(ref: string): Container {
+    return this.store.get(ref);
+  }
+
+  fifoDirOf(id: string): string {
+    return this.fifoDir(id);
   }
 
   private tryGet(id: string): Container | undefined {
@@ -754,15 +763,6 @@ function validateHostConfig(hc: HostConfig): void {
   }
   const logType = hc.LogConfig?.Type;
   if (logType && logType !== 'json-file') throw new InvalidParameterError(`logging driver ${logType} is not supported by berthd yet`);
-}
-
-/** The process environment: image/container env, plus PATH, HOSTNAME, TERM and HOME like dockerd. */
-function processEnv(env: string[], hostname: string, tty: boolean, home: string): string[] {
-  const base = [DEFAULT_PATH, `HOSTNAME=${hostname}`];
-  if (tty) base.push('TERM=xterm');
-  const out = mergeEnv(base, env);
-  if (!out.some((e) => e.startsWith('HOME='))) out.push(`HOME=${home || '/'}`);
-  return out;
 }
 
 function fixedTimestamp(text: string): string {

@@ -65,6 +65,7 @@ export class RequestContext {
   }
 
   async body(limit = 64 * 1024 * 1024): Promise<Buffer> {
+    if (this.upgrade) return this.upgradeBody(limit);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.req as AsyncIterable<Buffer>) {
@@ -73,6 +74,34 @@ export class RequestContext {
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * An upgrade request's body (e.g. exec start's {"Detach":false}) is not parsed by Node: its
+   * Content-Length bytes are the first bytes after the headers. Take exactly those, so that what
+   * follows (the client's stdin) stays for the hijacked stream.
+   */
+  private async upgradeBody(limit: number): Promise<Buffer> {
+    const up = this.upgrade!;
+    const length = Number(this.req.headers['content-length'] ?? 0);
+    if (!Number.isInteger(length) || length <= 0) return Buffer.alloc(0);
+    if (length > limit) throw new InvalidParameterError('request body too large');
+    while (up.head.length < length) {
+      const chunk = await new Promise<Buffer | undefined>((resolve) => {
+        const onData = (d: Buffer): void => { cleanup(); up.socket.pause(); resolve(d); };
+        const onEnd = (): void => { cleanup(); resolve(undefined); };
+        const cleanup = (): void => { up.socket.off('data', onData); up.socket.off('end', onEnd); up.socket.off('close', onEnd); };
+        up.socket.on('data', onData);
+        up.socket.once('end', onEnd);
+        up.socket.once('close', onEnd);
+        up.socket.resume();
+      });
+      if (!chunk) break;
+      up.head = Buffer.concat([up.head, chunk]);
+    }
+    const body = up.head.subarray(0, length);
+    up.head = up.head.subarray(length);
+    return body;
   }
 
   /** Parses a JSON body; an empty body gives undefined. Malformed JSON is a 400. */

@@ -1,5 +1,5 @@
 // Routes under /containers: lifecycle, list/inspect, logs and attach.
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { InvalidParameterError } from '../../../errdefs/index.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { versionLt } from '../../../internal/version.js';
@@ -7,10 +7,9 @@ import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
+import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
-
-const RAW_STREAM = 'application/vnd.docker.raw-stream';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
 async function write(stream: Writable, data: Buffer): Promise<void> {
@@ -172,29 +171,7 @@ export class ContainersRouter implements Router {
       ...(ctx.string('detachKeys') ? { detachKeys: ctx.string('detachKeys')! } : {}),
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
-    const { socket } = ctx.hijack(RAW_STREAM);
-    const abort = new AbortController();
-    socket.once('close', () => abort.abort());
-    socket.on('error', () => abort.abort());
-    try {
-      await prepared.run({
-        output: (stream, data) => {
-          if (socket.destroyed) return true;
-          return socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
-        },
-        drained: () => new Promise<void>((resolve) => {
-          if (socket.destroyed || !socket.writableNeedDrain) { resolve(); return; }
-          const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
-          socket.once('drain', done);
-          socket.once('close', done);
-        }),
-        // Reading stdin to its end must not destroy the connection: output still flows after EOF.
-        ...(options.stdin ? { stdin: (socket as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer> } : {}),
-        signal: abort.signal,
-      });
-    } finally {
-      if (!socket.destroyed) socket.end();
-    }
+    await serveHijacked(ctx, prepared, options.stdin);
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

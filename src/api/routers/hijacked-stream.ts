@@ -1,0 +1,40 @@
+// Serves a prepared bidirectional stream (attach, exec start) on a hijacked connection: frames
+// non-TTY output with the 8-byte stdcopy header, applies backpressure, feeds stdin, and closes the
+// connection when the stream ends. Shared by the containers and exec routers.
+import type { Readable } from 'node:stream';
+import { frame, StreamId } from '../../internal/stdcopy.js';
+import type { RequestContext } from '../server/context.js';
+import type { PreparedAttach } from './containers/backend.js';
+
+export const RAW_STREAM = 'application/vnd.docker.raw-stream';
+
+export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean): Promise<void> {
+  const { socket } = ctx.hijack(RAW_STREAM);
+  const abort = new AbortController();
+  socket.once('close', () => abort.abort());
+  socket.on('error', () => abort.abort());
+  try {
+    await prepared.run({
+      output: (stream, data) => {
+        if (socket.destroyed) return true;
+        return socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
+      },
+      drained: () => new Promise<void>((resolve) => {
+        if (socket.destroyed || !socket.writableNeedDrain) { resolve(); return; }
+        const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
+        socket.once('drain', done);
+        socket.once('close', done);
+      }),
+      // Reading stdin to its end must not destroy the connection: output still flows after EOF.
+      ...(withStdin ? { stdin: (socket as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer> } : {}),
+      signal: abort.signal,
+    });
+  } catch (err) {
+    // The status line is gone already: like dockerd, put the error text into the stream itself.
+    if (socket.destroyed) return;
+    const text = Buffer.from(`${(err as Error).message}\r\n`);
+    socket.write(prepared.tty ? text : frame(StreamId.Stdout, text));
+  } finally {
+    if (!socket.destroyed) socket.end();
+  }
+}

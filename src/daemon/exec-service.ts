@@ -1,0 +1,213 @@
+// Exec: extra processes in a running container (`docker exec`). Owns exec instances (in memory, as
+// dockerd does: they do not survive a daemon restart), starts them through the runtime with their
+// own FIFOs, streams their output to the client and records their exit code.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
+import type { ExecBackend, ExecConfig, ExecInspect } from '../api/routers/exec/backend.js';
+import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
+import { generateId } from '../internal/ids.js';
+import { DEFAULT_CAPABILITIES, type OciProcess } from '../oci/spec.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Container } from './container.js';
+import type { FifosPort, TaskFifosPort } from './ports.js';
+import { processEnv } from './process-env.js';
+import { readRootfsFile } from './rootfs-files.js';
+import { resolveUser } from './user-lookup.js';
+
+interface ExecInstance {
+  id: string;
+  container: Container;
+  config: ExecConfig;
+  started: boolean;
+  running: boolean;
+  exitCode: number | null;
+  pid: number;
+}
+
+export interface ExecServiceDeps {
+  runtime: Runtime;
+  fifos: FifosPort;
+  getContainer(ref: string): Container;
+  fifoDir(containerId: string): string;
+  log(msg: string): void;
+}
+
+const DRAIN_TIMEOUT_MS = 2000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class ExecService implements ExecBackend {
+  private readonly execs = new Map<string, ExecInstance>();
+
+  constructor(private readonly deps: ExecServiceDeps) {}
+
+  private get(id: string): ExecInstance {
+    const e = this.execs.get(id);
+    if (!e) throw new NotFoundError(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  private checkRunning(c: Container): void {
+    if (c.record.state.status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
+    if (c.record.state.status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
+  }
+
+  async execCreate(containerRef: string, config: ExecConfig): Promise<{ Id: string }> {
+    const c = this.deps.getContainer(containerRef);
+    this.checkRunning(c);
+    if (!config.Cmd || config.Cmd.length === 0) throw new InvalidParameterError('No exec command specified');
+    if (config.DetachKeys) parseDetachKeys(config.DetachKeys);
+    const id = generateId();
+    this.execs.set(id, { id, container: c, config, started: false, running: false, exitCode: null, pid: 0 });
+    return { Id: id };
+  }
+
+  async execStart(id: string, options: { detach: boolean; tty: boolean }): Promise<PreparedAttach & { openStdin: boolean }> {
+    const e = this.get(id);
+    if (e.started) throw new ConflictError(`Error: Exec command ${id} is already running`);
+    this.checkRunning(e.container);
+    e.started = true;
+    const tty = Boolean(e.config.Tty || options.tty);
+    const openStdin = Boolean(e.config.AttachStdin) && !options.detach;
+    return {
+      tty,
+      openStdin,
+      run: async (io) => {
+        const started = this.launch(e, tty, openStdin, io);
+        if (options.detach) {
+          await started.then(({ finished }) => { void finished.catch((err: unknown) => this.deps.log(`exec ${id}: ${String(err)}`)); });
+          return;
+        }
+        const { finished } = await started;
+        await finished;
+      },
+    };
+  }
+
+  /** Starts the process; `finished` resolves once it exited and its output was delivered. */
+  private async launch(e: ExecInstance, tty: boolean, openStdin: boolean, io: AttachIO): Promise<{ finished: Promise<void> }> {
+    const c = e.container;
+    const cid = c.id;
+    const dir = path.join(this.deps.fifoDir(cid), `exec-${e.id}`);
+    const fifos = await this.deps.fifos.create(dir, { stdin: openStdin, terminal: tty });
+    try {
+      const spec = await this.processSpec(e, tty);
+      const drained = Promise.all([
+        this.pump(fifos.stdout, 'stdout', e.config.AttachStdout !== false, io),
+        fifos.stderr ? this.pump(fifos.stderr, 'stderr', e.config.AttachStderr !== false, io) : Promise.resolve(),
+      ]);
+      await this.deps.runtime.exec(cid, e.id, spec, fifos.paths);
+      fifos.shimConnected();
+      const { pid } = await this.deps.runtime.startTask(cid, e.id);
+      e.running = true;
+      e.pid = pid;
+      if (openStdin && io.stdin && fifos.stdin) void this.pumpStdin(e, io.stdin, fifos, tty);
+      const finished = (async (): Promise<void> => {
+        const { exitStatus } = await this.deps.runtime.waitTask(cid, e.id);
+        await Promise.race([drained, sleep(DRAIN_TIMEOUT_MS)]);
+        e.running = false;
+        e.exitCode = exitStatus;
+        this.cleanup(e, fifos, dir);
+      })();
+      return { finished };
+    } catch (err) {
+      this.cleanup(e, fifos, dir);
+      e.exitCode = 126;
+      const message = (err as Error).message;
+      if (/executable file not found|no such file or directory/.test(message)) {
+        e.exitCode = 127;
+        throw new InvalidParameterError(message, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private cleanup(e: ExecInstance, fifos: TaskFifosPort, dir: string): void {
+    fifos.close();
+    void this.deps.runtime.deleteProcess(e.container.id, e.id).catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  private pump(sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr', wanted: boolean, io: AttachIO): Promise<void> {
+    return new Promise<void>((resolve) => {
+      sock.on('data', (chunk: Buffer) => {
+        if (!wanted || io.output(stream, chunk)) return;
+        sock.pause();
+        void io.drained().finally(() => sock.resume());
+      });
+      sock.once('end', resolve);
+      sock.once('close', resolve);
+      sock.once('error', () => resolve());
+    });
+  }
+
+  /** Client stdin into the process; on client EOF the process's stdin closes (CloseIO). */
+  private async pumpStdin(e: ExecInstance, stdin: AsyncIterable<Buffer>, fifos: TaskFifosPort, tty: boolean): Promise<void> {
+    const w = fifos.stdin!;
+    const scanner = new DetachScanner(tty ? parseDetachKeys(e.config.DetachKeys || DEFAULT_DETACH_KEYS) : Buffer.alloc(0));
+    try {
+      for await (const chunk of stdin) {
+        const { forward, detach } = scanner.push(chunk);
+        if (forward.length && !w.destroyed && !w.write(forward)) {
+          await new Promise<void>((resolve) => {
+            const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
+            w.once('drain', done);
+            w.once('close', done);
+          });
+        }
+        if (detach) return;
+      }
+    } catch { /* client went away */ }
+    if (w.destroyed) return;
+    await new Promise<void>((resolve) => w.end(() => resolve()));
+    await this.deps.runtime.closeStdin(e.container.id, e.id).catch(() => undefined);
+  }
+
+  private async processSpec(e: ExecInstance, tty: boolean): Promise<OciProcess> {
+    const rec = e.container.record;
+    const mounts = await this.deps.runtime.snapshots.mounts(rec.snapshotKey);
+    const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
+    const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
+    const user = resolveUser(e.config.User || rec.config.User || '', passwd, group);
+    const env = processEnv([...(rec.config.Env ?? []), ...(e.config.Env ?? [])], rec.config.Hostname ?? '', tty, user.home);
+    const caps = [...DEFAULT_CAPABILITIES];
+    const size = e.config.ConsoleSize;
+    return {
+      terminal: tty,
+      ...(tty ? { consoleSize: size && size[0] && size[1] ? { height: size[0], width: size[1] } : { height: 24, width: 80 } } : {}),
+      user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) },
+      args: e.config.Cmd ?? [],
+      env,
+      cwd: e.config.WorkingDir || rec.config.WorkingDir || '/',
+      capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+    };
+  }
+
+  async execInspect(id: string): Promise<ExecInspect> {
+    const e = this.get(id);
+    const cmd = e.config.Cmd ?? [];
+    return {
+      CanRemove: false,
+      ContainerID: e.container.id,
+      DetachKeys: e.config.DetachKeys ?? '',
+      ExitCode: e.exitCode,
+      ID: e.id,
+      OpenStderr: Boolean(e.config.AttachStderr),
+      OpenStdin: Boolean(e.config.AttachStdin),
+      OpenStdout: Boolean(e.config.AttachStdout),
+      ProcessConfig: {
+        arguments: cmd.slice(1), entrypoint: cmd[0] ?? '', privileged: Boolean(e.config.Privileged),
+        tty: Boolean(e.config.Tty), user: e.config.User ?? '',
+      },
+      Running: e.running,
+      Pid: e.pid,
+    };
+  }
+
+  async execResize(id: string, height: number, width: number): Promise<void> {
+    const e = this.get(id);
+    if (!e.running) throw new ConflictError(`Exec ${id} is not running`);
+    if (height > 0 && width > 0) await this.deps.runtime.resizePty(e.container.id, e.id, width, height);
+  }
+}

@@ -1,0 +1,66 @@
+// docker exec against a real berthd: exit codes, user/workdir/env, stdin, stream separation,
+// detached exec and exec inspect, errors for missing binaries and stopped containers.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
+
+describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
+  let d: Berthd;
+
+  before(async () => {
+    d = await startBerthd();
+    assert.equal((await d.docker(['load', '-i', await busyboxTar()])).code, 0);
+    const run = await d.docker(['run', '-d', '--name', 'box', 'busybox', 'sleep', '300']);
+    assert.equal(run.code, 0, run.stderr + d.logTail());
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('exit codes, user, working directory and environment', async () => {
+    assert.equal((await d.docker(['exec', 'box', 'sh', '-c', 'exit 7'])).code, 7);
+    const r = await d.docker(['exec', '-u', 'nobody', '-w', '/tmp', '-e', 'A=1', 'box', 'sh', '-c', 'id -u; pwd; echo $A']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '65534\n/tmp\n1\n');
+  });
+
+  test('stdin reaches the process (and nothing else does); stdout and stderr stay apart', async () => {
+    const cat = await d.docker(['exec', '-i', 'box', 'cat'], { input: 'hello exec\n' });
+    assert.equal(cat.code, 0, cat.stderr);
+    assert.equal(cat.stdout, 'hello exec\n');
+    const split = await d.docker(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2']);
+    assert.equal(split.stdout, 'out\n');
+    assert.equal(split.stderr, 'err\n');
+  });
+
+  test('a missing binary exits 127; a stopped container is refused', async () => {
+    const missing = await d.docker(['exec', 'box', 'nosuchcmd']);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stdout + missing.stderr, /executable file not found|no such file or directory/);
+    assert.equal((await d.docker(['create', '--name', 'idle', 'busybox', 'true'])).code, 0);
+    const stopped = await d.docker(['exec', 'idle', 'true']);
+    assert.notEqual(stopped.code, 0);
+    assert.match(stopped.stderr, /Container [0-9a-f]{64} is not running/);
+  });
+
+  test('detached exec records its exit code in exec inspect', async () => {
+    const created = await d.request('POST', '/containers/box/exec', { Cmd: ['sh', '-c', 'exit 3'] });
+    assert.equal(created.status, 201);
+    const { Id } = JSON.parse(created.body) as { Id: string };
+    const start = await d.request('POST', `/exec/${Id}/start`, { Detach: true });
+    assert.equal(start.status, 200);
+    const info = await waitFor('exec exit', async () => {
+      const i = JSON.parse((await d.request('GET', `/exec/${Id}/json`)).body) as { Running: boolean; ExitCode: number | null; ContainerID: string };
+      return i.ExitCode !== null && !i.Running ? i : undefined;
+    });
+    assert.equal(info.ExitCode, 3);
+    const again = await d.request('POST', `/exec/${Id}/start`, { Detach: true });
+    assert.equal(again.status, 409);
+    const nope = await d.request('GET', '/exec/nope/json');
+    assert.equal(nope.status, 404);
+    assert.deepEqual(JSON.parse(nope.body), { message: 'No such exec instance: nope' });
+  });
+});

@@ -11,9 +11,6 @@ function toPort(f: TaskFifos): TaskFifosPort {
     ...(f.stderr ? { stderr: f.stderr } : {}),
     ...(f.stdin ? { stdin: f.stdin } : {}),
     close: () => f.close(),
-    // Our read ends are open before Tasks.Create; a FIFO that never had a writer reports no hang-up,
-    // so nothing has to be held open for the shim.
-    shimConnected: () => undefined,
   };
 }
 

@@ -13,7 +13,8 @@ import type { ContainerCreateBody, HostConfig } from '../api/types/container.js'
 import {
   ConflictError, InvalidParameterError, NotFoundError, NotModifiedError, SystemError,
 } from '../errdefs/index.js';
-import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
+import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
 import { formatRfc3339NanoFixed, parseRfc3339Nano } from '../logger/rfc3339-nano.js';
@@ -365,7 +366,6 @@ export class Daemon implements ContainerBackend, SystemBackend {
       spans.mark('fifos');
       await this.runtime.createTask(rec.id, fifos.paths, mounts);
       spans.mark('create-task');
-      fifos.shimConnected();
       // Only now may clients write stdin: if our end closed (client EOF) before the shim opened its
       // end, the pipe's buffered bytes would be discarded and the shim would wait for a writer forever.
       c.streams.setStdin(fifos.stdin);
@@ -403,20 +403,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
   /** Wires a task's FIFOs to the log file and to attached clients. */
   private attachIO(c: Container, fifos: TaskFifosPort): void {
     const writer = this.logs.openWriter(c.record.logPath);
+    // While the log file or an attached client is behind, the FIFO is not read: the shim and then
+    // the process wait, instead of berthd buffering without bound.
     const pump = (sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr'): Promise<void> =>
-      new Promise<void>((resolve) => {
-        sock.on('data', (chunk: Buffer) => {
-          // Backpressure: while the log file or an attached client is behind, stop reading the FIFO,
-          // so the shim and then the process wait instead of berthd buffering without bound.
-          const logOk = writer.write(stream, chunk);
-          const clients = c.streams.publish(stream, chunk);
-          if (logOk && !clients) return;
-          sock.pause();
-          void Promise.all([logOk ? undefined : writer.drain(), clients]).finally(() => sock.resume());
-        });
-        sock.once('end', resolve);
-        sock.once('close', resolve);
-        sock.once('error', () => resolve());
+      pumpOutput(sock, (chunk) => {
+        const logOk = writer.write(stream, chunk);
+        const clients = c.streams.publish(stream, chunk);
+        if (logOk && !clients) return undefined;
+        return Promise.all([logOk ? undefined : writer.drain(), clients]);
       });
     const drained = Promise.all([pump(fifos.stdout, 'stdout'), fifos.stderr ? pump(fifos.stderr, 'stderr') : Promise.resolve()])
       .then(() => undefined);
@@ -482,9 +476,9 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   // ---- wait / remove ----
 
-  async containerWait(ref: string, condition: WaitCondition, signal: AbortSignal): Promise<{ registered: true; result: Promise<WaitResponse> }> {
+  async containerWait(ref: string, condition: WaitCondition, signal: AbortSignal): Promise<{ result: Promise<WaitResponse> }> {
     const c = this.store.get(ref);
-    return { registered: true, result: c.wait(condition, signal) };
+    return { result: c.wait(condition, signal) };
   }
 
   async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
@@ -614,31 +608,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
   }
 
   private async pumpStdin(c: Container, stdin: AsyncIterable<Buffer>, keys: Buffer, detach: () => void): Promise<void> {
-    const scanner = new DetachScanner(keys);
-    try {
-      for await (const chunk of stdin) {
-        const { forward, detach: detached } = scanner.push(chunk);
-        if (forward.length) {
-          const w = await c.streams.whenStdin();
-          if (!w.destroyed && !w.write(forward)) await new Promise<void>((resolve) => {
-            const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
-            w.once('drain', done);
-            w.once('close', done);
-          });
-        }
-        if (detached) { detach(); return; }
-      }
-    } catch { /* client went away */ }
+    if (await pumpStdin(stdin, () => c.streams.whenStdin(), keys) === 'detach') { detach(); return; }
     // Client EOF: with StdinOnce the container's stdin closes too (e.g. `echo hi | docker run -i`).
     // The shim holds a write end of the stdin FIFO itself, so closing ours is not an EOF: after our
     // bytes are flushed, CloseIO releases the shim's end and the process reads EOF once the pipe drains.
-    if (c.record.config.StdinOnce) {
-      const w = c.streams.stdin;
-      if (!w || w.destroyed) return;
-      await new Promise<void>((resolve) => w.end(() => resolve()));
-      w.destroy();
-      await this.runtime.closeStdin(c.id, '').catch((err: unknown) => this.config.log(`close stdin of ${c.id}: ${String(err)}`));
-    }
+    const w = c.streams.stdin;
+    if (!c.record.config.StdinOnce || !w || w.destroyed) return;
+    await endWritable(w);
+    await this.runtime.closeStdin(c.id, '').catch((err: unknown) => this.config.log(`close stdin of ${c.id}: ${String(err)}`));
   }
 
   async containerResize(ref: string, height: number, width: number): Promise<void> {

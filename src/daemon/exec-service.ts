@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
 import type { ExecBackend, ExecConfig, ExecInspect } from '../api/routers/exec/backend.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
-import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../internal/detach-keys.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
+import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { DEFAULT_CAPABILITIES, type OciProcess } from '../oci/spec.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -98,7 +99,6 @@ export class ExecService implements ExecBackend {
         fifos.stderr ? this.pump(fifos.stderr, 'stderr', e.config.AttachStderr !== false, io) : Promise.resolve(),
       ]);
       await this.deps.runtime.exec(cid, e.id, spec, fifos.paths);
-      fifos.shimConnected();
       const { pid } = await this.deps.runtime.startTask(cid, e.id);
       e.running = true;
       e.pid = pid;
@@ -130,37 +130,15 @@ export class ExecService implements ExecBackend {
   }
 
   private pump(sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr', wanted: boolean, io: AttachIO): Promise<void> {
-    return new Promise<void>((resolve) => {
-      sock.on('data', (chunk: Buffer) => {
-        if (!wanted || io.output(stream, chunk)) return;
-        sock.pause();
-        void io.drained().finally(() => sock.resume());
-      });
-      sock.once('end', resolve);
-      sock.once('close', resolve);
-      sock.once('error', () => resolve());
-    });
+    return pumpOutput(sock, (chunk) => (!wanted || io.output(stream, chunk) ? undefined : io.drained()));
   }
 
   /** Client stdin into the process; on client EOF the process's stdin closes (CloseIO). */
   private async pumpStdin(e: ExecInstance, stdin: AsyncIterable<Buffer>, fifos: TaskFifosPort, tty: boolean): Promise<void> {
     const w = fifos.stdin!;
-    const scanner = new DetachScanner(tty ? parseDetachKeys(e.config.DetachKeys || DEFAULT_DETACH_KEYS) : Buffer.alloc(0));
-    try {
-      for await (const chunk of stdin) {
-        const { forward, detach } = scanner.push(chunk);
-        if (forward.length && !w.destroyed && !w.write(forward)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
-            w.once('drain', done);
-            w.once('close', done);
-          });
-        }
-        if (detach) return;
-      }
-    } catch { /* client went away */ }
-    if (w.destroyed) return;
-    await new Promise<void>((resolve) => w.end(() => resolve()));
+    const keys = tty ? parseDetachKeys(e.config.DetachKeys || DEFAULT_DETACH_KEYS) : Buffer.alloc(0);
+    if (await pumpStdin(stdin, async () => w, keys) === 'detach' || w.destroyed) return;
+    await endWritable(w);
     await this.deps.runtime.closeStdin(e.container.id, e.id).catch(() => undefined);
   }
 

@@ -47,8 +47,6 @@ export interface TaskFifosPort {
   stdin?: Socket;
   /** closes our ends */
   close(): void;
-  /** called once the shim has opened its ends (after Tasks.Create) */
-  shimConnected(): void;
 }
 
 export interface FifosPort {

@@ -3,6 +3,7 @@
 // connection when the stream ends. Shared by the containers and exec routers.
 import type { Readable } from 'node:stream';
 import { frame, StreamId } from '../../internal/stdcopy.js';
+import { waitForDrain } from '../../internal/stream-pumps.js';
 import type { RequestContext } from '../server/context.js';
 import type { PreparedAttach } from './containers/backend.js';
 
@@ -19,12 +20,7 @@ export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttac
         if (socket.destroyed) return true;
         return socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
       },
-      drained: () => new Promise<void>((resolve) => {
-        if (socket.destroyed || !socket.writableNeedDrain) { resolve(); return; }
-        const done = (): void => { socket.off('drain', done); socket.off('close', done); resolve(); };
-        socket.once('drain', done);
-        socket.once('close', done);
-      }),
+      drained: () => waitForDrain(socket),
       // Reading stdin to its end must not destroy the connection: output still flows after EOF.
       ...(withStdin ? { stdin: (socket as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer> } : {}),
       signal: abort.signal,

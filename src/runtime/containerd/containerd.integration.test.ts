@@ -196,29 +196,7 @@ test('containerd runtime: content, snapshots, diff apply, container + task lifec
     assert.equal(await rt.content.info(diffId), undefined);
   } finally {
     // best effort, so a failure above is reported rather than a cleanup error
-    if (rt) {
-      for (const t of await rt.listTasks().catch(() => [])) {
-        await rt.killTask(t.containerId, 9).catch(() => undefined);
-        await rt.waitTask(t.containerId).catch(() => undefined);
-        await rt.deleteTask(t.containerId).catch(() => undefined);
-      }
-      for (const c of await rt.listContainers().catch(() => [])) {
-        await rt.snapshots.remove(c.snapshotKey).catch(() => undefined);
-        await rt.deleteContainer(c.id).catch(() => undefined);
-      }
-      rt.close();
-    }
-    await managed.stop();
-    try {
-      fs.rmSync(root, { recursive: true, force: true });
-      // runc leaves the (now empty) parent cgroup of cgroupsPath behind
-      for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
-        const dir = path.join('/sys/fs/cgroup', hierarchy, 'berth-test');
-        if (fs.existsSync(dir)) fs.rmdirSync(dir);
-      }
-    } catch (err) {
-      process.stderr.write(`cleanup of ${root}: ${String(err)}\n`);
-    }
+    await teardown(rt, managed, root);
   }
 });
 
@@ -349,27 +327,33 @@ test('supervisor replaces a stale containerd; exec, stdin, pause/resume and even
     await rt.deleteContainer(id);
   } finally {
     unsubscribe();
-    if (rt) {
-      for (const t of await rt.listTasks().catch(() => [])) {
-        await rt.killTask(t.containerId, 9).catch(() => undefined);
-        await rt.waitTask(t.containerId).catch(() => undefined);
-        await rt.deleteTask(t.containerId).catch(() => undefined);
-      }
-      for (const c of await rt.listContainers().catch(() => [])) {
-        await rt.snapshots.remove(c.snapshotKey).catch(() => undefined);
-        await rt.deleteContainer(c.id).catch(() => undefined);
-      }
-      rt.close();
-    }
-    await managed.stop();
-    try {
-      fs.rmSync(root, { recursive: true, force: true });
-      for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
-        const dir = path.join('/sys/fs/cgroup', hierarchy, 'berth-test');
-        if (fs.existsSync(dir)) fs.rmdirSync(dir);
-      }
-    } catch (err) {
-      process.stderr.write(`cleanup of ${root}: ${String(err)}\n`);
-    }
+    await teardown(rt, managed, root);
   }
 });
+
+/** Best-effort teardown: kills and deletes what a test left, stops containerd, removes its roots. */
+async function teardown(rt: ContainerdRuntime | undefined, managed: ManagedContainerd, root: string): Promise<void> {
+  if (rt) {
+    for (const t of await rt.listTasks().catch(() => [])) {
+      await rt.killTask(t.containerId, 9).catch(() => undefined);
+      await rt.waitTask(t.containerId).catch(() => undefined);
+      await rt.deleteTask(t.containerId).catch(() => undefined);
+    }
+    for (const c of await rt.listContainers().catch(() => [])) {
+      await rt.snapshots.remove(c.snapshotKey).catch(() => undefined);
+      await rt.deleteContainer(c.id).catch(() => undefined);
+    }
+    rt.close();
+  }
+  await managed.stop();
+  try {
+    fs.rmSync(root, { recursive: true, force: true });
+    // runc leaves the (now empty) parent cgroup of cgroupsPath behind
+    for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
+      const dir = path.join('/sys/fs/cgroup', hierarchy, 'berth-test');
+      if (fs.existsSync(dir)) fs.rmdirSync(dir);
+    }
+  } catch (err) {
+    process.stderr.write(`cleanup of ${root}: ${String(err)}\n`);
+  }
+}

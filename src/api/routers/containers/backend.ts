@@ -64,8 +64,8 @@ export interface ContainerBackend {
   containerStop(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
   containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
   containerKill(ref: string, signal?: string): Promise<void>;
-  /** Registers the wait synchronously-enough that `registered` resolves before the container can exit. */
-  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal: AbortSignal): Promise<{ registered: true; result: Promise<WaitResponse> }>;
+  /** Resolves once the wait is registered (so the router can send headers); `result` when it is met. */
+  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal: AbortSignal): Promise<{ result: Promise<WaitResponse> }>;
   containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
   containerList(options: ContainerListOptions): Promise<ContainerSummary[]>;
   containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect>;

@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import { InvalidParameterError } from '../../../errdefs/index.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
+import { waitForDrain } from '../../../internal/stream-pumps.js';
 import { versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
@@ -14,14 +15,7 @@ import { shapeInspect, shapeSummary } from './shape.js';
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
 async function write(stream: Writable, data: Buffer): Promise<void> {
   if (stream.destroyed) throw new Error('client went away');
-  if (!stream.write(data)) {
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => { stream.off('drain', done); stream.off('close', closed); resolve(); };
-      const closed = (): void => { stream.off('drain', done); reject(new Error('client went away')); };
-      stream.once('drain', done);
-      stream.once('close', closed);
-    });
-  }
+  if (!stream.write(data)) await waitForDrain(stream);
 }
 
 /** Docker timestamps in queries: unix seconds with optional fraction ("1700000000.5"), or RFC3339. */

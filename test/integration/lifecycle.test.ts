@@ -161,7 +161,18 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     const after = await inspect('al1', '{{.State.Status}} {{.RestartCount}} {{.State.Pid}} {{.State.StartedAt}}');
     assert.match(after, /^running 0 /);
     assert.notEqual(after.slice('running 0 '.length), before);
-    await ok(['rm', '-f', 'of3']);
+    // a container in its restart loop: stop ends the loop for good; rm -f removes one
+    for (const [name, end] of [['loop1', ['stop', 'loop1']], ['loop2', ['rm', '-f', 'loop2']]] as const) {
+      await ok(['run', '-d', '--name', name, '--restart', 'always', 'busybox', 'sh', '-c', 'exit 1']);
+      await waitFor(`${name} restarting`, async () => Number(await inspect(name, '{{.RestartCount}}')) >= 2);
+      await ok([...end]);
+    }
+    assert.equal(await inspect('loop1', '{{.State.Status}} {{.State.Restarting}} {{.State.ExitCode}}'), 'exited false 1');
+    const count = await inspect('loop1', '{{.RestartCount}}');
+    await ok(['ps', '-a']);
+    assert.equal(await inspect('loop1', '{{.State.Status}} {{.RestartCount}}'), `exited ${count}`);
+    assert.equal((await d.docker(['inspect', 'loop2'])).code, 1);
+    await ok(['rm', '-f', 'of3', 'loop1']);
   });
 
   test('docker ps: every filter, both filter encodings, limit/since/before, --format', async () => {

@@ -8,6 +8,7 @@ import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
+import { detailsPrefix } from '../../../logger/log-config.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
@@ -149,7 +150,8 @@ export class ContainersRouter implements Router {
     const res = ctx.stream(RAW_STREAM);
     try {
       for await (const e of entries) {
-        const payload = options.timestamps ? Buffer.concat([Buffer.from(e.timeText + ' '), e.line]) : e.line;
+        const prefix = (options.timestamps ? `${e.timeText} ` : '') + (options.details ? detailsPrefix(e.attrs) : '');
+        const payload = prefix ? Buffer.concat([Buffer.from(prefix), e.line]) : e.line;
         await write(res, tty ? payload : frame(e.stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, payload));
       }
     } catch (err) {

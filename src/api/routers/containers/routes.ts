@@ -3,12 +3,13 @@ import type { Writable } from 'node:stream';
 import { InvalidParameterError } from '../../../errdefs/index.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { waitForDrain } from '../../../internal/stream-pumps.js';
-import { versionLt } from '../../../internal/version.js';
+import { versionGte, versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
+import { serveWebSocket } from '../websocket-stream.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
@@ -51,6 +52,7 @@ export class ContainersRouter implements Router {
       { method: 'GET', path: '/containers/:id/logs', handler: (c) => this.getContainersLogs(c) },
       { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
       { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
+      { method: 'GET', path: '/containers/:id/attach/ws', handler: (c) => this.getContainersAttachWs(c) },
     ];
   }
 
@@ -168,6 +170,20 @@ export class ContainersRouter implements Router {
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     await serveHijacked(ctx, prepared, options.stdin);
+  }
+
+  /**
+   * Before API 1.42 dockerd ignores stdin/stdout/stderr here and attaches all three; berthd serves
+   * up to 1.41, so it does the same.
+   */
+  private async getContainersAttachWs(ctx: RequestContext): Promise<void> {
+    const options = {
+      stream: ctx.bool('stream'), logs: ctx.bool('logs'), stdin: true, stdout: true, stderr: true,
+      ...(ctx.string('detachKeys') ? { detachKeys: ctx.string('detachKeys')! } : {}),
+    };
+    const prepared = await this.backend.containerAttach(ctx.params.id!, options);
+    const ws = await ctx.websocket();
+    await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28'), stdin: true });
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

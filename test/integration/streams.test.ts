@@ -167,7 +167,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
       assert.equal(fs.readFileSync(exitFile, 'utf8').trim(), 'exit=3');
     });
 
-    test('docker attach: ctrl-p ctrl-q and custom detach keys leave the container running', async () => {
+    test('docker attach: ctrl-p ctrl-q and custom detach keys leave the container running; docker exec -it', async () => {
       assert.equal((await d.docker(['run', '-d', '-it', '--name', 'tt', 'busybox', 'sh'])).code, 0);
       type('clear; docker attach tt', 'Enter');
       type('echo attached-$((1+1))', 'Enter');
@@ -181,6 +181,13 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
       type('C-a', 'a');
       await seen(/read escape sequence/);
       assert.equal((await inspect('tt')).State.Running, true);
+      type('clear; docker exec -it tt sh; echo exec-exit=$?', 'Enter');
+      await seen(/\/ #\s*$/m);
+      type('echo exec-$((3+3)); stty size', 'Enter');
+      await seen(/^exec-6\s*$/m);
+      assert.match(screen(), /^40 120\s*$/m);
+      type('exit 5', 'Enter');
+      await seen(/^exec-exit=5\s*$/m);
       await d.docker(['rm', '-f', 'tt']);
     });
   });

@@ -160,6 +160,19 @@ export const SCENARIOS: Scenario[] = [
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`logs-${e.name}`) ?? []); },
   },
   {
+    name: 'attach-out-200MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    sample: async (e) => {
+      // `docker run` (attached, not a TTY): 200 MiB of 100-byte lines from the container's stdout
+      // through the multiplexed attach stream (and into the json-file log on the way).
+      const line = 'x'.repeat(99);
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await docker(e, ['run', '--rm', 'busybox', 'sh', '-c', `yes ${line} | head -c ${LOG_BYTES}`]); });
+      check(r!.code === 0, `attach run exit ${r!.code}: ${r!.stderr}`);
+      check(r!.bytes === LOG_BYTES, `attach returned ${r!.bytes} bytes, expected ${LOG_BYTES}`);
+      return LOG_BYTES / 1024 / 1024 / (ms / 1000);
+    },
+  },
+  {
     name: 'stdin-cat-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
     sample: async (e) => {
       let r: CliResult | undefined;

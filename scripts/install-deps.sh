@@ -10,6 +10,9 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v mkfifo >/dev/null 2>&1 || need+=(coreutils)
 command -v docker >/dev/null 2>&1 || need+=(docker.io)
+# for the stream tests: a real terminal, and docker-py as a second client
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

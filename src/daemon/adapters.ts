@@ -20,6 +20,8 @@ export const fifosAdapter: FifosPort = {
 };
 
 export const logsAdapter: LogsPort = {
-  openWriter: (path) => new JsonFileWriter(path),
+  openWriter: (path, s) => new JsonFileWriter(path, {
+    ...(s.maxSize !== undefined ? { maxSize: s.maxSize } : {}), maxFile: s.maxFile, compress: s.compress, attrs: s.attrs,
+  }),
   read: (path, options) => readJsonLog(path, options),
 };

@@ -10,14 +10,15 @@ import type {
 } from '../api/routers/containers/backend.js';
 import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecycle-backend.js';
 import type { InfoResult, SystemBackend, VersionResult } from '../api/routers/system/backend.js';
-import type { ContainerCreateBody, HostConfig } from '../api/types/container.js';
+import type { ContainerConfig, ContainerCreateBody, HostConfig } from '../api/types/container.js';
 import {
-  ConflictError, InvalidParameterError, NotFoundError, NotModifiedError, SystemError, withPrefix,
+  ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, withPrefix,
 } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
 import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
+import { LogConfigError, resolveLogConfig, type LogDriverName, type LogDriverSettings } from '../logger/log-config.js';
 import { formatRfc3339NanoFixed, parseRfc3339Nano } from '../logger/rfc3339-nano.js';
 import { parseSignal } from '../internal/signals.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
@@ -302,6 +303,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     const merged = mergeImageConfig(configIn, image.config);
     const argv = commandLine(merged);
     if (argv.length === 0) throw new InvalidParameterError('No command specified');
+    const logSettings = logSettingsFor(hostConfig, merged);
 
     const id = generateId();
     const finalName = cleanName ?? generateName((n) => this.store.hasName(n));
@@ -329,7 +331,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
         hasBeenStartedBefore: false,
         hasBeenManuallyStopped: false,
         snapshotKey: id,
-        logPath: path.join(dir, `${id}-json.log`),
+        logPath: logFilePath(dir, id, logSettings.driver),
         hostnamePath: path.join(dir, 'hostname'),
         hostsPath: path.join(dir, 'hosts'),
         resolvConfPath: path.join(dir, 'resolv.conf'),
@@ -455,7 +457,8 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
 
   /** Wires a task's FIFOs to the log file and to attached clients. */
   private attachIO(c: Container, fifos: TaskFifosPort): void {
-    const writer = this.logs.openWriter(c.record.logPath);
+    const settings = logSettingsFor(c.record.hostConfig, c.record.config);
+    const writer = settings.driver === 'none' || !c.record.logPath ? DISCARD_LOG : this.logs.openWriter(c.record.logPath, settings);
     // While the log file or an attached client is behind, the FIFO is not read: the shim and then
     // the process wait, instead of berthd buffering without bound.
     const pump = (sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr'): Promise<void> =>
@@ -713,6 +716,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     const c = this.store.get(ref);
     const logPath = c.record.logPath;
+    if (!logPath) throw new NotImplementedError('configured logging driver does not support reading');
     const source = this.logs.read(logPath, {
       stdout: options.stdout, stderr: options.stderr, follow: options.follow, signal,
       ...(options.tail !== undefined ? { tail: options.tail } : {}),
@@ -724,7 +728,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       if (!fs.existsSync(logPath)) return;
       // `docker logs -t` shows nine fraction digits always (dockerd's RFC3339NanoFixed), while the
       // file holds Go's RFC3339Nano with trailing zeros trimmed.
-      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: fixedTimestamp(r.timeText) };
+      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: fixedTimestamp(r.timeText), ...(r.attrs ? { attrs: r.attrs } : {}) };
     }
     return { tty: Boolean(c.record.config.Tty), entries: entries() };
   }
@@ -738,7 +742,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     return {
       tty,
       run: async (io) => {
-        if (options.logs && fs.existsSync(c.record.logPath)) {
+        if (options.logs && c.record.logPath && fs.existsSync(c.record.logPath)) {
           for await (const r of this.logs.read(c.record.logPath, { stdout: options.stdout, stderr: options.stderr, follow: false })) {
             if (!io.output(r.stream, r.line)) await io.drained();
           }
@@ -902,8 +906,28 @@ function validateHostConfig(hc: HostConfig): void {
       throw new InvalidParameterError("can't create 'AutoRemove' container with restart policy");
     }
   }
-  const logType = hc.LogConfig?.Type;
-  if (logType && logType !== 'json-file') throw new InvalidParameterError(`logging driver ${logType} is not supported by berthd yet`);
+}
+
+/** The `none` driver's writer. */
+const DISCARD_LOG: LogWriterPort = { write: () => true, drain: async () => undefined, close: async () => undefined };
+
+function logSettingsFor(hc: HostConfig, config: ContainerConfig): LogDriverSettings {
+  try {
+    return resolveLogConfig(hc.LogConfig, { labels: config.Labels ?? {}, env: config.Env ?? [] });
+  } catch (err) {
+    if (err instanceof LogConfigError) throw new InvalidParameterError(err.message);
+    throw err;
+  }
+}
+
+/** dockerd's places: `<id>-json.log` for json-file, `local-logs/container.log` for local, none for none. */
+function logFilePath(dir: string, id: string, driver: LogDriverName): string {
+  if (driver === 'none') return '';
+  if (driver === 'local') {
+    fs.mkdirSync(path.join(dir, 'local-logs'), { recursive: true, mode: 0o700 });
+    return path.join(dir, 'local-logs', 'container.log');
+  }
+  return path.join(dir, `${id}-json.log`);
 }
 
 function fixedTimestamp(text: string): string {

@@ -2,6 +2,7 @@
 // Wiring (src/cmd/berthd.ts) adapts the concrete modules to these.
 import type { Socket } from 'node:net';
 import type { ReadJsonLogOptions } from '../logger/json-file-reader.js';
+import type { LogDriverSettings } from '../logger/log-config.js';
 import type { TaskIOPaths } from '../runtime/runtime.js';
 import type { ImageConfigLike } from './image-config.js';
 
@@ -31,12 +32,14 @@ export interface LogRecordPort {
   line: Buffer;
   time: Date;
   timeText: string;
+  attrs?: Record<string, string>;
 }
 
 export type LogReadOptions = ReadJsonLogOptions;
 
 export interface LogsPort {
-  openWriter(path: string): LogWriterPort;
+  /** `settings.driver` is json-file or local ('none' opens no writer) */
+  openWriter(path: string, settings: LogDriverSettings): LogWriterPort;
   read(path: string, options: LogReadOptions): AsyncIterable<LogRecordPort>;
 }
 

@@ -100,8 +100,8 @@ describe('readJsonLog', () => {
     const fh = await open(p, 'r');
     try {
       const size = (await fh.stat()).size;
-      assert.equal(await findTailStart(fh, size, 2), rec(0).length);
-      assert.equal(await findTailStart(fh, size, 3), 0);
+      assert.equal((await findTailStart(fh, size, 2)).pos, rec(0).length);
+      assert.equal((await findTailStart(fh, size, 3)).pos, 0);
     } finally {
       await fh.close();
     }

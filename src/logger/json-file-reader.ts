@@ -6,6 +6,9 @@
 // (fs.watch, with a poll as fallback) until the signal aborts, the consumer stops iterating, a record
 // passes `until`, or isRunning() reports false and everything written so far has been read.
 import fs from 'node:fs';
+import nodePath from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogStream } from './json-file-writer.js';
 import { dateToEpochNanos, parseRfc3339Millis, parseRfc3339Nano } from './rfc3339-nano.js';
@@ -17,6 +20,8 @@ export interface LogRecord {
   time: Date;
   /** the record's time as written (RFC3339Nano), nanoseconds intact */
   timeText: string;
+  /** "attrs" of the record (log-opt labels/env), when it has them */
+  attrs?: Record<string, string>;
 }
 
 export interface ReadJsonLogOptions {
@@ -48,6 +53,20 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
   const sinceNs = options.since === undefined ? undefined : dateToEpochNanos(options.since);
   const untilNs = options.until === undefined ? undefined : dateToEpochNanos(options.until);
   const needNs = sinceNs !== undefined || untilNs !== undefined;
+  /** 'skip', 'stop' (past until) or the record to yield */
+  const select = (raw: Buffer): LogRecord | 'skip' | 'stop' => {
+    const rec = decodeRecord(raw);
+    if (rec === undefined) return 'skip';
+    if (needNs) {
+      const ns = parseRfc3339Nano(rec.timeText);
+      if (ns !== undefined) {
+        if (sinceNs !== undefined && ns < sinceNs) return 'skip';
+        if (untilNs !== undefined && ns > untilNs) return 'stop';
+      }
+    }
+    if (rec.stream === 'stdout' ? !options.stdout : !options.stderr) return 'skip';
+    return rec;
+  };
 
   let fh = await openIfExists(path);
   if (fh === undefined && !options.follow) return;
@@ -64,30 +83,65 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
     }
     const state = { pos: 0 };
     const tail = options.tail;
+    // Rotated files first (oldest first), as much of them as `tail` reaches into.
+    let rotated = await listRotated(path);
     if (tail !== undefined && tail >= 0) {
-      state.pos = await findTailStart(fh, (await fh.stat()).size, tail);
+      const found = await findTailStart(fh, (await fh.stat()).size, tail);
+      state.pos = found.pos;
+      let need = tail - found.count;
+      const parts: { file: string; skip: number }[] = [];
+      for (let i = rotated.length - 1; i >= 0 && need > 0; i--) {
+        const lines = await countLines(rotated[i]!);
+        parts.unshift({ file: rotated[i]!, skip: Math.max(0, lines - need) });
+        need -= lines;
+      }
+      rotated = [];
+      for (const part of parts) {
+        for await (const raw of rotatedLines(part.file, part.skip)) {
+          const r = select(raw);
+          if (r === 'stop') return;
+          if (r === 'skip') continue;
+          yield r;
+          if (signal?.aborted) return;
+        }
+      }
+    }
+    for (const file of rotated) {
+      for await (const raw of rotatedLines(file, 0)) {
+        const r = select(raw);
+        if (r === 'stop') return;
+        if (r === 'skip') continue;
+        yield r;
+        if (signal?.aborted) return;
+      }
     }
 
     for (;;) {
       watcher?.arm();
       // Sampled before reading: if the container had stopped by now, this read sees all it wrote.
       const running = options.isRunning?.() ?? true;
+      // Sampled before reading too: if the file was rotated by now, this read finishes the old one.
+      const replaced = options.follow ? await isReplaced(path, fh) : false;
       const size = (await fh.stat()).size;
-      if (size < state.pos) state.pos = 0; // truncated under us: start over. TODO: rotation.
+      if (size < state.pos) state.pos = 0; // truncated (max-file 1 rotation): start over
       for await (const batch of readLines(fh, state, size)) {
         for (const raw of batch) {
-          const rec = decodeRecord(raw);
-          if (rec === undefined) continue;
-          if (needNs) {
-            const ns = parseRfc3339Nano(rec.timeText);
-            if (ns !== undefined) {
-              if (sinceNs !== undefined && ns < sinceNs) continue;
-              if (untilNs !== undefined && ns > untilNs) return;
-            }
-          }
-          if (rec.stream === 'stdout' ? !options.stdout : !options.stderr) continue;
-          yield rec;
+          const r = select(raw);
+          if (r === 'stop') return;
+          if (r === 'skip') continue;
+          yield r;
           if (signal?.aborted) return;
+        }
+      }
+      if (replaced) {
+        // The writer moved on to a new file: follow it from its start.
+        const next = await openIfExists(path);
+        if (next !== undefined) {
+          await fh.close();
+          fh = next;
+          state.pos = 0;
+          watcher?.rewatch();
+          continue;
         }
       }
       if (!options.follow || signal?.aborted || !running) return;
@@ -98,6 +152,87 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
     watcher?.close();
     await fh?.close();
   }
+}
+
+/** True when `path` is no longer the file `fh` has open (renamed away by rotation). */
+async function isReplaced(path: string, fh: FileHandle): Promise<boolean> {
+  try {
+    const [a, b] = await Promise.all([fs.promises.stat(path), fh.stat()]);
+    return a.ino !== b.ino || a.dev !== b.dev;
+  } catch {
+    return false; // not there yet: the writer is about to create it
+  }
+}
+
+/**
+ * Rotated files of `path`, oldest first: `path.N[.gz]` … `path.1[.gz]`, then files set aside for
+ * compression (`path.rotating-<ms>-<n>`, older first).
+ */
+export async function listRotated(path: string): Promise<string[]> {
+  const dir = nodePath.dirname(path);
+  const base = nodePath.basename(path);
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return [];
+  }
+  const numbered: { n: number; file: string }[] = [];
+  const rotating: { key: number[]; file: string }[] = [];
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const rest = name.slice(base.length + 1);
+    let m = /^(\d+)(\.gz)?$/.exec(rest);
+    if (m) {
+      numbered.push({ n: Number(m[1]), file: nodePath.join(dir, name) });
+      continue;
+    }
+    m = /^rotating-(\d+)-(\d+)$/.exec(rest);
+    if (m) rotating.push({ key: [Number(m[1]), Number(m[2])], file: nodePath.join(dir, name) });
+  }
+  numbered.sort((a, b) => b.n - a.n);
+  rotating.sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]!);
+  return [...numbered.map((x) => x.file), ...rotating.map((x) => x.file)];
+}
+
+/** A rotated file's bytes (decompressed if it is .gz); a file removed meanwhile reads as empty. */
+function rotatedStream(file: string): Readable {
+  const src = fs.createReadStream(file);
+  const out = file.endsWith('.gz') ? src.pipe(zlib.createGunzip()) : src;
+  const pass = new PassThrough();
+  src.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? pass.end() : pass.destroy(err)));
+  out.on('error', (err: Error) => pass.destroy(err));
+  out.pipe(pass);
+  return pass;
+}
+
+/** Complete lines of a rotated file, after skipping the first `skip`. */
+async function* rotatedLines(file: string, skip: number): AsyncGenerator<Buffer, void, undefined> {
+  let carry = Buffer.alloc(0);
+  let n = 0;
+  for await (const chunk of rotatedStream(file) as AsyncIterable<Buffer>) {
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    let nl = data.indexOf(10, start);
+    while (nl !== -1) {
+      if (n++ >= skip) yield data.subarray(start, nl);
+      start = nl + 1;
+      nl = data.indexOf(10, start);
+    }
+    carry = Buffer.from(data.subarray(start));
+  }
+}
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of rotatedStream(file) as AsyncIterable<Buffer>) {
+    let i = chunk.indexOf(10);
+    while (i !== -1) {
+      n++;
+      i = chunk.indexOf(10, i + 1);
+    }
+  }
+  return n;
 }
 
 async function openIfExists(path: string): Promise<FileHandle | undefined> {
@@ -113,6 +248,7 @@ interface ParsedRecord {
   log?: unknown;
   stream?: unknown;
   time?: unknown;
+  attrs?: unknown;
 }
 
 function decodeRecord(raw: Buffer): LogRecord | undefined {
@@ -130,6 +266,7 @@ function decodeRecord(raw: Buffer): LogRecord | undefined {
     line: typeof obj.log === 'string' ? Buffer.from(obj.log, 'utf8') : Buffer.alloc(0),
     time: new Date(parseRfc3339Millis(timeText)),
     timeText,
+    ...(typeof obj.attrs === 'object' && obj.attrs !== null ? { attrs: obj.attrs as Record<string, string> } : {}),
   };
 }
 
@@ -179,7 +316,7 @@ async function* readLines(fh: FileHandle, state: { pos: number }, limit: number)
  * Offset of the first of the last `n` complete records, scanning backwards from `size` in blocks.
  * Bytes after the last '\n' are a record still being written and do not count.
  */
-export async function findTailStart(fh: FileHandle, size: number, n: number): Promise<number> {
+export async function findTailStart(fh: FileHandle, size: number, n: number): Promise<{ pos: number; count: number }> {
   const buf = Buffer.allocUnsafe(BLOCK);
   let end = size;
   let newlines = 0;
@@ -193,12 +330,12 @@ export async function findTailStart(fh: FileHandle, size: number, n: number): Pr
       if (nl === -1) break;
       newlines++;
       // the 1st newline ends the last record; the (n+1)th ends the record before the wanted ones
-      if (newlines === n + 1) return start + nl + 1;
+      if (newlines === n + 1) return { pos: start + nl + 1, count: n };
       i = nl - 1;
     }
     end = start;
   }
-  return 0;
+  return { pos: 0, count: newlines };
 }
 
 /** Wakes a follower on fs.watch events, on a poll timer, or on abort; never misses an event between arm() and wait(). */
@@ -234,6 +371,13 @@ class ChangeWatcher {
     } catch {
       // file missing, inotify limits, …: the poll timer covers it
     }
+  }
+
+  /** Watch `path` again (it is a new file now). */
+  rewatch(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    this.#tryWatch();
   }
 
   /** Forget earlier events: the caller is about to read everything there is. */

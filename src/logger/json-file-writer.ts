@@ -6,16 +6,28 @@
 // buffer and written with at most one fs.write in flight; whatever arrives meanwhile is batched
 // into the next write, so ordering is strict and syscalls stay few under load.
 import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { copyBytes, encodeGoJsonBytes, maxEncodedLength } from './go-json-string.js';
 import { dateToEpochNanos, formatRfc3339Nano, nowEpochNanos } from './rfc3339-nano.js';
 
 export type LogStream = 'stdout' | 'stderr';
 
 export interface JsonFileWriterOptions {
-  /** max-size log-opt in bytes. TODO: rotation is not implemented yet; accepted and kept. */
+  /**
+   * max-size log-opt in bytes: a write that would take the file past it goes to a new file instead
+   * (records are never split across files; a single record larger than this gets a file of its own).
+   */
   maxSize?: number;
-  /** max-file log-opt. TODO: rotation is not implemented yet; accepted and kept. */
+  /**
+   * max-file log-opt: files kept, the live one included. On rotation `path` becomes `path.1`,
+   * `path.1` becomes `path.2`, … and the oldest is removed; with 1, the file is truncated instead.
+   */
   maxFile?: number;
+  /** gzip rotated files (`path.1.gz`, …), in the background */
+  compress?: boolean;
+  /** attributes written with every record as "attrs" (log-opt labels/env), as dockerd does */
+  attrs?: Record<string, string>;
   /** write() returns false once this many encoded bytes wait for the disk (default 4 MiB). */
   highWaterMark?: number;
   /** Called once with the first write error; later output is dropped (as dockerd logs and drops). */
@@ -62,13 +74,23 @@ export class JsonFileWriter {
    */
   #endings: Record<LogStream, Buffer> | null = null;
   #timeNs: bigint | undefined;
+  /** `,"attrs":{…}` or '' */
+  #attrsJson: string;
+  /** bytes in the live file */
+  #size: number;
+  /** background compression of rotated files, chained so rotations never overtake it */
+  #compressing: Promise<void> = Promise.resolve();
+  #rotations = 0;
 
   /** Opens (creating with mode 0640) `path` for appending. Throws if it cannot be opened. */
   constructor(path: string, options: JsonFileWriterOptions = {}) {
     this.path = path;
     this.options = { ...options };
     this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
-    this.#fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o640);
+    this.#fd = openForAppend(path);
+    this.#size = fs.fstatSync(this.#fd).size;
+    const attrs = options.attrs ?? {};
+    this.#attrsJson = Object.keys(attrs).length > 0 ? `,"attrs":${JSON.stringify(attrs)}` : '';
   }
 
   /** Encoded bytes accepted but not yet written. */
@@ -135,7 +157,10 @@ export class JsonFileWriter {
     if (this.#closing === null) {
       const flushed = this.flush();
       this.#closing = flushed.then(
-        () => this.#closeFd(),
+        async () => {
+          await this.#closeFd();
+          await this.#compressing;
+        },
         async (err: Error) => {
           await this.#closeFd().catch(() => undefined);
           throw err;
@@ -180,8 +205,8 @@ export class JsonFileWriter {
     if (this.#endings === null) {
       const time = formatRfc3339Nano(this.#timeNs ?? nowEpochNanos());
       this.#endings = {
-        stdout: Buffer.from(`","stream":"stdout","time":"${time}"}\n`, 'latin1'),
-        stderr: Buffer.from(`","stream":"stderr","time":"${time}"}\n`, 'latin1'),
+        stdout: Buffer.from(`","stream":"stdout"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
+        stderr: Buffer.from(`","stream":"stderr"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
       };
     }
     const ending = this.#endings[stream];
@@ -219,11 +244,37 @@ export class JsonFileWriter {
   }
 
   #writeAll(buf: Buffer, offset: number, end: number): void {
-    fs.write(this.#fd, buf, offset, end - offset, null, (err, written) => {
+    let stop = end;
+    const maxSize = this.options.maxSize;
+    if (maxSize !== undefined && maxSize > 0) {
+      if (this.#size > 0 && this.#size + (end - offset) > maxSize) {
+        // Write the records that still fit; rotate before a record that would not.
+        const room = maxSize - this.#size;
+        const lastFit = room > 0 ? buf.lastIndexOf(10, offset + room - 1) : -1;
+        if (lastFit >= offset) {
+          stop = lastFit + 1;
+        } else {
+          try {
+            this.#rotate();
+          } catch (err) {
+            this.#fail(err as Error);
+            return;
+          }
+        }
+      }
+      if (this.#size === 0 && end - offset > maxSize) {
+        // A fresh file: fill it up to max-size, at least one record.
+        const lastFit = buf.lastIndexOf(10, offset + maxSize - 1);
+        const first = buf.indexOf(10, offset);
+        stop = lastFit >= offset ? lastFit + 1 : first === -1 ? end : first + 1;
+      }
+    }
+    fs.write(this.#fd, buf, offset, stop - offset, null, (err, written) => {
       if (err) {
         this.#fail(err);
         return;
       }
+      this.#size += written;
       if (offset + written < end) {
         this.#writeAll(buf, offset + written, end);
         return;
@@ -240,6 +291,39 @@ export class JsonFileWriter {
     });
   }
 
+  /** Moves the live file aside (or truncates it with max-file 1) and starts a new one. Rare: synchronous. */
+  #rotate(): void {
+    const maxFile = Math.max(1, this.options.maxFile ?? 1);
+    if (maxFile === 1) {
+      fs.ftruncateSync(this.#fd, 0);
+      this.#size = 0;
+      return;
+    }
+    fs.closeSync(this.#fd);
+    if (this.options.compress === true) {
+      // Set aside under a name of its own now; shifting the older files and compressing happen in the
+      // background, one rotation after another (the reader reads `.rotating-N` files as the newest).
+      const raw = `${this.path}.rotating-${Date.now()}-${++this.#rotations}`;
+      fs.renameSync(this.path, raw);
+      this.#compressing = this.#compressing
+        .then(async () => {
+          shiftRotated(this.path, maxFile, '.gz');
+          await gzipFile(raw, `${this.path}.1.gz`);
+        })
+        .catch((err: Error) => this.options.onError?.(err));
+    } else {
+      shiftRotated(this.path, maxFile, '');
+      fs.renameSync(this.path, `${this.path}.1`);
+    }
+    this.#fd = openForAppend(this.path);
+    this.#size = 0;
+  }
+
+  /** Resolves when rotated files have been compressed (for tests and shutdown). */
+  compressed(): Promise<void> {
+    return this.#compressing;
+  }
+
   #fail(err: Error): void {
     this.#error = err;
     this.#writing = false;
@@ -249,4 +333,29 @@ export class JsonFileWriter {
     this.#idleWaiters = [];
     for (const w of waiters) w.reject(err);
   }
+}
+
+function openForAppend(path: string): number {
+  return fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o640);
+}
+
+/** Makes room for a new `.1`: the oldest rotated file goes, the others move up one. */
+function shiftRotated(path: string, maxFile: number, ext: string): void {
+  fs.rmSync(`${path}.${maxFile - 1}${ext}`, { force: true });
+  for (let i = maxFile - 2; i >= 1; i--) renameIfExists(`${path}.${i}${ext}`, `${path}.${i + 1}${ext}`);
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+async function gzipFile(from: string, to: string): Promise<void> {
+  const tmp = `${to}.tmp`;
+  await pipeline(fs.createReadStream(from), zlib.createGzip(), fs.createWriteStream(tmp, { mode: 0o640 }));
+  await fs.promises.rename(tmp, to);
+  await fs.promises.rm(from, { force: true });
 }

@@ -10,7 +10,7 @@ import type { PreparedAttach } from './containers/backend.js';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 
 export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean): Promise<void> {
-  const { socket } = ctx.hijack(RAW_STREAM);
+  const { socket } = await ctx.hijack(RAW_STREAM);
   const abort = new AbortController();
   socket.once('close', () => abort.abort());
   socket.on('error', () => abort.abort());

@@ -3,6 +3,7 @@
 // through Node's 'request' event (plain HTTP) or its 'upgrade' event (Connection: Upgrade).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { InvalidParameterError } from '../../errdefs/index.js';
 
 export interface HijackResult {
@@ -17,6 +18,7 @@ export class RequestContext {
   readonly signal: AbortSignal;
   private readonly abort = new AbortController();
   private hijacked = false;
+  private upgradeBodyTaken: Buffer | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -82,6 +84,7 @@ export class RequestContext {
    * follows (the client's stdin) stays for the hijacked stream.
    */
   private async upgradeBody(limit: number): Promise<Buffer> {
+    if (this.upgradeBodyTaken !== undefined) return this.upgradeBodyTaken;
     const up = this.upgrade!;
     const length = Number(this.req.headers['content-length'] ?? 0);
     if (!Number.isInteger(length) || length <= 0) return Buffer.alloc(0);
@@ -101,6 +104,7 @@ export class RequestContext {
     }
     const body = up.head.subarray(0, length);
     up.head = up.head.subarray(length);
+    this.upgradeBodyTaken = body;
     return body;
   }
 
@@ -151,8 +155,38 @@ export class RequestContext {
     return this.res;
   }
 
-  /** Takes over the connection for a bidirectional raw stream (attach, exec start). */
-  hijack(contentType: string): HijackResult {
+  /**
+   * Completes a websocket handshake (RFC 6455, by the `ws` package) on an upgrade request and hands
+   * over the connection. Throws a 400 for a request that is not a websocket upgrade.
+   */
+  websocket(): Promise<WebSocket> {
+    const up = this.upgrade;
+    if (!up || String(this.req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      return Promise.reject(new InvalidParameterError('this endpoint needs a websocket upgrade request'));
+    }
+    this.hijacked = true;
+    const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    server.on('headers', (headers: string[]) => {
+      for (const [k, v] of Object.entries(this.baseHeaders)) headers.push(`${k}: ${v}`);
+    });
+    return new Promise((resolve, reject) => {
+      // A failed handshake is answered (400) and closed by `ws` without calling back.
+      const onClose = (): void => reject(new InvalidParameterError('websocket handshake failed'));
+      up.socket.once('close', onClose);
+      server.handleUpgrade(this.req, up.socket, up.head, (ws) => {
+        up.socket.off('close', onClose);
+        resolve(ws);
+      });
+    });
+  }
+
+  /**
+   * Takes over the connection for a bidirectional raw stream (attach, exec start). A request body
+   * the handler did not read (dockerode sends its attach options as one) is dropped, not taken for
+   * stdin: dockerd never passes it on either.
+   */
+  async hijack(contentType: string): Promise<HijackResult> {
+    if (this.upgrade) await this.upgradeBody(64 * 1024 * 1024);
     this.hijacked = true;
     const headerLines = (first: string, extra: string[]): string => {
       const lines = [first, `Content-Type: ${contentType}`, ...extra];

@@ -29,6 +29,8 @@ export interface LogEntry {
   stream: 'stdout' | 'stderr';
   line: Buffer;
   timeText: string;
+  /** log-opt labels/env attributes, for `details` */
+  attrs?: Record<string, string>;
 }
 
 export interface AttachOptions {

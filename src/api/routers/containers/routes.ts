@@ -4,11 +4,13 @@ import { ConflictError, InvalidParameterError, withPrefix } from '../../../errde
 import { parseSignal } from '../../../internal/signals.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { waitForDrain } from '../../../internal/stream-pumps.js';
-import { versionLt } from '../../../internal/version.js';
+import { versionGte, versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
+import { detailsPrefix } from '../../../logger/log-config.js';
+import { serveWebSocket } from '../websocket-stream.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
@@ -51,6 +53,7 @@ export class ContainersRouter implements Router {
       { method: 'GET', path: '/containers/:id/logs', handler: (c) => this.getContainersLogs(c) },
       { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
       { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
+      { method: 'GET', path: '/containers/:id/attach/ws', handler: (c) => this.getContainersAttachWs(c) },
     ];
   }
 
@@ -158,7 +161,8 @@ export class ContainersRouter implements Router {
     const res = ctx.stream(RAW_STREAM);
     try {
       for await (const e of entries) {
-        const payload = options.timestamps ? Buffer.concat([Buffer.from(e.timeText + ' '), e.line]) : e.line;
+        const prefix = (options.timestamps ? `${e.timeText} ` : '') + (options.details ? detailsPrefix(e.attrs) : '');
+        const payload = prefix ? Buffer.concat([Buffer.from(prefix), e.line]) : e.line;
         await write(res, tty ? payload : frame(e.stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, payload));
       }
     } catch (err) {
@@ -175,6 +179,20 @@ export class ContainersRouter implements Router {
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     await serveHijacked(ctx, prepared, options.stdin);
+  }
+
+  /**
+   * Before API 1.42 dockerd ignores stdin/stdout/stderr here and attaches all three; berthd serves
+   * up to 1.41, so it does the same.
+   */
+  private async getContainersAttachWs(ctx: RequestContext): Promise<void> {
+    const options = {
+      stream: ctx.bool('stream'), logs: ctx.bool('logs'), stdin: true, stdout: true, stderr: true,
+      ...(ctx.string('detachKeys') ? { detachKeys: ctx.string('detachKeys')! } : {}),
+    };
+    const prepared = await this.backend.containerAttach(ctx.params.id!, options);
+    const ws = await ctx.websocket();
+    await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28'), stdin: true });
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

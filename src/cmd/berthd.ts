@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiServer, parseHost } from '../api/server/server.js';
 import { ContainersRouter } from '../api/routers/containers/routes.js';
+import { ContainerLifecycleRouter } from '../api/routers/containers/lifecycle-routes.js';
 import { ImagesRouter } from '../api/routers/images/routes.js';
 import { ExecRouter } from '../api/routers/exec/routes.js';
 import { ExecService } from '../daemon/exec-service.js';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
   });
   const server = new ApiServer([
-    new SystemRouter(daemon), new ContainersRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
+    new SystemRouter(daemon), new ContainersRouter(daemon), new ContainerLifecycleRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
   ], {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

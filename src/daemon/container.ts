@@ -2,6 +2,7 @@
 // container (stream hub, waiters, operation lock).
 import type { ContainerConfig, ContainerStatus, HostConfig } from '../api/types/container.js';
 import { ContainerStreams } from './container-streams.js';
+import type { RestartManager } from './restart-manager.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -55,12 +56,16 @@ export class Container {
   /** set while berthd is stopping it, so the exit is not treated as a crash for restart policies */
   stopping = false;
   removed = false;
+  /** the restart policy's state for the current run sequence (replaced by a manual start) */
+  restartManager: RestartManager | undefined;
 
   constructor(public record: ContainerRecord) {}
 
   get id(): string { return this.record.id; }
   get name(): string { return this.record.name; }
   get running(): boolean { return this.record.state.status === 'running' || this.record.state.status === 'paused'; }
+  /** dockerd counts a restarting container as running for stop, kill, rm and wait */
+  get runningOrRestarting(): boolean { return this.running || this.record.state.status === 'restarting'; }
 
   /** Serializes lifecycle operations on one container. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -71,7 +76,7 @@ export class Container {
 
   /** Resolves when the condition is met; a waiter whose client went away (signal) is dropped. */
   wait(condition: WaitCondition, signal?: AbortSignal): Promise<WaitResult> {
-    if (condition === 'not-running' && !this.running) {
+    if (condition === 'not-running' && !this.runningOrRestarting) {
       return Promise.resolve({ StatusCode: this.record.state.exitCode, Error: null });
     }
     return new Promise((resolve) => {

@@ -8,10 +8,11 @@ import type {
   AttachOptions, ContainerBackend, ContainerCreateResult, ContainerInspect, ContainerListOptions,
   ContainerSummary, LogEntry, LogsOptions, PreparedAttach, WaitResponse,
 } from '../api/routers/containers/backend.js';
+import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecycle-backend.js';
 import type { InfoResult, SystemBackend, VersionResult } from '../api/routers/system/backend.js';
 import type { ContainerConfig, ContainerCreateBody, HostConfig } from '../api/types/container.js';
 import {
-  ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError,
+  ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, withPrefix,
 } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
 import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
@@ -34,7 +35,11 @@ import { validateName, generateName } from './names.js';
 import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
 import { readRootfsFile } from './rootfs-files.js';
 import { resolveUser } from './user-lookup.js';
-import { containerInspect, containerSummary, matchesFilters } from './views.js';
+import { containerInspect, containerSummary } from './views.js';
+import { selectContainers } from './container-list.js';
+import { prunePredicate } from './container-prune.js';
+import { containerTop, type TopResult } from './container-top.js';
+import { policyWantsRestart, RestartManager } from './restart-manager.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -56,12 +61,14 @@ const DRAIN_TIMEOUT_MS = 2000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class Daemon implements ContainerBackend, SystemBackend {
+export class Daemon implements ContainerBackend, ContainerLifecycleBackend, SystemBackend {
   private readonly store: ContainerStore;
   private readonly io = new Map<string, RunningIO>();
   private readonly exitsInProgress = new Map<string, Promise<void>>();
   /** starts in flight: an exit that arrives before start() has recorded `running` waits for it */
   private readonly starting = new Map<string, Promise<void>>();
+  /** containers being restarted by `docker restart`: their exit must not AutoRemove them */
+  private readonly manualRestarts = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private engineId = '';
   private shuttingDown = false;
@@ -90,6 +97,30 @@ export class Daemon implements ContainerBackend, SystemBackend {
     await Promise.all(containers.map((c) => this.restore(c).catch((err: unknown) => {
       this.config.log(`restore of ${c.id} failed: ${(err as Error).message}`);
     })));
+    await this.afterRestore(containers);
+  }
+
+  /**
+   * As dockerd after a restart: stopped AutoRemove containers go, and containers whose restart
+   * policy wants them (e.g. `always`, `unless-stopped` not stopped by the user) start again.
+   */
+  private async afterRestore(containers: Container[]): Promise<void> {
+    await Promise.all(containers.map(async (c) => {
+      try {
+        if (c.runningOrRestarting || c.removed) return;
+        if (c.record.hostConfig.AutoRemove && c.record.hasBeenStartedBefore) { await this.removeStopped(c); return; }
+        const s = c.record.state;
+        if (!c.record.hasBeenStartedBefore || (s.status !== 'exited' && s.status !== 'created')) return;
+        if (!policyWantsRestart(c.record.hostConfig.RestartPolicy, s.exitCode, c.record.hasBeenManuallyStopped, c.record.restartCount)) return;
+        await c.exclusive(async () => {
+          this.resetRestartManager(c);
+          await this.startContainer(c);
+        });
+        this.config.log(`restarted ${c.id} (restart policy ${c.record.hostConfig.RestartPolicy?.Name ?? ''})`);
+      } catch (err) {
+        this.config.log(`start of ${c.id} after restore failed: ${(err as Error).message}`);
+      }
+    }));
   }
 
   private loadEngineId(): string {
@@ -105,7 +136,13 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   private async restore(c: Container): Promise<void> {
     const s = c.record.state;
-    if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'restarting') {
+    if (s.status === 'restarting') {
+      // A restart was pending when berthd went away: afterRestore decides again.
+      s.status = 'exited';
+      this.store.save(c);
+      return;
+    }
+    if (s.status !== 'running' && s.status !== 'paused') {
       if (s.status === 'removing') s.status = 'dead';
       return;
     }
@@ -122,7 +159,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
     }
     // It exited while berthd was away: record its real exit status when containerd still has it.
     const exit = task ? await this.runtime.deleteTask(c.id) : undefined;
-    await this.finishExit(c, exit?.exitStatus ?? 255, exit?.exitedAt ?? new Date());
+    await this.finishExit(c, exit?.exitStatus ?? 255, exit?.exitedAt ?? new Date(), { restoring: true });
   }
 
   /** After a containerd restart: exits we missed are found by asking for every running task. */
@@ -169,8 +206,11 @@ export class Daemon implements ContainerBackend, SystemBackend {
     return p;
   }
 
-  /** Drains output, releases the task, records the exit and applies AutoRemove / restart policy. */
-  private async finishExit(c: Container, exitStatus: number, exitedAt: Date): Promise<void> {
+  /**
+   * Drains output, releases the task, records the exit and applies the restart policy or AutoRemove
+   * (not while restoring: afterRestore does that once every container is known).
+   */
+  private async finishExit(c: Container, exitStatus: number, exitedAt: Date, options: { restoring?: boolean } = {}): Promise<void> {
     const spans = new Spans(`exit ${c.id.slice(0, 12)}`);
     await this.starting.get(c.id);
     const io = this.io.get(c.id);
@@ -188,12 +228,18 @@ export class Daemon implements ContainerBackend, SystemBackend {
     spans.mark('delete-container');
     fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
     c.streams.setStdin(undefined);
+    const exitCode = deleted?.exitStatus ?? exitStatus;
+    const finished = deleted?.exitedAt && deleted.exitedAt.getTime() > 0 ? deleted.exitedAt : exitedAt;
+    const decision = this.shuttingDown || options.restoring
+      ? { restart: false as const }
+      : this.restartManagerOf(c).shouldRestart(exitCode, c.record.hasBeenManuallyStopped, finished.getTime() - Date.parse(c.record.state.startedAt));
+    if (decision.restart) c.record.restartCount++;
     c.record.state = {
       ...c.record.state,
-      status: 'exited',
+      status: decision.restart ? 'restarting' : 'exited',
       pid: 0,
-      exitCode: deleted?.exitStatus ?? exitStatus,
-      finishedAt: (deleted?.exitedAt && deleted.exitedAt.getTime() > 0 ? deleted.exitedAt : exitedAt).toISOString(),
+      exitCode,
+      finishedAt: finished.toISOString(),
     };
     this.store.save(c);
     spans.mark('save');
@@ -201,36 +247,43 @@ export class Daemon implements ContainerBackend, SystemBackend {
     c.streams.endAll();
     c.notifyExit();
     c.stopping = false;
-    if (this.shuttingDown) return;
-    if (this.shouldRestart(c)) {
-      void this.scheduleRestart(c);
-    } else if (c.record.hostConfig.AutoRemove) {
+    if (decision.restart) {
+      void this.restartAfter(c, decision.delayMs);
+    } else if (c.record.hostConfig.AutoRemove && !this.shuttingDown && !options.restoring && !this.manualRestarts.has(c.id)) {
       await this.removeStopped(c).catch((err: unknown) => this.config.log(`auto-remove ${c.id}: ${String(err)}`));
     }
   }
 
-  private shouldRestart(c: Container): boolean {
-    const policy = c.record.hostConfig.RestartPolicy;
-    if (!policy || c.record.hasBeenManuallyStopped) return false;
-    switch (policy.Name) {
-      case 'always': case 'unless-stopped': return true;
-      case 'on-failure': {
-        const max = policy.MaximumRetryCount ?? 0;
-        return c.record.state.exitCode !== 0 && (max === 0 || c.record.restartCount < max);
-      }
-      default: return false;
-    }
+  private restartManagerOf(c: Container): RestartManager {
+    c.restartManager ??= new RestartManager(c.record.hostConfig.RestartPolicy, c.record.restartCount);
+    return c.restartManager;
   }
 
-  private async scheduleRestart(c: Container): Promise<void> {
-    // dockerd's backoff: 100ms doubling, reset after the container ran for 10 s.
-    const delay = Math.min(100 * 2 ** Math.min(c.record.restartCount, 10), 60_000);
-    c.record.state.status = 'restarting';
+  /** A manual start begins a new run sequence: pending restarts end and RestartCount is 0 again. */
+  private resetRestartManager(c: Container): void {
+    c.restartManager?.cancel();
+    c.restartManager = undefined;
+    c.record.restartCount = 0;
+    c.record.hasBeenManuallyStopped = false;
+  }
+
+  /** Ends a pending restart (manual stop, kill, removal): the container is stopped for good. */
+  private cancelRestart(c: Container): void {
+    this.restartManagerOf(c).cancel();
+    if (c.record.state.status !== 'restarting') return;
+    c.record.state.status = 'exited';
     this.store.save(c);
-    await sleep(delay);
-    if (c.removed || c.record.hasBeenManuallyStopped || c.record.state.status !== 'restarting') return;
-    c.record.restartCount++;
-    await c.exclusive(() => this.startContainer(c)).catch((err: unknown) => {
+    c.notifyExit();
+  }
+
+  private async restartAfter(c: Container, delayMs: number): Promise<void> {
+    const manager = this.restartManagerOf(c);
+    const go = await manager.wait(delayMs);
+    if (!go || c.removed || this.shuttingDown || c.record.state.status !== 'restarting') return;
+    await c.exclusive(async () => {
+      if (c.record.state.status !== 'restarting' || manager.isCanceled) return;
+      await this.startContainer(c);
+    }).catch((err: unknown) => {
       this.config.log(`restart of ${c.id} failed: ${(err as Error).message}`);
     });
   }
@@ -304,14 +357,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
     await c.exclusive(async () => {
       const status = c.record.state.status;
       if (status === 'paused') throw new ConflictError('cannot start a paused container, try unpause instead');
-      if (status === 'running') throw new NotModifiedError('container already started');
+      if (status === 'running' || status === 'restarting') throw new NotModifiedError('container already started');
       if (status === 'removing' || c.removed) throw new ConflictError(`container is marked for removal and cannot be started`);
       if (status === 'dead') throw new ConflictError('container is marked for removal and cannot be started');
       if (legacyHostConfig && Object.keys(legacyHostConfig).length > 0) {
         validateHostConfig(legacyHostConfig);
         c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
       }
-      c.record.hasBeenManuallyStopped = false;
+      this.resetRestartManager(c);
       await this.startContainer(c);
     });
   }
@@ -424,13 +477,8 @@ export class Daemon implements ContainerBackend, SystemBackend {
 
   async containerStop(ref: string, options: { timeout?: number; signal?: string }): Promise<void> {
     const c = this.store.get(ref);
-    if (!c.running && c.record.state.status !== 'restarting') throw new NotModifiedError('container already stopped');
+    if (!c.runningOrRestarting) throw new NotModifiedError('container already stopped');
     c.record.hasBeenManuallyStopped = true;
-    if (c.record.state.status === 'restarting') {
-      c.record.state.status = 'exited';
-      this.store.save(c);
-      return;
-    }
     await this.stopContainer(c, options.timeout, options.signal);
   }
 
@@ -439,42 +487,147 @@ export class Daemon implements ContainerBackend, SystemBackend {
     return typeof c.record.config.StopTimeout === 'number' ? c.record.config.StopTimeout : 10;
   }
 
+  /** Stop signal, wait, then SIGKILL. A pending restart just ends; a paused container is thawed to die. */
   private async stopContainer(c: Container, timeout?: number, signal?: string): Promise<void> {
+    this.cancelRestart(c);
     if (!c.running) return;
     const exited = c.wait('next-exit');
     c.stopping = true;
     const sig = parseSignal(signal ?? c.record.config.StopSignal ?? 'SIGTERM');
     const t = this.stopTimeout(c, timeout);
-    if (c.record.state.status === 'paused') await this.runtime.resumeTask(c.id).catch(() => undefined);
-    await this.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    await this.signalTask(c, sig);
     const inTime = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
     if (inTime) return;
-    await this.runtime.killTask(c.id, 9, { all: true }).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    await this.signalTask(c, 9);
     const killed = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
     if (!killed) throw new SystemError(`container ${c.id} did not exit after SIGKILL`);
   }
 
+  /** Signals the init process (all processes for SIGKILL); a paused container is resumed after, as dockerd 20.10 does. */
+  private async signalTask(c: Container, sig: number): Promise<void> {
+    await this.runtime.killTask(c.id, sig, { all: sig === 9 }).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    if (c.record.state.status === 'paused') await this.resumeContainer(c).catch(() => undefined);
+  }
+
   async containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void> {
     const c = this.store.get(ref);
-    if (c.running) {
-      c.record.hasBeenManuallyStopped = true;
-      await this.stopContainer(c, options.timeout, options.signal);
+    // AutoRemove must not take the container away between the stop and the start.
+    this.manualRestarts.add(c.id);
+    try {
+      if (c.runningOrRestarting) {
+        c.record.hasBeenManuallyStopped = true;
+        await this.stopContainer(c, options.timeout, options.signal);
+      }
+      await c.exclusive(async () => {
+        if (c.running) return;
+        this.resetRestartManager(c);
+        await this.startContainer(c);
+      });
+    } finally {
+      this.manualRestarts.delete(c.id);
     }
-    await c.exclusive(async () => {
-      if (c.running) return;
-      c.record.hasBeenManuallyStopped = false;
-      await this.startContainer(c);
-    });
   }
 
   async containerKill(ref: string, signal?: string): Promise<void> {
     const c = this.store.get(ref);
     const sig = parseSignal(signal ?? 'SIGKILL');
-    if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
-    if (sig === 9) c.record.hasBeenManuallyStopped = true;
+    if (!c.runningOrRestarting) throw new ConflictError(`Container ${c.id} is not running`);
+    // dockerd 20.10: SIGKILL, the stop signal, or any signal when no StopSignal is set means the
+    // container is meant to end: no restart, and it counts as stopped by the user.
+    const stopSignal = c.record.config.StopSignal;
+    const exitOnNext = sig === 9 || !stopSignal || parseSignal(stopSignal) === sig;
+    if (exitOnNext) {
+      c.record.hasBeenManuallyStopped = true;
+      this.restartManagerOf(c).cancel();
+      this.store.save(c);
+    }
+    if (c.record.state.status === 'restarting') { if (exitOnNext) this.cancelRestart(c); return; }
     const exited = sig === 9 ? c.wait('next-exit') : undefined;
-    await this.runtime.killTask(c.id, sig, { all: sig === 9 });
+    if (exitOnNext) await this.signalTask(c, sig);
+    else await this.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
     if (exited) await Promise.race([exited, sleep(30_000)]);
+  }
+
+  // ---- pause / unpause ----
+
+  async containerPause(ref: string): Promise<void> {
+    const c = this.store.get(ref);
+    await c.exclusive(async () => {
+      const status = c.record.state.status;
+      if (status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
+      if (status === 'paused') throw new ConflictError(`Container ${c.id} is already paused`);
+      if (status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
+      await this.runtime.pauseTask(c.id).catch((err: unknown) => {
+        throw new SystemError(`Cannot pause container ${c.id}: ${(err as Error).message}`, { cause: err });
+      });
+      c.record.state.status = 'paused';
+      this.store.save(c);
+    });
+  }
+
+  async containerUnpause(ref: string): Promise<void> {
+    const c = this.store.get(ref);
+    await c.exclusive(async () => {
+      if (c.record.state.status !== 'paused') throw new ConflictError(`Container ${c.id} is not paused`);
+      await this.resumeContainer(c).catch((err: unknown) => {
+        throw new SystemError(`Cannot unpause container ${c.id}: ${(err as Error).message}`, { cause: err });
+      });
+    });
+  }
+
+  private async resumeContainer(c: Container): Promise<void> {
+    await this.runtime.resumeTask(c.id);
+    if (c.record.state.status === 'paused') {
+      c.record.state.status = 'running';
+      this.store.save(c);
+    }
+  }
+
+  // ---- rename / top / prune ----
+
+  async containerRename(ref: string, newName: string): Promise<void> {
+    if (!ref || !newName) throw new InvalidParameterError('Neither old nor new names may be empty');
+    const c = this.store.get(ref);
+    await c.exclusive(async () => {
+      const wanted = newName.startsWith('/') ? newName : `/${newName}`;
+      if (wanted === `/${c.name}`) throw new InvalidParameterError('Renaming a container with the same name as its current name');
+      let name: string;
+      try {
+        name = validateName(wanted);
+        this.store.reserveName(name, c.id);
+      } catch (err) {
+        throw withPrefix(err, 'Error when allocating new name: ');
+      }
+      const old = c.name;
+      c.record.name = name;
+      this.store.save(c);
+      this.store.releaseName(old);
+    });
+  }
+
+  async containerTop(ref: string, psArgs: string): Promise<TopResult> {
+    const c = this.store.get(ref);
+    if (!c.runningOrRestarting) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.record.state.status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
+    const pids = await this.runtime.listPids(c.id);
+    return containerTop(psArgs, pids);
+  }
+
+  async containersPrune(filters: Record<string, string[]>, signal: AbortSignal): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    const wanted = prunePredicate(filters);
+    const deleted: string[] = [];
+    for (const c of this.store.list()) {
+      if (signal.aborted) break;
+      if (c.runningOrRestarting || c.removed || !wanted(c.record)) continue;
+      // SpaceReclaimed: the size of each removed container's writable layer belongs here (SizeRw).
+      try {
+        await this.containerRemove(c.id, { force: false, removeVolumes: false, link: false });
+        deleted.push(c.id);
+      } catch (err) {
+        this.config.log(`prune ${c.id}: ${(err as Error).message}`);
+      }
+    }
+    return { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: 0 };
   }
 
   // ---- wait / remove ----
@@ -485,21 +638,27 @@ export class Daemon implements ContainerBackend, SystemBackend {
   }
 
   async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
-    if (options.link) throw new InvalidParameterError('Links are not supported');
     const c = this.store.get(ref);
-    if (c.record.state.status === 'removing') throw new ConflictError(`removal of container ${c.name} is already in progress`);
-    if (c.running) {
-      if (c.record.state.status === 'paused' && !options.force) {
-        throw new ConflictError(`You cannot remove a paused container ${c.id}. Unpause and then stop the container before attempting removal or force remove`);
-      }
+    if (c.record.state.status === 'removing') throw new ConflictError(`removal of container ${ref} is already in progress`);
+    if (options.link) {
+      // There are no legacy links, so only dockerd's answer for a container's own name remains.
+      const name = ref.startsWith('/') ? ref : `/${ref}`;
+      if (path.posix.dirname(name) === '/') throw new ConflictError('Conflict, cannot remove the default link name of the container');
+      return;
+    }
+    if (c.runningOrRestarting) {
+      const state = c.record.state.status;
       if (!options.force) {
-        throw new ConflictError(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+        const procedure = 'Stop the container before attempting removal or force remove';
+        throw new ConflictError(`You cannot remove a ${state} container ${c.id}. ${state === 'paused' ? `Unpause and then ${procedure.toLowerCase()}` : procedure}`);
       }
       c.record.hasBeenManuallyStopped = true;
-      const exited = c.wait('next-exit');
-      if (c.record.state.status === 'paused') await this.runtime.resumeTask(c.id).catch(() => undefined);
-      await this.runtime.killTask(c.id, 9, { all: true }).catch(() => undefined);
-      await Promise.race([exited, sleep(30_000)]);
+      this.cancelRestart(c);
+      if (c.running) {
+        const exited = c.wait('next-exit');
+        await this.signalTask(c, 9).catch(() => undefined);
+        await Promise.race([exited, sleep(30_000)]);
+      }
     }
     c.record.hasBeenManuallyStopped = true;
     await this.removeStopped(c);
@@ -535,12 +694,17 @@ export class Daemon implements ContainerBackend, SystemBackend {
   // ---- list / inspect ----
 
   async containerList(options: ContainerListOptions): Promise<ContainerSummary[]> {
-    let list = this.store.list().sort((a, b) => b.record.created.localeCompare(a.record.created));
-    const resolve = (ref: string): Container | undefined => this.tryGet(ref);
-    list = list.filter((c) => matchesFilters(c, options.filters, resolve));
-    if (!options.all && !options.filters.status && !options.filters.exited) list = list.filter((c) => c.running);
-    if (options.limit !== undefined && options.limit > 0) list = list.slice(0, options.limit);
-    return list.map((c) => containerSummary(c.record));
+    const entries = this.store.list()
+      .sort((a, b) => b.record.created.localeCompare(a.record.created))
+      .map((c) => ({ record: c.record, summary: containerSummary(c.record) }));
+    const selected = selectContainers(entries, options, {
+      container: (ref) => {
+        try { return this.store.get(ref).record; } catch { throw new NotFoundError(`no such container ${ref}`); }
+      },
+      imageId: (ref) => { try { return this.images.resolveForContainer(ref).id; } catch { return undefined; } },
+    });
+    // With options.size, SizeRw/SizeRootFs are added here by the layer-size work (not yet).
+    return selected.map((e) => e.summary);
   }
 
   async containerInspect(ref: string, _options: { size: boolean }): Promise<ContainerInspect> {

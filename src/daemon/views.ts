@@ -1,9 +1,8 @@
-// Builds the API's views of a container (list summary, inspect) from its record, and evaluates
-// `docker ps` filters. Pure functions of the record, so they are cheap to test.
+// Builds the API's views of a container (list summary, inspect) from its record. Pure functions
+// of the record, so they are cheap to test. (`docker ps` filters: container-list.ts.)
 import type { ContainerInspect, ContainerSummary } from '../api/routers/containers/backend.js';
-import { InvalidParameterError } from '../errdefs/index.js';
 import { humanDuration } from '../internal/human-duration.js';
-import type { Container, ContainerRecord } from './container.js';
+import type { ContainerRecord } from './container.js';
 
 export function commandText(rec: ContainerRecord): string {
   if (rec.args.length === 0) return rec.path;
@@ -133,49 +132,4 @@ export function containerInspect(rec: ContainerRecord): ContainerInspect {
       Networks: {},
     },
   };
-}
-
-const KNOWN_FILTERS = new Set(['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume',
-  'network', 'health', 'publish', 'expose', 'is-task']);
-const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
-
-function labelMatches(labels: Record<string, string>, spec: string): boolean {
-  const i = spec.indexOf('=');
-  if (i < 0) return spec in labels;
-  return labels[spec.slice(0, i)] === spec.slice(i + 1);
-}
-
-/** `docker ps --filter` semantics: values of one key are ORed, different keys are ANDed. */
-export function matchesFilters(c: Container, filters: Record<string, string[]>, resolve: (ref: string) => Container | undefined): boolean {
-  const rec = c.record;
-  for (const [key, values] of Object.entries(filters)) {
-    if (!KNOWN_FILTERS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
-    if (values.length === 0) continue;
-    let ok: boolean;
-    switch (key) {
-      case 'id': ok = values.some((v) => rec.id.startsWith(v)); break;
-      case 'name': ok = values.some((v) => new RegExp(v).test(`/${rec.name}`)); break;
-      case 'label': ok = values.every((v) => labelMatches(rec.config.Labels ?? {}, v)); break;
-      case 'status':
-        for (const v of values) if (!STATUSES.has(v)) throw new InvalidParameterError(`Invalid filter 'status=${v}'`);
-        ok = values.includes(rec.state.status);
-        break;
-      case 'exited':
-        ok = rec.state.status === 'exited' && values.some((v) => Number(v) === rec.state.exitCode);
-        break;
-      case 'ancestor': ok = values.some((v) => rec.config.Image === v || rec.image === v || rec.image.replace('sha256:', '').startsWith(v.replace('sha256:', ''))); break;
-      case 'before': {
-        ok = values.every((v) => { const other = resolve(v); return other !== undefined && rec.created < other.record.created; });
-        break;
-      }
-      case 'since': {
-        ok = values.every((v) => { const other = resolve(v); return other !== undefined && rec.created > other.record.created; });
-        break;
-      }
-      case 'is-task': ok = values.includes('false'); break;
-      default: ok = false; // volume, network, health, publish, expose: nothing of this kind exists yet
-    }
-    if (!ok) return false;
-  }
-  return true;
 }

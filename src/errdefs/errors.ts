@@ -33,3 +33,13 @@ export function isNotFound(err: unknown): err is NotFoundError {
 export function isConflict(err: unknown): err is ConflictError {
   return err instanceof ConflictError;
 }
+
+/** The same kind of error (so the same status code) with `prefix` before its message, like Go's errors.Wrap. */
+export function withPrefix(err: unknown, prefix: string): Error {
+  const message = `${prefix}${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof BerthError) {
+    const Kind = err.constructor as new (message: string, options?: { cause?: unknown }) => BerthError;
+    return new Kind(message, { cause: err });
+  }
+  return new SystemError(message, { cause: err });
+}

@@ -1,6 +1,7 @@
 // Routes under /containers: lifecycle, list/inspect, logs and attach.
 import type { Writable } from 'node:stream';
-import { InvalidParameterError } from '../../../errdefs/index.js';
+import { ConflictError, InvalidParameterError, withPrefix } from '../../../errdefs/index.js';
+import { parseSignal } from '../../../internal/signals.js';
 import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { waitForDrain } from '../../../internal/stream-pumps.js';
 import { versionGte, versionLt } from '../../../internal/version.js';
@@ -108,7 +109,15 @@ export class ContainersRouter implements Router {
   }
 
   private async postContainersKill(ctx: RequestContext): Promise<void> {
-    await this.backend.containerKill(ctx.params.id!, ctx.string('signal') || undefined);
+    const name = ctx.params.id!;
+    const signal = ctx.string('signal') || undefined;
+    if (signal) parseSignal(signal); // 400 before anything else, unwrapped, as in dockerd
+    try {
+      await this.backend.containerKill(name, signal);
+    } catch (err) {
+      // Before 1.20 killing a stopped container was not an error.
+      if (!(err instanceof ConflictError && versionLt(ctx.version, '1.20'))) throw withPrefix(err, `Cannot kill container: ${name}: `);
+    }
     ctx.noContent();
   }
 

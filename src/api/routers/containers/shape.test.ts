@@ -2,18 +2,46 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shapeInspect, shapeSummary } from './shape.js';
 
-test('list shape loses State before 1.23 and Labels before 1.18', () => {
-  const s = { Id: 'x', State: 'running', Labels: {}, Mounts: [], HostConfig: {}, NetworkSettings: {}, ImageID: 'sha256:y' };
+test('list shape: State/Mounts from 1.23, HostConfig/NetworkSettings 1.22, ImageID 1.21, Labels 1.18', () => {
+  const s = { Id: 'x', Names: ['/a'], State: 'running', Labels: {}, Mounts: [], HostConfig: {}, NetworkSettings: {}, ImageID: 'sha256:y' };
   assert.deepEqual(shapeSummary(s, '1.41'), s);
-  assert.deepEqual(shapeSummary(s, '1.12'), { Id: 'x' });
-  assert.ok('Labels' in shapeSummary(s, '1.18'));
+  assert.deepEqual(Object.keys(shapeSummary(s, '1.22')).sort(), ['HostConfig', 'Id', 'ImageID', 'Labels', 'Names', 'NetworkSettings']);
+  assert.deepEqual(Object.keys(shapeSummary(s, '1.21')).sort(), ['Id', 'ImageID', 'Labels', 'Names']);
+  assert.deepEqual(Object.keys(shapeSummary(s, '1.18')).sort(), ['Id', 'Labels', 'Names']);
+  assert.deepEqual(shapeSummary(s, '1.12'), { Id: 'x', Names: ['/a'] });
 });
 
-test('inspect shape: State.Status from 1.21, Volumes maps before 1.20', () => {
-  const c = { Id: 'x', State: { Status: 'running', Running: true }, Mounts: [], Platform: 'linux' };
-  const old = shapeInspect(c, '1.18');
+const current = {
+  Id: 'x',
+  State: { Status: 'running', Running: true, Dead: false },
+  Mounts: [{ Source: '/host', Destination: '/data', RW: false }],
+  Platform: 'linux',
+  Config: { Image: 'busybox' },
+  HostConfig: { Memory: 1024, CpuShares: 2, CpusetCpus: '0', MemorySwap: 0, VolumeDriver: '' },
+  NetworkSettings: { Networks: {}, IPAddress: '' },
+};
+
+test('inspect 1.41 and 1.24 keep the current shape (minus Platform)', () => {
+  assert.deepEqual(shapeInspect(current, '1.41'), current);
+  const v124 = shapeInspect(current, '1.24');
+  assert.ok(!('Platform' in v124));
+  assert.deepEqual(v124.State, current.State);
+});
+
+test('inspect 1.18: Volumes/VolumesRW, no Mounts, State without Status/Dead, resources in Config', () => {
+  const old = shapeInspect(current, '1.18');
   assert.deepEqual(old.State, { Running: true });
-  assert.deepEqual(old.Volumes, {});
-  assert.ok(!('Platform' in old));
-  assert.deepEqual(shapeInspect(c, '1.41'), c);
+  assert.deepEqual(old.Volumes, { '/data': '/host' });
+  assert.deepEqual(old.VolumesRW, { '/data': false });
+  assert.ok(!('Mounts' in old));
+  assert.equal(old.ExecDriver, 'native-0.2');
+  assert.deepEqual(old.Config, { Image: 'busybox', Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '' });
+  assert.deepEqual(old.NetworkSettings, { IPAddress: '' });
+});
+
+test('inspect 1.20 has Mounts but no Status; 1.21 Status but no Dead', () => {
+  const v120 = shapeInspect(current, '1.20');
+  assert.ok('Mounts' in v120 && !('Volumes' in v120));
+  assert.deepEqual(v120.State, { Running: true });
+  assert.deepEqual(shapeInspect(current, '1.21').State, { Status: 'running', Running: true });
 });

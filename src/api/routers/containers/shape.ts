@@ -1,26 +1,48 @@
 // Per-version shaping of container responses (newest shape in, older shape out), and of requests.
+// Versions follow the API reference docs (reference/api/v1.x.md) and dockerd 20.10's
+// containerInspectPre120/containerInspect120.
 import { versionLt } from '../../../internal/version.js';
 import type { ContainerInspect, ContainerSummary } from './backend.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
-  // State (1.23), Mounts (1.23), NetworkSettings (1.21), HostConfig (1.20), ImageID (1.21), Labels (1.18)
+  // State, Mounts (1.23); NetworkSettings, HostConfig (1.22); ImageID (1.21); Labels (1.18)
   if (versionLt(version, '1.23')) { delete out.State; delete out.Mounts; }
-  if (versionLt(version, '1.21')) { delete out.NetworkSettings; delete out.ImageID; }
-  if (versionLt(version, '1.20')) delete out.HostConfig;
+  if (versionLt(version, '1.22')) { delete out.NetworkSettings; delete out.HostConfig; }
+  if (versionLt(version, '1.21')) delete out.ImageID;
   if (versionLt(version, '1.18')) delete out.Labels;
   return out;
 }
 
+interface InspectMount { Source?: string; Destination?: string; RW?: boolean }
+
 export function shapeInspect(c: ContainerInspect, version: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...c };
   const state = { ...(out.State as Record<string, unknown>) };
-  if (versionLt(version, '1.21')) { delete state.Status; delete out.Mounts; }
+  const config = { ...(out.Config as Record<string, unknown> | undefined) };
+  const hostConfig = (out.HostConfig as Record<string, unknown> | undefined) ?? {};
   if (versionLt(version, '1.25')) delete out.Platform;
-  if (versionLt(version, '1.20')) {
-    // Before 1.20 volumes were reported as Volumes/VolumesRW maps.
-    out.Volumes = {}; out.VolumesRW = {};
+  if (versionLt(version, '1.22')) { delete state.Dead; out.ExecDriver = 'native-0.2'; }
+  if (versionLt(version, '1.21')) {
+    delete state.Status;
+    const ns = { ...(out.NetworkSettings as Record<string, unknown> | undefined) };
+    delete ns.Networks;
+    out.NetworkSettings = ns;
   }
+  if (versionLt(version, '1.20')) {
+    // Before 1.20 mounts were reported as Volumes/VolumesRW maps keyed by destination, and the
+    // resource settings were part of Config as well.
+    const mounts = (out.Mounts as InspectMount[] | undefined) ?? [];
+    out.Volumes = Object.fromEntries(mounts.map((m) => [m.Destination ?? '', m.Source ?? '']));
+    out.VolumesRW = Object.fromEntries(mounts.map((m) => [m.Destination ?? '', m.RW ?? true]));
+    delete out.Mounts;
+    config.Memory = hostConfig.Memory ?? 0;
+    config.MemorySwap = hostConfig.MemorySwap ?? 0;
+    config.CpuShares = hostConfig.CpuShares ?? 0;
+    config.Cpuset = hostConfig.CpusetCpus ?? '';
+  }
+  if (versionLt(version, '1.21')) config.VolumeDriver = hostConfig.VolumeDriver ?? '';
   out.State = state;
+  if (out.Config !== undefined) out.Config = config;
   return out;
 }

@@ -1,0 +1,285 @@
+// Container lifecycle end to end with the real docker CLI and raw HTTP: pause/unpause (frozen
+// processes), rename, kill with signals, wait, top, rm, restart policies (also across berthd
+// restarts), docker ps filters and --format, prune, and the old API shapes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
+
+// Long-running containers: TERM ends them at once, so stops and berthd shutdowns are quick.
+const SERVE = ['sh', '-c', 'trap "exit 0" TERM; trap "echo got HUP" HUP; while :; do sleep 0.1; done'];
+
+describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await d.docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${d.logTail()}`);
+    return r.stdout.trim();
+  };
+  const fails = async (args: string[], message: RegExp): Promise<void> => {
+    const r = await d.docker(args);
+    assert.notEqual(r.code, 0, `docker ${args.join(' ')} should fail`);
+    assert.match(r.stderr, message);
+  };
+  const inspect = (ref: string, format: string): Promise<string> => ok(['inspect', '--format', format, ref]);
+  const run = (name: string, ...args: string[]): Promise<string> => ok(['run', '-d', '--name', name, ...args]);
+
+  before(async () => {
+    d = await startBerthd();
+    await ok(['load', '-i', await busyboxTar()]);
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('pause freezes the processes; unpause thaws them; paused rules of rm/start/pause', async () => {
+    const id = await run('p1', 'busybox', ...SERVE);
+    await ok(['pause', 'p1']);
+    assert.equal(await inspect('p1', '{{.State.Status}} {{.State.Paused}} {{.State.Running}}'), 'paused true true');
+    const pid = await inspect('p1', '{{.State.Pid}}');
+    const freezer = `/sys/fs/cgroup/freezer/berth/${id}/freezer.state`;
+    if (fs.existsSync(freezer)) assert.equal(fs.readFileSync(freezer, 'utf8').trim(), 'FROZEN');
+    else assert.match(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), /State:\s+D/);
+    assert.match(await ok(['ps', '--filter', 'status=paused', '--format', '{{.Names}} {{.State}} {{.Status}}']), /^p1 paused Up .* \(Paused\)$/);
+    await fails(['pause', 'p1'], new RegExp(`Container ${id} is already paused`));
+    await fails(['rm', 'p1'], new RegExp(`You cannot remove a paused container ${id}. Unpause and then stop the container before attempting removal or force remove`));
+    await fails(['start', 'p1'], /cannot start a paused container, try unpause instead/);
+    await ok(['unpause', 'p1']);
+    if (fs.existsSync(freezer)) assert.equal(fs.readFileSync(freezer, 'utf8').trim(), 'THAWED');
+    assert.doesNotMatch(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), /State:\s+[DT]/);
+    assert.equal(await inspect('p1', '{{.State.Status}} {{.State.Paused}}'), 'running false');
+    await fails(['unpause', 'p1'], new RegExp(`Container ${id} is not paused`));
+    // kill -s HUP reaches the process; it keeps running
+    await ok(['kill', '-s', 'HUP', 'p1']);
+    await waitFor('HUP in logs', async () => (await d.docker(['logs', 'p1'])).stdout.includes('got HUP'));
+    assert.equal(await inspect('p1', '{{.State.Status}}'), 'running');
+    // a paused container can be removed with force, and stopped (dockerd 20.10)
+    const p2 = await run('p2', 'busybox', 'sleep', '300');
+    await ok(['pause', 'p2']);
+    await ok(['stop', '-t', '1', 'p2']);
+    assert.equal(await inspect('p2', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 137');
+    await ok(['start', 'p2']);
+    await ok(['pause', 'p2']);
+    await ok(['rm', '-f', 'p2']);
+    assert.equal((await d.request('GET', `/containers/${p2}/json`)).status, 404);
+    await fails(['pause', p2.slice(0, 12)], /No such container/);
+  });
+
+  test('rename: conflict, invalid and same name; hostname unchanged; old name free', async () => {
+    const id = await run('r1', 'busybox', ...SERVE);
+    const other = await run('r2', 'busybox', ...SERVE);
+    const hostname = await inspect('r1', '{{.Config.Hostname}}');
+    await fails(['rename', 'r1', 'r2'], new RegExp(`Error when allocating new name: Conflict. The container name "/r2" is already in use by container "${other}". You have to remove \\(or rename\\) that container to be able to reuse that name.`));
+    await fails(['rename', 'r1', 'r1'], /Renaming a container with the same name as its current name/);
+    await fails(['rename', 'r1', 'bad!'], /Invalid container name \(\/bad!\)/);
+    const empty = await d.request('POST', '/containers/r1/rename');
+    assert.equal(empty.status, 400);
+    assert.equal(JSON.parse(empty.body).message, 'Neither old nor new names may be empty');
+    await ok(['rename', 'r1', 'renamed']);
+    assert.equal(await inspect(id, '{{.Name}} {{.Config.Hostname}}'), `/renamed ${hostname}`);
+    assert.equal(await ok(['exec', 'renamed', 'hostname']), hostname);
+    await ok(['run', '-d', '--name', 'r1', 'busybox', 'true']);
+    await ok(['rm', '-f', 'r1', 'r2']);
+  });
+
+  test('top lists the container processes; 409 when not running; bad ps_args', async () => {
+    const top = await ok(['top', 'p1']);
+    assert.match(top.split('\n')[0]!, /PID/);
+    assert.match(top, /sh -c trap/);
+    const custom = await ok(['top', 'p1', '-o', 'pid,comm']);
+    assert.match(custom, /^PID\s+COMMAND\n/);
+    assert.match(custom, /\bsh\b/);
+    const raw = await d.request('GET', '/containers/p1/top');
+    const body = JSON.parse(raw.body) as { Titles: string[]; Processes: string[][] };
+    const pid = await inspect('p1', '{{.State.Pid}}');
+    assert.ok(body.Processes.some((p) => p[body.Titles.indexOf('PID')] === pid), raw.body);
+    const id = await ok(['create', '--name', 't0', 'busybox', 'true']);
+    await fails(['top', 't0'], new RegExp(`Container ${id} is not running`));
+    const bad = await d.request('GET', '/containers/p1/top?ps_args=-o%20x%3DPID');
+    assert.equal(bad.status, 400);
+    assert.equal(JSON.parse(bad.body).message, 'specifying "x=PID" is not allowed');
+    await ok(['rm', 't0']);
+  });
+
+  test('kill, stop, start, wait and rm status codes and messages', async () => {
+    const id = await ok(['create', '--name', 'k1', 'busybox', 'sh', '-c', 'exit 7']);
+    await fails(['kill', 'k1'], new RegExp(`Cannot kill container: k1: Container ${id} is not running`));
+    const killStopped = await d.request('POST', '/containers/k1/kill');
+    assert.equal(killStopped.status, 409);
+    assert.equal((await d.request('POST', '/v1.19/containers/k1/kill')).status, 204, 'before 1.20 not an error');
+    const badSignal = await d.request('POST', '/containers/p1/kill?signal=FOO');
+    assert.equal(badSignal.status, 400);
+    assert.equal(JSON.parse(badSignal.body).message, 'Invalid signal: FOO');
+    assert.equal((await d.request('POST', '/containers/k1/stop')).status, 304);
+    await ok(['start', 'k1']);
+    assert.equal(await ok(['wait', 'k1']), '7');
+    const wait = await d.request('POST', '/containers/k1/wait');
+    assert.deepEqual(JSON.parse(wait.body), { StatusCode: 7, Error: null });
+    assert.equal((await d.request('POST', '/containers/p1/start')).status, 304);
+    await fails(['rm', 'p1'], /You cannot remove a running container [0-9a-f]{64}. Stop the container before attempting removal or force remove/);
+    const link = await d.request('DELETE', '/containers/k1?link=1');
+    assert.equal(link.status, 409);
+    assert.equal(JSON.parse(link.body).message, 'Conflict, cannot remove the default link name of the container');
+    // next-exit and removed waits, with signals by number
+    const w = await run('w1', 'busybox', ...SERVE);
+    const nextExit = d.request('POST', `/containers/${w}/wait?condition=next-exit`);
+    const removed = d.request('POST', `/containers/${w}/wait?condition=removed`);
+    await ok(['kill', '-s', '15', 'w1']);
+    assert.deepEqual(JSON.parse((await nextExit).body), { StatusCode: 0, Error: null });
+    await ok(['rm', 'w1']);
+    assert.deepEqual(JSON.parse((await removed).body), { StatusCode: 0, Error: null });
+    await ok(['rm', 'k1']);
+  });
+
+  test('restart policies: on-failure:3 restarts exactly 3 times; docker restart; stop cancels always', async () => {
+    await ok(['run', '-d', '--name', 'of3', '--restart', 'on-failure:3', 'busybox', 'sh', '-c', 'exit 5']);
+    await waitFor('on-failure to give up', async () =>
+      (await inspect('of3', '{{.State.Status}} {{.RestartCount}}')) === 'exited 3');
+    assert.equal(await inspect('of3', '{{.State.ExitCode}} {{.State.Restarting}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}'),
+      '5 false on-failure:3');
+    // always: a crash restarts it; a manual stop does not
+    await ok(['run', '-d', '--name', 'al1', '--restart', 'always', 'busybox', ...SERVE]);
+    await ok(['kill', '-s', 'TERM', 'al1']); // TERM is the stop signal: counts as a manual stop, as in dockerd
+    await waitFor('al1 exit', async () => (await inspect('al1', '{{.State.Status}}')) === 'exited');
+    await ok(['start', 'al1']);
+    const firstPid = await inspect('al1', '{{.State.Pid}}');
+    process.kill(Number(firstPid), 'SIGKILL'); // a crash
+    await waitFor('al1 restarted', async () => {
+      const s = await inspect('al1', '{{.State.Status}} {{.RestartCount}} {{.State.Pid}}');
+      return s.startsWith('running 1 ') && !s.endsWith(` ${firstPid}`);
+    });
+    await ok(['stop', 'al1']);
+    assert.equal(await inspect('al1', '{{.State.Status}} {{.State.Restarting}}'), 'exited false');
+    // docker restart: new process, RestartCount back to 0
+    await ok(['start', 'al1']);
+    const before = await inspect('al1', '{{.State.Pid}} {{.State.StartedAt}}');
+    await ok(['restart', '-t', '1', 'al1']);
+    const after = await inspect('al1', '{{.State.Status}} {{.RestartCount}} {{.State.Pid}} {{.State.StartedAt}}');
+    assert.match(after, /^running 0 /);
+    assert.notEqual(after.slice('running 0 '.length), before);
+    // a container in its restart loop: stop ends the loop for good; rm -f removes one
+    for (const [name, end] of [['loop1', ['stop', 'loop1']], ['loop2', ['rm', '-f', 'loop2']]] as const) {
+      await ok(['run', '-d', '--name', name, '--restart', 'always', 'busybox', 'sh', '-c', 'exit 1']);
+      await waitFor(`${name} restarting`, async () => Number(await inspect(name, '{{.RestartCount}}')) >= 2);
+      await ok([...end]);
+    }
+    assert.equal(await inspect('loop1', '{{.State.Status}} {{.State.Restarting}} {{.State.ExitCode}}'), 'exited false 1');
+    const count = await inspect('loop1', '{{.RestartCount}}');
+    await ok(['ps', '-a']);
+    assert.equal(await inspect('loop1', '{{.State.Status}} {{.RestartCount}}'), `exited ${count}`);
+    assert.equal((await d.docker(['inspect', 'loop2'])).code, 1);
+    await ok(['rm', '-f', 'of3', 'loop1']);
+  });
+
+  test('docker ps: every filter, both filter encodings, limit/since/before, --format', async () => {
+    await ok(['run', '--name', 'f-exit0', '--label', 'app=web', '--label', 'tier=front', 'busybox', 'true']);
+    const r = await d.docker(['run', '--name', 'f-exit3', '--label', 'app=db', 'busybox', 'sh', '-c', 'exit 3']);
+    assert.equal(r.code, 3);
+    const created = await d.request('POST', '/containers/create?name=f-vol', { Image: 'busybox', Cmd: ['true'], Volumes: { '/data': {} } });
+    assert.equal(created.status, 201, created.body);
+    const ids = new Map<string, string>();
+    for (const n of ['f-exit0', 'f-exit3', 'f-vol']) ids.set(n, await inspect(n, '{{.Id}}'));
+    const names = async (...filters: string[]): Promise<string[]> => {
+      const out = await ok(['ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}']);
+      return out.split('\n').filter((n) => n.startsWith('f-')).sort();
+    };
+    assert.deepEqual(await names('name=f-exit'), ['f-exit0', 'f-exit3']);
+    assert.deepEqual(await names(`id=${ids.get('f-vol')!.slice(0, 12)}`), ['f-vol']);
+    assert.deepEqual(await names('label=app'), ['f-exit0', 'f-exit3']);
+    assert.deepEqual(await names('label=app=web', 'label=tier'), ['f-exit0']);
+    assert.deepEqual(await names('status=created'), ['f-vol']);
+    assert.deepEqual(await names('exited=3'), ['f-exit3']);
+    assert.deepEqual(await names('exited=0', 'name=f-'), ['f-exit0']);
+    assert.deepEqual(await names('ancestor=busybox', 'name=f-'), ['f-exit0', 'f-exit3', 'f-vol']);
+    assert.deepEqual(await names('ancestor=nosuchimage'), []);
+    assert.deepEqual(await names('before=f-vol', 'name=f-'), ['f-exit0', 'f-exit3']);
+    assert.deepEqual(await names('since=f-exit0'), ['f-exit3', 'f-vol']);
+    assert.deepEqual(await names('volume=/data'), ['f-vol']);
+    assert.deepEqual(await names('network=nosuchnet'), []);
+    assert.deepEqual(await names('health=none', 'name=f-'), ['f-exit0', 'f-exit3', 'f-vol']);
+    assert.deepEqual(await names('publish=80'), []);
+    assert.deepEqual(await names('expose=80/tcp'), []);
+    assert.deepEqual(await names('is-task=false', 'name=f-'), ['f-exit0', 'f-exit3', 'f-vol']);
+    assert.deepEqual(await names('is-task=true'), []);
+    // without -a only running ones (p1 and al1 are up); -n includes stopped ones
+    const running = (await ok(['ps', '--format', '{{.Names}}'])).split('\n').sort();
+    assert.deepEqual(running, ['al1', 'p1', 'renamed']);
+    assert.equal(await ok(['ps', '-n', '1', '--format', '{{.Names}}']), 'f-vol');
+    assert.equal(await ok(['ps', '-l', '-q']), ids.get('f-vol')!.slice(0, 12));
+    // the older map-of-bools encoding and the current one
+    for (const enc of ['{"name":{"f-exit3":true}}', '{"name":["f-exit3"]}']) {
+      const res = await d.request('GET', `/containers/json?all=1&filters=${encodeURIComponent(enc)}`);
+      assert.deepEqual((JSON.parse(res.body) as Array<{ Names: string[] }>).map((c) => c.Names[0]), ['/f-exit3'], enc);
+    }
+    const bad = await d.request('GET', `/containers/json?filters=${encodeURIComponent('{"colour":["red"]}')}`);
+    assert.equal(bad.status, 400);
+    assert.equal(JSON.parse(bad.body).message, "Invalid filter 'colour'");
+    await fails(['ps', '--filter', 'status=sleepy'], /Invalid filter 'status=sleepy'/);
+    // --format over list and inspect
+    assert.equal(await ok(['ps', '-a', '--filter', 'name=f-exit0', '--format', '{{.Names}}|{{.Label "app"}}|{{.State}}|{{.Command}}|{{.Image}}']),
+      'f-exit0|web|exited|"true"|busybox');
+    assert.equal(await inspect('f-exit3', '{{.State.Status}} {{.State.ExitCode}} {{.Path}} {{json .Args}} {{index .Config.Labels "app"}} {{.Driver}} {{.Platform}}'),
+      'exited 3 sh ["-c","exit 3"] db overlayfs linux');
+    const state = JSON.parse(await inspect('f-exit3', '{{json .State}}')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(state).sort(), ['Dead', 'Error', 'ExitCode', 'FinishedAt', 'OOMKilled', 'Paused', 'Pid', 'Restarting', 'Running', 'StartedAt', 'Status']);
+    const full = JSON.parse((await d.request('GET', '/containers/f-exit3/json')).body) as Record<string, unknown>;
+    for (const k of ['Config', 'HostConfig', 'Mounts', 'GraphDriver', 'ResolvConfPath', 'HostnamePath', 'HostsPath', 'LogPath', 'RestartCount', 'NetworkSettings']) {
+      assert.ok(k in full, k);
+    }
+  });
+
+  test('old API versions: list and inspect shapes, HostConfig on start before 1.24', async () => {
+    const list = JSON.parse((await d.request('GET', '/v1.12/containers/json?all=1')).body) as Array<Record<string, unknown>>;
+    assert.ok(list.length > 0);
+    for (const c of list) for (const k of ['Labels', 'Mounts', 'State', 'ImageID', 'HostConfig']) assert.ok(!(k in c), k);
+    const old = JSON.parse((await d.request('GET', '/v1.18/containers/f-vol/json')).body) as Record<string, unknown>;
+    assert.ok('Volumes' in old && 'VolumesRW' in old && !('Mounts' in old));
+    assert.ok(!('Status' in (old.State as object)));
+    const v124 = JSON.parse((await d.request('GET', '/v1.24/containers/f-vol/json')).body) as Record<string, unknown>;
+    assert.ok('Mounts' in v124 && !('Platform' in v124));
+    // before 1.24 start takes a HostConfig body; from 1.24 it is refused
+    await ok(['create', '--name', 'legacy', 'busybox', 'true']);
+    const rejected = await d.request('POST', '/v1.24/containers/legacy/start', { RestartPolicy: { Name: 'no' } });
+    assert.equal(rejected.status, 400);
+    const started = await d.request('POST', '/v1.19/containers/legacy/start', { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 } });
+    assert.equal(started.status, 204, started.body);
+    assert.equal(await inspect('legacy', '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}'), 'on-failure:1');
+  });
+
+  test('container prune: label, label! and until filters', async () => {
+    const pruned = await inspect('f-exit3', '{{.Id}}');
+    const res = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"label":["app"],"label!":["tier"]}')}`);
+    assert.equal(res.status, 200, res.body);
+    const report = JSON.parse(res.body) as { ContainersDeleted: string[]; SpaceReclaimed: number };
+    assert.deepEqual(report.ContainersDeleted, [pruned]);
+    assert.equal((await d.docker(['inspect', 'f-exit3'])).code, 1, 'f-exit3 pruned');
+    assert.equal((await d.docker(['inspect', 'f-exit0'])).code, 0, 'f-exit0 kept (label! tier)');
+    const none = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"until":["1h"]}')}`);
+    assert.deepEqual(JSON.parse(none.body), { ContainersDeleted: null, SpaceReclaimed: 0 });
+    const badFilter = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"status":["exited"]}')}`);
+    assert.equal(badFilter.status, 400);
+    const out = await ok(['container', 'prune', '-f']);
+    assert.match(out, /Deleted Containers:/);
+    const left = (await ok(['ps', '-a', '--format', '{{.Names}}'])).split('\n').sort();
+    assert.deepEqual(left, ['al1', 'p1', 'renamed']);
+    assert.equal((await d.request('POST', '/v1.24/containers/prune')).status, 404, 'prune exists from 1.25');
+  });
+
+  test('berthd restart: always and unless-stopped come back, unless-stopped stopped by the user stays stopped', async () => {
+    await run('us1', '--restart', 'unless-stopped', 'busybox', ...SERVE);
+    await run('us2', '--restart', 'unless-stopped', 'busybox', ...SERVE);
+    await ok(['stop', 'us2']);
+    await d.stop('SIGTERM');
+    await d.start();
+    const status = async (n: string): Promise<string> => inspect(n, '{{.State.Status}}');
+    await waitFor('always and unless-stopped running', async () =>
+      (await status('al1')) === 'running' && (await status('us1')) === 'running');
+    assert.equal(await status('us2'), 'exited');
+    assert.equal(await inspect('renamed', '{{.Name}}'), '/renamed', 'rename persisted');
+    assert.match(await ok(['top', 'al1']), /sh -c trap/);
+  });
+});

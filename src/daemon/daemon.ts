@@ -30,7 +30,7 @@ import { ContainerStore } from './container-store.js';
 import { commandLine, mergeImageConfig } from './image-config.js';
 import { processEnv } from './process-env.js';
 import { validateName, generateName } from './names.js';
-import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+import type { ContainerSizePort, FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
 import { readRootfsFile } from './rootfs-files.js';
 import { resolveUser } from './user-lookup.js';
 import { containerInspect, containerSummary, matchesFilters } from './views.js';
@@ -65,6 +65,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
   private engineId = '';
   private shuttingDown = false;
   private containerdVersion = { version: '', revision: '' };
+  private sizeOf: ContainerSizePort | undefined;
 
   constructor(
     private readonly config: DaemonConfig,
@@ -148,6 +149,16 @@ export class Daemon implements ContainerBackend, SystemBackend {
   /** For the exec service: a container by ID, name or prefix (404 otherwise). */
   getContainer(ref: string): Container {
     return this.store.get(ref);
+  }
+
+  /** Every container (for image usage: rmi conflicts, prune, df). */
+  allContainers(): Container[] {
+    return this.store.list();
+  }
+
+  /** Wiring: how `size=1` measures a container. */
+  setSizeProvider(sizeOf: ContainerSizePort): void {
+    this.sizeOf = sizeOf;
   }
 
   fifoDirOf(id: string): string {
@@ -527,6 +538,7 @@ export class Daemon implements ContainerBackend, SystemBackend {
       c.streams.endAll();
       c.notifyRemoved();
     });
+    await this.images.containerRemoved?.().catch((err: unknown) => this.config.log(`release image layers: ${String(err)}`));
   }
 
   // ---- list / inspect ----
@@ -537,11 +549,14 @@ export class Daemon implements ContainerBackend, SystemBackend {
     list = list.filter((c) => matchesFilters(c, options.filters, resolve));
     if (!options.all && !options.filters.status && !options.filters.exited) list = list.filter((c) => c.running);
     if (options.limit !== undefined && options.limit > 0) list = list.slice(0, options.limit);
-    return list.map((c) => containerSummary(c.record));
+    const sizeOf = options.size ? this.sizeOf : undefined;
+    return Promise.all(list.map(async (c) => ({ ...containerSummary(c.record), ...(sizeOf ? await sizeOf(c) : {}) })));
   }
 
-  async containerInspect(ref: string, _options: { size: boolean }): Promise<ContainerInspect> {
-    return containerInspect(this.store.get(ref).record);
+  async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {
+    const c = this.store.get(ref);
+    const sizeOf = options.size ? this.sizeOf : undefined;
+    return { ...containerInspect(c.record), ...(sizeOf ? await sizeOf(c) : {}) };
   }
 
   // ---- logs / attach / resize ----

@@ -1,11 +1,14 @@
 // The image side of the daemon: serves the images router and gives the container side what it
 // needs of an image. Storage, load/save/import, removal and queries live in src/image; this adds the
 // container usage they depend on (rmi conflicts, prune) and the router-facing shapes.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type {
   ImageBackend, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImageProgress, ImagePruneResult, ImageSummary,
 } from '../api/routers/images/backend.js';
 import { InvalidParameterError } from '../errdefs/index.js';
+import { writeJsonAtomicSync } from '../internal/atomic-write.js';
 import { ImageStore, loadArchive, parseNormalizedNamed } from '../image/index.js';
 import { deleteImage, removeSnapshot, type ContainerUse } from '../image/image-delete.js';
 import { imageHistory } from '../image/image-history.js';
@@ -18,10 +21,24 @@ import type { ContainerImage, ImagesPort } from './ports.js';
 
 export class ImageService implements ImageBackend, ImagesPort {
   private containers: () => ContainerUse[] = () => [];
-  /** layer snapshots an image no longer needs but a container still stood on, top first */
-  private readonly orphans: string[] = [];
+  /** layer snapshots an image no longer needs but a container still stood on, top first; kept on disk */
+  private readonly orphans: string[];
 
-  private constructor(readonly store: ImageStore) {}
+  private constructor(readonly store: ImageStore) {
+    try {
+      this.orphans = (JSON.parse(fs.readFileSync(this.orphansFile, 'utf8')) as { layers: string[] }).layers;
+    } catch {
+      this.orphans = [];
+    }
+  }
+
+  private get orphansFile(): string {
+    return path.join(this.store.dataRoot, 'image', 'orphan-layers.json');
+  }
+
+  private saveOrphans(): void {
+    writeJsonAtomicSync(this.orphansFile, { layers: this.orphans });
+  }
 
   static async open(dataRoot: string, runtime: Runtime): Promise<ImageService> {
     const store = await ImageStore.open(dataRoot, { content: runtime.content, snapshots: runtime.snapshots, differ: runtime.differ });
@@ -46,13 +63,16 @@ export class ImageService implements ImageBackend, ImagesPort {
   async containerRemoved(): Promise<void> {
     const used = new Set(this.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
     for (const chain of [...this.orphans]) {
-      if (used.has(chain) || !(await removeSnapshot(this.store, chain))) continue;
+      if (!used.has(chain) && !(await removeSnapshot(this.store, chain))) continue;
       this.orphans.splice(this.orphans.indexOf(chain), 1);
+      this.saveOrphans();
     }
   }
 
   private readonly addOrphan = (chain: string): void => {
-    if (!this.orphans.includes(chain)) this.orphans.push(chain);
+    if (this.orphans.includes(chain)) return;
+    this.orphans.push(chain);
+    this.saveOrphans();
   };
 
   async imageLoad(archive: Readable, options: { quiet: boolean; signal: AbortSignal; onProgress: (p: ImageProgress) => void }): Promise<void> {

@@ -18,7 +18,7 @@ export const CHANGE_DELETED = 2;
 
 /** Paths of dockerd's init layer: created for the runtime's mounts, never reported. */
 const INIT_PATHS = new Set(['/dev', '/dev/pts', '/dev/shm', '/dev/console', '/proc', '/sys', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/etc/mtab', '/.dockerenv']);
-const isInitPath = (p: string): boolean => INIT_PATHS.has(p) || p.startsWith('/dev/') || p.startsWith('/proc/') || p.startsWith('/sys/');
+export const isInitPath = (p: string): boolean => INIT_PATHS.has(p) || p.startsWith('/dev/') || p.startsWith('/proc/') || p.startsWith('/sys/');
 
 /** The writable and read-only directories of a container's rootfs mounts. */
 export function layerDirs(mounts: readonly Mount[]): { upper: string; lowers: string[] } | undefined {

@@ -10,7 +10,8 @@ import { createChildImage } from '../image/commit.js';
 import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '../image/index.js';
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
-import { containerChanges } from './container-changes.js';
+import { apparentSize } from '../image/layer-size.js';
+import { containerChanges, isInitPath, layerDirs } from './container-changes.js';
 
 export interface ContainerFsDeps {
   runtime: Runtime;
@@ -133,11 +134,13 @@ export class ContainerFsService implements ContainerFsBackend {
     }
   }
 
-  /** SizeRw (disk usage of the writable layer) and SizeRootFs (that plus the image). */
+  /** SizeRw (size of the files the container wrote) and SizeRootFs (that plus the image), as dockerd. */
   async containerSize(c: Container): Promise<{ SizeRw: number; SizeRootFs: number }> {
     let rw = 0;
     try {
-      rw = (await this.deps.runtime.snapshots.usage(c.record.snapshotKey)).size;
+      const dirs = layerDirs(await this.deps.runtime.snapshots.mounts(c.record.snapshotKey));
+      // dockerd's ChangesSize: the container's own files, not the mount points of its init layer
+      if (dirs?.upper) rw = apparentSize(dirs.upper, isInitPath);
     } catch { /* no snapshot (being removed): 0, as dockerd reports for a missing layer */ }
     const img = this.deps.images.get(c.record.image);
     return { SizeRw: rw, SizeRootFs: rw + (img ? imageSize(img) : 0) };

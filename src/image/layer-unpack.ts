@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { InvalidParameterError } from '../errdefs/errors.js';
 import type { ContentStore, Differ, Snapshotter } from '../runtime/runtime.js';
+import { layerSize } from './layer-size.js';
 import type { LayerPlan } from './load-plan.js';
 import type { ImageLayer } from './types.js';
 
@@ -71,7 +72,7 @@ export async function unpackBlob(
 
   let unpackedSize: number | undefined;
   try {
-    unpackedSize = (await snapshots.usage(layer.chainId)).size;
+    unpackedSize = await layerSize(snapshots, layer.chainId);
   } catch {
     unpackedSize = undefined; // size then falls back to the tar size
   }

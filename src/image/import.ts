@@ -56,6 +56,22 @@ async function* decompressed(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer
   else for await (const chunk of Readable.from(raw()).pipe(zlib.createGunzip())) yield chunk as Buffer;
 }
 
+/** The first 512 bytes must be a tar header (checksum right) or the zero block of an empty tar. */
+function checkTarHeader(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  const block = Buffer.alloc(512);
+  try {
+    fs.readSync(fd, block, 0, 512, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (block.every((b) => b === 0)) return;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] as number);
+  const recorded = parseInt(block.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/g, '').trim(), 8);
+  if (recorded !== sum) throw new InvalidParameterError('archive/tar: invalid tar header');
+}
+
 export async function importImage(store: ImageStore, body: Readable, options: ImportOptions): Promise<string> {
   const target = importTarget(options.repo, options.tag);
   const config = applyChanges({}, options.changes);
@@ -75,12 +91,20 @@ export async function importImage(store: ImageStore, body: Readable, options: Im
     });
     await pipeline(Readable.from(decompressed(body)), digest, fs.createWriteStream(file), ...(options.signal ? [{ signal: options.signal }] : []));
     if (size === 0) throw new InvalidParameterError('EOF');
+    checkTarHeader(file);
     const diffId = `sha256:${hash.digest('hex')}`;
-    const layer = await unpackLayer(store, {
-      file: { name: '-', path: file, digest: diffId, size, compression: 'none' },
-      diffId, chainId: diffId, parentChainId: undefined, mediaType: MEDIA_TYPES.dockerLayer,
-      blobDigest: diffId, blobSize: size, diffSize: size,
-    }, options.signal ? { signal: options.signal } : {});
+    let layer;
+    try {
+      layer = await unpackLayer(store, {
+        file: { name: '-', path: file, digest: diffId, size, compression: 'none' },
+        diffId, chainId: diffId, parentChainId: undefined, mediaType: MEDIA_TYPES.dockerLayer,
+        blobDigest: diffId, blobSize: size, diffSize: size,
+      }, options.signal ? { signal: options.signal } : {});
+    } catch (err) {
+      // the blob went in before the unpack failed: nothing else holds it
+      if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === diffId))) await store.content.delete(diffId).catch(() => undefined);
+      throw err;
+    }
     const created = new Date().toISOString();
     const message = options.message || 'Imported from -';
     const imageConfig: ImageConfigFile = {

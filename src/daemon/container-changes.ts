@@ -46,49 +46,71 @@ function existsIn(lowers: readonly string[], rel: string): boolean {
 
 const isWhiteout = (st: fs.Stats): boolean => st.isCharacterDevice() && st.rdev === 0;
 
+/**
+ * The paths of `upper` (a container's writable dir) a committed layer leaves out: init-layer paths
+ * and the directories that hold nothing else (e.g. /etc when runc only added /etc/hosts to it).
+ * Empty when there are none, so the common case costs no rewrite.
+ */
+export function initOnlyPaths(upper: string): Set<string> {
+  const drop = new Set<string>();
+  /** true when `rel` has entries and every one of them is dropped */
+  const walk = (rel: string): boolean => {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(upper, rel));
+    } catch {
+      return false;
+    }
+    let all = names.length > 0;
+    for (const name of names) {
+      const r = path.posix.join(rel, name);
+      if (isInitPath(r)) {
+        drop.add(r);
+        continue;
+      }
+      let isDir = false;
+      try {
+        isDir = fs.lstatSync(path.join(upper, r)).isDirectory();
+      } catch { /* gone meanwhile */ }
+      if (isDir && walk(r)) drop.add(r);
+      else all = false;
+    }
+    return all;
+  };
+  walk('/');
+  return drop;
+}
+
 export function containerChanges(mounts: readonly Mount[]): Change[] {
   const dirs = layerDirs(mounts);
   if (!dirs || !dirs.upper) return [];
+  const drop = initOnlyPaths(dirs.upper);
   const changes = new Map<string, Change['Kind']>();
-  /** directories that had entries, all of which were init paths */
-  const onlyInit = new Set<string>();
-
-  const walk = (rel: string): { any: boolean; reported: boolean } => {
-    let any = false;
-    let reported = false;
+  const walk = (rel: string): void => {
     let names: string[];
     try {
       names = fs.readdirSync(path.join(dirs.upper, rel)).sort();
     } catch {
-      return { any, reported };
+      return;
     }
     for (const name of names) {
-      any = true;
       const r = path.posix.join(rel, name);
-      const full = path.join(dirs.upper, r);
+      if (drop.has(r)) continue;
       let st: fs.Stats;
       try {
-        st = fs.lstatSync(full);
+        st = fs.lstatSync(path.join(dirs.upper, r));
       } catch {
         continue;
       }
-      if (isInitPath(r)) continue;
-      reported = true;
       if (isWhiteout(st)) {
         changes.set(r, CHANGE_DELETED);
         continue;
       }
-      const inLower = existsIn(dirs.lowers, r);
-      changes.set(r, inLower ? CHANGE_MODIFIED : CHANGE_ADDED);
-      if (st.isDirectory()) {
-        const sub = walk(r);
-        if (inLower && sub.any && !sub.reported) onlyInit.add(r);
-      }
+      changes.set(r, existsIn(dirs.lowers, r) ? CHANGE_MODIFIED : CHANGE_ADDED);
+      if (st.isDirectory()) walk(r);
     }
-    return { any, reported };
   };
   walk('/');
-  for (const d of onlyInit) changes.delete(d);
   // a parent directory of an addition or deletion is modified
   for (const [p, kind] of [...changes]) {
     if (kind === CHANGE_MODIFIED) continue;

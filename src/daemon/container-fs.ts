@@ -2,6 +2,7 @@
 // commit into a new image and its sizes (SizeRw, SizeRootFs). Layers are computed by containerd's
 // diff service from snapshot mounts, so whiteouts, ownership and xattrs come out right.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { ContainerChange, CommitOptions, ContainerFsBackend } from '../api/routers/containers/fs-backend.js';
 import type { ContainerConfig } from '../api/types/container.js';
 import { ConflictError, NotFoundError } from '../errdefs/index.js';
@@ -11,7 +12,8 @@ import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '.
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { apparentSize } from '../image/layer-size.js';
-import { containerChanges, isInitPath, layerDirs } from './container-changes.js';
+import { containerChanges, initOnlyPaths, isInitPath, layerDirs } from './container-changes.js';
+import { withoutInitPaths } from './init-paths-filter.js';
 
 export interface ContainerFsDeps {
   runtime: Runtime;
@@ -128,7 +130,12 @@ export class ContainerFsService implements ContainerFsBackend {
     const viewKey = `commit-view-${c.id}-${randomBytes(4).toString('hex')}`;
     const lower = parentChain ? await runtime.snapshots.view(viewKey, parentChain) : [];
     try {
-      return await runtime.differ.diff(lower, upper, { mediaType: MEDIA_TYPES.ociLayer, ref: `berth-commit-${c.id}-${randomBytes(4).toString('hex')}` });
+      const desc = await runtime.differ.diff(lower, upper, { mediaType: MEDIA_TYPES.ociLayer, ref: `berth-commit-${c.id}-${randomBytes(4).toString('hex')}` });
+      const dir = layerDirs(upper)?.upper;
+      const drop = dir ? initOnlyPaths(dir) : new Set<string>();
+      if (drop.size === 0) return desc;
+      const inUse = (digest: string): boolean => images.list().some((img) => img.layers.some((l) => l.blobDigest === digest));
+      return await withoutInitPaths(runtime.content, desc, drop, { inUse, tmpDir: path.join(images.dataRoot, 'tmp') });
     } finally {
       if (parentChain) await runtime.snapshots.remove(viewKey).catch(() => undefined);
     }

@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { InvalidParameterError } from '../errdefs/errors.js';
+import { waitForDrain } from '../internal/stream-pumps.js';
 import type { ImageStore } from './image-store.js';
 import { isFullHexId, isSha256Digest, parseNormalizedNamed, type Reference } from './reference.js';
 import type { ImageLayer, ImageRecord } from './types.js';
@@ -116,17 +117,23 @@ async function* layerTarStream(store: ImageStore, layer: ImageLayer): AsyncGener
 type Pack = ReturnType<typeof tar.pack>;
 
 function addBuffer(pack: Pack, name: string, data: Buffer, mtime: Date): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mtime, mode: 0o644 }, data, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => {
+    pack.entry({ name, size: data.length, mtime, mode: 0o644 }, data, (err) => (err ? reject(err) : resolve())).on('error', reject);
+  });
 }
 
 function addDir(pack: Pack, name: string, mtime: Date): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, type: 'directory', mtime, mode: 0o755 }, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => {
+    pack.entry({ name, type: 'directory', mtime, mode: 0o755 }, (err) => (err ? reject(err) : resolve())).on('error', reject);
+  });
 }
 
 async function addStream(pack: Pack, name: string, size: number, data: AsyncIterable<Buffer>, mtime: Date): Promise<void> {
   let written = 0;
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ name, size, mtime, mode: 0o644 }, (err) => (err ? reject(err) : resolve()));
+    // a client that goes away destroys the pack and its entry: that is a rejection, not a crash
+    entry.on('error', reject);
     void (async () => {
       try {
         for await (const chunk of data) {
@@ -147,13 +154,19 @@ async function addStream(pack: Pack, name: string, size: number, data: AsyncIter
 /** Writes the archive for `plan` to `out` (ended when done). */
 export async function writeSaveArchive(store: ImageStore, plan: SavePlan, out: Writable, signal?: AbortSignal): Promise<void> {
   const pack = tar.pack();
-  const piped = new Promise<void>((resolve, reject) => {
-    pack.on('error', reject);
-    out.on('error', reject);
-    out.on('finish', resolve);
-    out.on('close', resolve);
+  pack.on('error', () => undefined); // surfaced through the entries and the copy below
+  // Copied by hand rather than piped: a client that goes away must end this, not crash the daemon.
+  const copied = (async () => {
+    for await (const chunk of pack as AsyncIterable<Buffer>) {
+      if (out.destroyed) throw new Error('client went away');
+      if (!out.write(chunk)) await waitForDrain(out);
+    }
+    out.end();
+  })();
+  copied.catch(() => undefined);
+  out.once('close', () => {
+    if (!out.writableFinished) pack.destroy();
   });
-  pack.pipe(out);
   const files = new Map<string, (p: Pack) => Promise<void>>();
   const manifest: Array<{ Config: string; RepoTags: string[] | null; Layers: string[] }> = [];
   const repositories: Record<string, Record<string, string>> = {};
@@ -192,10 +205,10 @@ export async function writeSaveArchive(store: ImageStore, plan: SavePlan, out: W
     }
     pack.finalize();
   } catch (err) {
-    pack.destroy(err as Error);
-    out.destroy(err as Error);
+    pack.destroy();
+    out.destroy();
     throw err;
   }
-  await piped;
+  await copied;
 }
 

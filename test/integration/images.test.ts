@@ -69,6 +69,9 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     const load = await d.docker(['load', '-i', out]);
     assert.equal(load.code, 0, load.stderr);
     assert.equal((await d.docker(['image', 'inspect', '-f', '{{.Id}}', 'busybox'])).stdout.trim(), busyboxId);
+    // a client that stops reading half way does not take the daemon down
+    await sh(d.host, 'docker save busybox | head -c 1000 > /dev/null');
+    assert.equal((await d.docker(['version', '--format', '{{.Server.Os}}'])).stdout, 'linux\n');
     const bad = await d.request('GET', '/images/get?names=nosuch');
     assert.equal(bad.status, 404);
     assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch:latest' });
@@ -121,6 +124,14 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     assert.equal(lines[1]?.split('|')[0], busyboxId);
     const insp = await d.docker(['image', 'inspect', '-f', '{{.Parent}} {{.Author}} {{.Comment}} {{len .RootFS.Layers}}', 'committed:1']);
     assert.equal(insp.stdout.trim(), `${busyboxId} me a message 2`);
+    // the layer holds the container's changes only, not the mount points runc made (/etc/hosts, …)
+    const dir = path.join(d.root, 'committed');
+    fs.mkdirSync(dir);
+    assert.equal((await sh(d.host, `cd ${dir} && docker save committed:1 | tar x`)).code, 0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
+    const layer = spawnSync('tar', ['tf', path.join(dir, manifest[0]!.Layers[1]!)]);
+    assert.equal(layer.status, 0, layer.stderr.toString());
+    assert.deepEqual(layer.stdout.toString().trim().split('\n').sort(), ['bin/', 'bin/.wh.vi', 'hello.txt', 'tmp/', 'tmp/d/']);
   });
 
   test('docker export | docker import - with --change makes a runnable image', async () => {

@@ -103,6 +103,9 @@ export async function importImage(store: ImageStore, body: Readable, options: Im
     } catch (err) {
       // the blob went in before the unpack failed: nothing else holds it
       if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === diffId))) await store.content.delete(diffId).catch(() => undefined);
+      // a truncated or malformed tar is the client's, not a server failure
+      const message = (err as Error).message ?? '';
+      if (/unexpected EOF|archive\/tar/.test(message)) throw new InvalidParameterError(message.replace(/^.*: (?=unexpected EOF|archive\/tar)/, ''), { cause: err });
       throw err;
     }
     const created = new Date().toISOString();

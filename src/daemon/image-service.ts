@@ -61,6 +61,7 @@ export class ImageService implements ImageBackend, ImagesPort {
 
   /** After a container is gone: layers of deleted images it stood on can go now. */
   async containerRemoved(): Promise<void> {
+    if (this.orphans.length === 0) return;
     const used = new Set(this.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
     for (const chain of [...this.orphans]) {
       if (!used.has(chain) && !(await removeSnapshot(this.store, chain))) continue;

@@ -128,6 +128,12 @@ function addDir(pack: Pack, name: string, mtime: Date): Promise<void> {
   });
 }
 
+function addSymlink(pack: Pack, name: string, linkname: string, mtime: Date): Promise<void> {
+  return new Promise((resolve, reject) => {
+    pack.entry({ name, type: 'symlink', linkname, mtime, mode: 0o777 }, (err) => (err ? reject(err) : resolve())).on('error', reject);
+  });
+}
+
 async function addStream(pack: Pack, name: string, size: number, data: AsyncIterable<Buffer>, mtime: Date): Promise<void> {
   let written = 0;
   await new Promise<void>((resolve, reject) => {
@@ -168,6 +174,8 @@ export async function writeSaveArchive(store: ImageStore, plan: SavePlan, out: W
     if (!out.writableFinished) pack.destroy();
   });
   const files = new Map<string, (p: Pack) => Promise<void>>();
+  /** diff ID → the layer directory that holds its layer.tar, in the order they are written */
+  const layerFiles = new Map<string, string>();
   const manifest: Array<{ Config: string; RepoTags: string[] | null; Layers: string[] }> = [];
   const repositories: Record<string, Record<string, string>> = {};
   for (const { image, refs } of plan.entries) {
@@ -179,6 +187,13 @@ export async function writeSaveArchive(store: ImageStore, plan: SavePlan, out: W
         await addDir(p, `${d.id}/`, created);
         await addBuffer(p, `${d.id}/VERSION`, Buffer.from('1.0'), created);
         await addBuffer(p, `${d.id}/json`, d.json, created);
+        const first = layerFiles.get(d.layer.diffId);
+        if (first) {
+          // dockerd links a layer that appears again (same diff ID on another chain) to its first copy
+          await addSymlink(p, `${d.id}/layer.tar`, `../${first}/layer.tar`, created);
+          return;
+        }
+        layerFiles.set(d.layer.diffId, d.id);
         await addStream(p, `${d.id}/layer.tar`, d.layer.diffSize, layerTarStream(store, d.layer), created);
       });
     }

@@ -16,6 +16,7 @@ import { importImage, importTarget } from '../image/import.js';
 import { layersSize, listImages } from '../image/image-list.js';
 import { pruneImages } from '../image/image-prune.js';
 import { planSave, writeSaveArchive } from '../image/save.js';
+import { sweepTempSnapshots } from '../image/sweep.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ContainerImage, ImagesPort } from './ports.js';
 
@@ -42,7 +43,11 @@ export class ImageService implements ImageBackend, ImagesPort {
 
   static async open(dataRoot: string, runtime: Runtime): Promise<ImageService> {
     const store = await ImageStore.open(dataRoot, { content: runtime.content, snapshots: runtime.snapshots, differ: runtime.differ });
-    return new ImageService(store);
+    const service = new ImageService(store);
+    // leftovers of a crash: interrupted working snapshots, and orphaned layers whose container went
+    await sweepTempSnapshots(store.snapshots).catch(() => undefined);
+    await service.containerRemoved().catch(() => undefined);
+    return service;
   }
 
   /** Wiring: where the containers (and the images they use) come from. */

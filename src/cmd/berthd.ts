@@ -12,6 +12,10 @@ import { ExecService } from '../daemon/exec-service.js';
 import { SystemRouter } from '../api/routers/system/routes.js';
 import { Daemon } from '../daemon/daemon.js';
 import { ImageService } from '../daemon/image-service.js';
+import { ContainerFsRouter } from '../api/routers/containers/fs-routes.js';
+import { DiskUsageRouter } from '../api/routers/system/df-routes.js';
+import { ContainerFsService } from '../daemon/container-fs.js';
+import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
@@ -95,12 +99,19 @@ async function main(): Promise<void> {
     runtime, images, logsAdapter, fifosAdapter,
   );
   await daemon.init();
+  images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
+  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
+  daemon.setSizeProvider((c) => containerFs.containerSize(c));
+  const diskUsage = new DiskUsageService({
+    images, containers: () => daemon.containerList({ all: true, size: true, filters: {} }),
+  });
 
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
   });
   const server = new ApiServer([
     new SystemRouter(daemon), new ContainersRouter(daemon), new ContainerLifecycleRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
+    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage),
   ], {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -32,7 +32,7 @@ import { ContainerStore } from './container-store.js';
 import { commandLine, mergeImageConfig } from './image-config.js';
 import { processEnv } from './process-env.js';
 import { validateName, generateName } from './names.js';
-import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+import type { ContainerSizePort, FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
 import { readRootfsFile } from './rootfs-files.js';
 import { resolveUser } from './user-lookup.js';
 import { containerInspect, containerSummary } from './views.js';
@@ -73,6 +73,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   private engineId = '';
   private shuttingDown = false;
   private containerdVersion = { version: '', revision: '' };
+  private sizeOf: ContainerSizePort | undefined;
 
   constructor(
     private readonly config: DaemonConfig,
@@ -186,6 +187,16 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   /** For the exec service: a container by ID, name or prefix (404 otherwise). */
   getContainer(ref: string): Container {
     return this.store.get(ref);
+  }
+
+  /** Every container (for image usage: rmi conflicts, prune, df). */
+  allContainers(): Container[] {
+    return this.store.list();
+  }
+
+  /** Wiring: how `size=1` measures a container. */
+  setSizeProvider(sizeOf: ContainerSizePort): void {
+    this.sizeOf = sizeOf;
   }
 
   fifoDirOf(id: string): string {
@@ -689,6 +700,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       c.streams.endAll();
       c.notifyRemoved();
     });
+    await this.images.containerRemoved?.().catch((err: unknown) => this.config.log(`release image layers: ${String(err)}`));
   }
 
   // ---- list / inspect ----
@@ -703,12 +715,15 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       },
       imageId: (ref) => { try { return this.images.resolveForContainer(ref).id; } catch { return undefined; } },
     });
-    // With options.size, SizeRw/SizeRootFs are added here by the layer-size work (not yet).
-    return selected.map((e) => e.summary);
+    const sizeOf = options.size ? this.sizeOf : undefined;
+    if (!sizeOf) return selected.map((e) => e.summary);
+    return Promise.all(selected.map(async (e) => ({ ...e.summary, ...(await sizeOf(this.store.get(e.record.id))) })));
   }
 
-  async containerInspect(ref: string, _options: { size: boolean }): Promise<ContainerInspect> {
-    return containerInspect(this.store.get(ref).record);
+  async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {
+    const c = this.store.get(ref);
+    const sizeOf = options.size ? this.sizeOf : undefined;
+    return { ...containerInspect(c.record), ...(sizeOf ? await sizeOf(c) : {}) };
   }
 
   // ---- logs / attach / resize ----

@@ -1,26 +1,58 @@
 // The image side of the daemon: serves the images router and gives the container side what it
-// needs of an image. Storage and `docker load` live in src/image; this adds list filtering and the
-// router-facing shapes.
-import type { Readable } from 'node:stream';
-import type { ImageBackend, ImageInspect, ImageProgress, ImageSummary } from '../api/routers/images/backend.js';
+// needs of an image. Storage, load/save/import, removal and queries live in src/image; this adds the
+// container usage they depend on (rmi conflicts, prune) and the router-facing shapes.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type {
+  ImageBackend, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImageProgress, ImagePruneResult, ImageSummary,
+} from '../api/routers/images/backend.js';
 import { InvalidParameterError } from '../errdefs/index.js';
-import { familiarString, ImageStore, loadArchive, type ImageRecord } from '../image/index.js';
+import { writeJsonAtomicSync } from '../internal/atomic-write.js';
+import { ImageStore, loadArchive, parseNormalizedNamed } from '../image/index.js';
+import { deleteImage, removeSnapshot, type ContainerUse } from '../image/image-delete.js';
+import { imageHistory } from '../image/image-history.js';
+import { importImage, importTarget } from '../image/import.js';
+import { layersSize, listImages } from '../image/image-list.js';
+import { pruneImages } from '../image/image-prune.js';
+import { planSave, writeSaveArchive } from '../image/save.js';
+import { sweepTempSnapshots } from '../image/sweep.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ContainerImage, ImagesPort } from './ports.js';
 
-const IMAGE_FILTERS = new Set(['dangling', 'label', 'before', 'since', 'reference']);
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${escaped}$`);
-}
-
 export class ImageService implements ImageBackend, ImagesPort {
-  private constructor(readonly store: ImageStore) {}
+  private containers: () => ContainerUse[] = () => [];
+  /** layer snapshots an image no longer needs but a container still stood on, top first; kept on disk */
+  private readonly orphans: string[];
+
+  private constructor(readonly store: ImageStore) {
+    try {
+      this.orphans = (JSON.parse(fs.readFileSync(this.orphansFile, 'utf8')) as { layers: string[] }).layers;
+    } catch {
+      this.orphans = [];
+    }
+  }
+
+  private get orphansFile(): string {
+    return path.join(this.store.dataRoot, 'image', 'orphan-layers.json');
+  }
+
+  private saveOrphans(): void {
+    writeJsonAtomicSync(this.orphansFile, { layers: this.orphans });
+  }
 
   static async open(dataRoot: string, runtime: Runtime): Promise<ImageService> {
     const store = await ImageStore.open(dataRoot, { content: runtime.content, snapshots: runtime.snapshots, differ: runtime.differ });
-    return new ImageService(store);
+    const service = new ImageService(store);
+    // leftovers of a crash: interrupted working snapshots, and orphaned layers whose container went
+    await sweepTempSnapshots(store.snapshots).catch(() => undefined);
+    await service.containerRemoved().catch(() => undefined);
+    return service;
+  }
+
+  /** Wiring: where the containers (and the images they use) come from. */
+  setContainerSource(list: () => ContainerUse[]): void {
+    this.containers = list;
   }
 
   resolveForContainer(ref: string): ContainerImage {
@@ -32,47 +64,78 @@ export class ImageService implements ImageBackend, ImagesPort {
     return this.store.list().length;
   }
 
+  /** After a container is gone: layers of deleted images it stood on can go now. */
+  async containerRemoved(): Promise<void> {
+    if (this.orphans.length === 0) return;
+    const used = new Set(this.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
+    for (const chain of [...this.orphans]) {
+      if (!used.has(chain) && !(await removeSnapshot(this.store, chain))) continue;
+      this.orphans.splice(this.orphans.indexOf(chain), 1);
+      this.saveOrphans();
+    }
+  }
+
+  private readonly addOrphan = (chain: string): void => {
+    if (this.orphans.includes(chain)) return;
+    this.orphans.push(chain);
+    this.saveOrphans();
+  };
+
   async imageLoad(archive: Readable, options: { quiet: boolean; signal: AbortSignal; onProgress: (p: ImageProgress) => void }): Promise<void> {
     await loadArchive(this.store, archive, { quiet: options.quiet, signal: options.signal, onProgress: options.onProgress });
   }
 
-  async imageList(options: { all: boolean; digests: boolean; filters: Record<string, string[]> }): Promise<ImageSummary[]> {
-    for (const key of Object.keys(options.filters)) {
-      if (!IMAGE_FILTERS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
-    }
-    const records = this.store.list().filter((r) => this.matches(r, options.filters));
-    records.sort((a, b) => (b.created || b.addedAt).localeCompare(a.created || a.addedAt));
-    return records.map((r) => ({ ...this.store.summary(r) }));
-  }
-
-  private matches(r: ImageRecord, filters: Record<string, string[]>): boolean {
-    const { dangling, label, reference, before, since } = filters;
-    if (dangling?.length) {
-      const want = dangling[0] === 'true' || dangling[0] === '1';
-      if (want !== (r.repoTags.length === 0)) return false;
-    }
-    if (label?.length) {
-      const labels = r.config.config?.Labels ?? {};
-      for (const l of label) {
-        const i = l.indexOf('=');
-        if (i < 0 ? !(l in labels) : labels[l.slice(0, i)] !== l.slice(i + 1)) return false;
-      }
-    }
-    if (reference?.length) {
-      const names = r.repoTags.map((t) => familiarString(t));
-      const ok = reference.some((pattern) => {
-        const re = globToRegExp(pattern);
-        return names.some((n) => re.test(n) || re.test(n.replace(/:[^:/]+$/, '')));
-      });
-      if (!ok) return false;
-    }
-    const created = r.created || r.addedAt;
-    if (before?.length && !before.every((ref) => created < (this.store.resolve(ref).created || ''))) return false;
-    if (since?.length && !since.every((ref) => created > (this.store.resolve(ref).created || ''))) return false;
-    return true;
+  async imageList(options: { all: boolean; digests: boolean; sharedSize?: boolean; filters: Record<string, string[]> }): Promise<ImageSummary[]> {
+    return listImages(this.store, { all: options.all, filters: options.filters, sharedSize: options.sharedSize ?? false }).map((s) => ({ ...s }));
   }
 
   async imageInspect(ref: string): Promise<ImageInspect> {
     return { ...this.store.inspect(this.store.resolve(ref)) };
+  }
+
+  async imageHistory(ref: string): Promise<ImageHistoryItem[]> {
+    return imageHistory(this.store, ref).map((h) => ({ ...h }));
+  }
+
+  async imageTag(ref: string, repo: string, tag: string): Promise<void> {
+    const img = this.store.resolve(ref);
+    let named = parseNormalizedNamed(repo);
+    if (tag) named = named.withoutTag().withTag(tag);
+    if (named.digest !== undefined) throw new InvalidParameterError('refusing to create a tag with a digest reference');
+    if (named.familiarName() === 'sha256') throw new InvalidParameterError('refusing to create an ambiguous tag using digest algorithm as name');
+    this.store.tag(img.id, named.toString());
+  }
+
+  async imageRemove(ref: string, options: { force: boolean; noprune: boolean }): Promise<ImageDeleteItem[]> {
+    const records = await deleteImage(this.store, ref, {
+      force: options.force, prune: !options.noprune, containers: this.containers(), onOrphanLayer: this.addOrphan,
+    });
+    return records.map((r) => ({ ...r }));
+  }
+
+  async imagePrune(filters: Record<string, string[]>): Promise<ImagePruneResult> {
+    const r = await pruneImages(this.store, filters, this.containers(), this.addOrphan);
+    return { ImagesDeleted: r.ImagesDeleted && r.ImagesDeleted.map((d) => ({ ...d })), SpaceReclaimed: r.SpaceReclaimed };
+  }
+
+  async imageSave(names: string[]): Promise<(out: Writable, signal: AbortSignal) => Promise<void>> {
+    const plan = planSave(this.store, names);
+    return (out, signal) => writeSaveArchive(this.store, plan, out, signal);
+  }
+
+  async imageImport(body: Readable, options: { repo?: string; tag?: string; message?: string; changes: string[]; signal: AbortSignal }): Promise<string> {
+    return importImage(this.store, body, options);
+  }
+
+  validateImportTarget(repo: string | undefined, tag: string | undefined): void {
+    importTarget(repo, tag);
+  }
+
+  /** `system df`'s image part: every image with its container count and shared size. */
+  diskUsage(): { LayersSize: number; Images: ImageSummary[] } {
+    const counts = new Map<string, number>();
+    for (const c of this.containers()) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
+    const images = listImages(this.store, { all: true, filters: {}, sharedSize: true, containerCounts: counts });
+    return { LayersSize: layersSize(this.store.list()), Images: images.map((s) => ({ ...s })) };
   }
 }

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { ReadJsonLogOptions } from '../logger/json-file-reader.js';
 import type { LogDriverSettings } from '../logger/log-config.js';
 import type { TaskIOPaths } from '../runtime/runtime.js';
+import type { Container } from './container.js';
 import type { ImageConfigLike } from './image-config.js';
 
 export interface ContainerImage {
@@ -18,7 +19,12 @@ export interface ImagesPort {
   /** Throws NotFoundError(`No such image: ...`) */
   resolveForContainer(ref: string): ContainerImage;
   count(): number;
+  /** a container is gone: image layers that were kept for it may be released */
+  containerRemoved?(): Promise<void>;
 }
+
+/** A container's disk usage (`size=1` on list and inspect). */
+export type ContainerSizePort = (c: Container) => Promise<{ SizeRw: number; SizeRootFs: number }>;
 
 export interface LogWriterPort {
   /** false when too much waits for the disk: pause the source until drain() resolves */

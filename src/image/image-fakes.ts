@@ -80,6 +80,10 @@ export class FakeSnapshotter implements Snapshotter {
     return this.snapshots.get(key);
   }
 
+  async list(): Promise<SnapshotInfo[]> {
+    return [...this.snapshots.values()];
+  }
+
   async usage(key: string): Promise<{ size: number; inodes: number }> {
     if (!this.snapshots.has(key)) throw new NotFoundError(`snapshot ${key} not found`);
     return { size: 4096, inodes: 1 };

@@ -94,7 +94,7 @@ export function inspectImage(record: ImageRecord): ImageInspect {
     Id: record.id,
     RepoTags: familiarAll(record.repoTags),
     RepoDigests: familiarAll(record.repoDigests),
-    Parent: '',
+    Parent: record.parent ?? '',
     Comment: c.comment ?? '',
     Created: c.created || ZERO_TIME,
     Container: c.container ?? '',
@@ -119,7 +119,7 @@ export function summarizeImage(record: ImageRecord): ImageSummary {
   const untagged = record.repoTags.length === 0 && record.repoDigests.length === 0;
   return {
     Id: record.id,
-    ParentId: '',
+    ParentId: record.parent ?? '',
     // dockerd (API < 1.43) shows untagged images with these placeholders.
     RepoTags: untagged ? ['<none>:<none>'] : familiarAll(record.repoTags),
     RepoDigests: untagged ? ['<none>@<none>'] : familiarAll(record.repoDigests),

@@ -182,6 +182,8 @@ export class ImageStore {
       addedAt: existing?.addedAt ?? new Date().toISOString(),
       lastTagTime: existing?.lastTagTime ?? null,
     };
+    const parent = image.parent ?? existing?.parent;
+    if (parent) stored.parent = parent;
     this.writeRecord(stored);
     this.images.set(stored.id, stored);
     return this.toRecord(stored);
@@ -248,6 +250,11 @@ export class ImageStore {
     if (renamed) this.writeRepositories();
     fs.rmSync(this.recordFile(id), { force: true });
     this.images.delete(id);
+  }
+
+  /** Images whose parent is `id` (dockerd's imageStore.Children). */
+  children(id: string): ImageRecord[] {
+    return [...this.images.values()].filter((img) => img.parent === id).map((img) => this.toRecord(img));
   }
 
   /** Snapshot (chain ID) a container's rootfs is prepared from; undefined for an image without layers. */

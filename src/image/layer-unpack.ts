@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { InvalidParameterError } from '../errdefs/errors.js';
 import type { ContentStore, Differ, Snapshotter } from '../runtime/runtime.js';
+import { layerSize } from './layer-size.js';
 import type { LayerPlan } from './load-plan.js';
 import type { ImageLayer } from './types.js';
 
@@ -42,12 +43,24 @@ export async function unpackLayer(
   layer: LayerPlan,
   options: { signal?: AbortSignal; onProgress?: (p: LayerProgress) => void } = {},
 ): Promise<ImageLayer> {
-  const { content, snapshots, differ } = deps;
+  const { content } = deps;
   options.signal?.throwIfAborted();
   // containerd's convention: compressed blobs carry their diff ID, so it need not be recomputed.
   const labels = layer.blobDigest !== layer.diffId ? { 'containerd.io/uncompressed': layer.diffId } : undefined;
   await ensureBlob(content, layer.blobDigest, layer.blobSize, () => fs.createReadStream(layer.file.path, { highWaterMark: 1024 * 1024 }), labels);
+  return unpackBlob(deps, layer, options);
+}
 
+/** A layer whose blob is already in the content store (e.g. written by Diff.Diff for a commit). */
+export type BlobLayer = Omit<LayerPlan, 'file'>;
+
+/** Makes the committed snapshot for a layer whose blob is in the content store; skipped when present. */
+export async function unpackBlob(
+  deps: UnpackDeps,
+  layer: BlobLayer,
+  options: { signal?: AbortSignal; onProgress?: (p: LayerProgress) => void } = {},
+): Promise<ImageLayer> {
+  const { snapshots } = deps;
   if (!(await snapshots.stat(layer.chainId))) {
     // Progress as dockerd reports it on `docker load`: only for layers it actually imports.
     const progress = (current: number): void =>
@@ -59,7 +72,7 @@ export async function unpackLayer(
 
   let unpackedSize: number | undefined;
   try {
-    unpackedSize = (await snapshots.usage(layer.chainId)).size;
+    unpackedSize = await layerSize(snapshots, layer.chainId);
   } catch {
     unpackedSize = undefined; // size then falls back to the tar size
   }
@@ -74,7 +87,7 @@ export async function unpackLayer(
   };
 }
 
-async function applyLayer(deps: UnpackDeps, layer: LayerPlan, signal: AbortSignal | undefined): Promise<void> {
+async function applyLayer(deps: UnpackDeps, layer: BlobLayer, signal: AbortSignal | undefined): Promise<void> {
   const { snapshots, differ } = deps;
   // containerd's unpacker names its working snapshots "extract-<random>-<chainID>".
   const key = `extract-${randomBytes(6).toString('hex')}-${layer.chainId}`;

@@ -54,7 +54,8 @@ test('loads a docker save archive into content, snapshots and the store', async 
     assert.equal(rec.id, id);
     assert.equal(t.store.topChainId(rec), chains[1]);
     assert.deepEqual(rec.layers.map((l) => l.diffSize), [l1.length, zlib.gunzipSync(l2).length]);
-    assert.equal(t.store.inspect(rec).Size, 2 * 4096);
+    // the fake snapshotter's views have no directory to measure: Size falls back to the tar sizes
+    assert.equal(t.store.inspect(rec).Size, l1.length + zlib.gunzipSync(l2).length);
     // temp dir is gone
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
   } finally {

@@ -66,10 +66,12 @@ export interface ImageRecord {
   addedAt: string;
   /** last time a tag was set on this image via the tag API (RFC 3339), or null */
   lastTagTime: string | null;
+  /** the local image this one was committed (or built) from, as dockerd's image store records it */
+  parent?: string;
 }
 
 /** What a loader or puller hands the store; tags are set separately. */
-export type NewImage = Pick<ImageRecord, 'id' | 'config' | 'configMediaType' | 'configSize' | 'layers'>;
+export type NewImage = Pick<ImageRecord, 'id' | 'config' | 'configMediaType' | 'configSize' | 'layers'> & { parent?: string };
 
 export const MEDIA_TYPES = {
   dockerConfig: 'application/vnd.docker.container.image.v1+json',

@@ -56,6 +56,8 @@ export interface Snapshotter {
   remove(key: string): Promise<void>;
   stat(key: string): Promise<SnapshotInfo | undefined>;
   usage(key: string): Promise<{ size: number; inodes: number }>;
+  /** Every snapshot of this snapshotter in the namespace. */
+  list(): Promise<SnapshotInfo[]>;
 }
 
 /** containerd's diff service: applies a layer blob (tar, tar+gzip) onto mounts, and computes diffs. */

@@ -5,7 +5,7 @@
 import { status as Status } from '@grpc/grpc-js';
 import type { Mount, SnapshotInfo, SnapshotKind, Snapshotter } from '../runtime.js';
 import type { Connection } from './connection.js';
-import { grpcCode } from './errors.js';
+import { fromGrpcError, grpcCode } from './errors.js';
 import { toMount, type WireMount } from './wire.js';
 
 export const SNAPSHOTTER = 'overlayfs';
@@ -16,6 +16,15 @@ const KINDS: Record<string, SnapshotKind> = {
   ACTIVE: 'active',
   COMMITTED: 'committed',
 };
+
+interface WireInfo {
+  name: string;
+  parent: string;
+  kind: string;
+  labels: Record<string, string>;
+}
+
+const toInfo = (i: WireInfo): SnapshotInfo => ({ name: i.name, parent: i.parent, kind: KINDS[i.kind] ?? 'unknown', labels: { ...i.labels } });
 
 interface MountsResponse {
   mounts: WireMount[];
@@ -57,18 +66,21 @@ export class ContainerdSnapshotter implements Snapshotter {
     await this.conn.unary('snapshots', 'Remove', { snapshotter: this.name, key });
   }
 
+  async list(): Promise<SnapshotInfo[]> {
+    const out: SnapshotInfo[] = [];
+    const stream = this.conn.serverStream<{ info: WireInfo[] }>('snapshots', 'List', { snapshotter: this.name, filters: [] });
+    try {
+      for await (const msg of stream as AsyncIterable<{ info: WireInfo[] }>) for (const i of msg.info) out.push(toInfo(i));
+    } catch (err) {
+      throw fromGrpcError(err);
+    }
+    return out;
+  }
+
   async stat(key: string): Promise<SnapshotInfo | undefined> {
     try {
-      const res = await this.conn.unary<{
-        info: { name: string; parent: string; kind: string; labels: Record<string, string> } | null;
-      }>('snapshots', 'Stat', { snapshotter: this.name, key });
-      if (!res.info) return undefined;
-      return {
-        name: res.info.name,
-        parent: res.info.parent,
-        kind: KINDS[res.info.kind] ?? 'unknown',
-        labels: { ...res.info.labels },
-      };
+      const res = await this.conn.unary<{ info: WireInfo | null }>('snapshots', 'Stat', { snapshotter: this.name, key });
+      return res.info ? toInfo(res.info) : undefined;
     } catch (err) {
       if (grpcCode(err) === Status.NOT_FOUND) return undefined;
       throw err;

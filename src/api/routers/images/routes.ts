@@ -1,10 +1,18 @@
 // Routes under /images (the local store; pull/push/build come with their own issues).
-import { NotFoundError, NotImplementedError } from '../../../errdefs/index.js';
+import { InvalidParameterError, NotFoundError, NotImplementedError } from '../../../errdefs/index.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import { parseFilters } from '../containers/filters.js';
 import type { ImageBackend } from './backend.js';
 import { shapeImageInspect, shapeImageSummary } from './shape.js';
+
+/** "{name}/{action}" of a wildcard path; names may contain slashes (registry/repo:tag). */
+function splitNameAction(rest: string, actions: readonly string[]): { name: string; action: string } | undefined {
+  for (const action of actions) {
+    if (rest.endsWith(`/${action}`)) return { name: decodeURIComponent(rest.slice(0, -action.length - 1)), action };
+  }
+  return undefined;
+}
 
 export class ImagesRouter implements Router {
   constructor(private readonly backend: ImageBackend) {}
@@ -14,7 +22,11 @@ export class ImagesRouter implements Router {
       { method: 'GET', path: '/images/json', handler: (c) => this.getImagesJson(c) },
       { method: 'POST', path: '/images/load', handler: (c) => this.postImagesLoad(c) },
       { method: 'POST', path: '/images/create', handler: (c) => this.postImagesCreate(c) },
+      { method: 'GET', path: '/images/get', handler: (c) => this.getImagesGet(c) },
+      { method: 'POST', path: '/images/prune', handler: (c) => this.postImagesPrune(c), minVersion: '1.25' },
       { method: 'GET', path: '/images/*', handler: (c) => this.getImagesByName(c) },
+      { method: 'POST', path: '/images/*', handler: (c) => this.postImagesByName(c) },
+      { method: 'DELETE', path: '/images/*', handler: (c) => this.deleteImages(c) },
     ];
   }
 
@@ -22,20 +34,21 @@ export class ImagesRouter implements Router {
     const filters = parseFilters(ctx.string('filters'));
     const legacy = ctx.string('filter');
     if (legacy) filters.reference = [legacy];
-    const list = await this.backend.imageList({ all: ctx.bool('all'), digests: ctx.bool('digests'), filters });
+    const list = await this.backend.imageList({
+      all: ctx.bool('all'), digests: ctx.bool('digests'), sharedSize: ctx.bool('shared-size'), filters,
+    });
     ctx.json200(list.map((s) => shapeImageSummary(s, ctx.version)));
   }
 
-  private async postImagesLoad(ctx: RequestContext): Promise<void> {
-    const quiet = ctx.bool('quiet');
-    // Progress goes out as a JSON stream; errors after the first byte go inside it.
+  /** A JSON progress stream: headers on the first message; errors after that go inside the stream. */
+  private async jsonStream(ctx: RequestContext, run: (out: (obj: object) => void) => Promise<void>): Promise<void> {
     let res: ReturnType<RequestContext['stream']> | undefined;
     const out = (obj: object): void => {
       res ??= ctx.stream('application/json');
-      res.write(JSON.stringify(obj) + '\n');
+      res.write(JSON.stringify(obj) + '\r\n');
     };
     try {
-      await this.backend.imageLoad(ctx.req, { quiet, signal: ctx.signal, onProgress: (p) => out(p) });
+      await run(out);
     } catch (err) {
       if (!res) throw err;
       const message = (err as Error).message;
@@ -45,16 +58,74 @@ export class ImagesRouter implements Router {
     res.end();
   }
 
-  private async postImagesCreate(ctx: RequestContext): Promise<void> {
-    const image = ctx.string('fromImage') ?? ctx.string('fromSrc') ?? '';
-    throw new NotImplementedError(`pulling and importing images is not supported by berthd yet (requested ${image}); use docker load`);
+  private async postImagesLoad(ctx: RequestContext): Promise<void> {
+    const quiet = ctx.bool('quiet');
+    await this.jsonStream(ctx, (out) => this.backend.imageLoad(ctx.req, { quiet, signal: ctx.signal, onProgress: (p) => out(p) }));
   }
 
-  /** GET /images/{name}/json; names may contain slashes (registry/repo:tag). */
+  private async postImagesCreate(ctx: RequestContext): Promise<void> {
+    const fromSrc = ctx.string('fromSrc');
+    if (fromSrc === undefined || ctx.string('fromImage')) {
+      const image = ctx.string('fromImage') ?? '';
+      throw new NotImplementedError(`pulling images is not supported by berthd yet (requested ${image}); use docker load`);
+    }
+    if (fromSrc !== '-') throw new NotImplementedError('importing from a URL is not supported by berthd yet; use fromSrc=- with the tar as body');
+    const repo = ctx.string('repo') || undefined;
+    const tag = ctx.string('tag') || undefined;
+    this.backend.validateImportTarget(repo, tag);
+    const message = ctx.string('message') || undefined;
+    await this.jsonStream(ctx, async (out) => {
+      const id = await this.backend.imageImport(ctx.req, {
+        ...(repo ? { repo } : {}), ...(tag ? { tag } : {}), ...(message ? { message } : {}),
+        changes: ctx.query.getAll('changes'), signal: ctx.signal,
+      });
+      out({ status: id });
+    });
+  }
+
+  private async getImagesGet(ctx: RequestContext): Promise<void> {
+    await this.save(ctx, ctx.query.getAll('names'));
+  }
+
+  private async save(ctx: RequestContext, names: string[]): Promise<void> {
+    const write = await this.backend.imageSave(names);
+    const res = ctx.stream('application/x-tar');
+    try {
+      await write(res, ctx.signal);
+    } catch {
+      res.destroy(); // the client sees a truncated archive; nothing else can be said now
+    }
+  }
+
+  private async postImagesPrune(ctx: RequestContext): Promise<void> {
+    ctx.json200(await this.backend.imagePrune(parseFilters(ctx.string('filters'))));
+  }
+
+  /** GET /images/{name}/json, /history, /get. */
   private async getImagesByName(ctx: RequestContext): Promise<void> {
-    const rest = ctx.params['*'] ?? '';
-    if (!rest.endsWith('/json')) throw new NotFoundError('page not found');
-    const name = decodeURIComponent(rest.slice(0, -'/json'.length));
-    ctx.json200(shapeImageInspect(await this.backend.imageInspect(name), ctx.version));
+    const target = splitNameAction(ctx.params['*'] ?? '', ['json', 'history', 'get']);
+    if (!target) throw new NotFoundError('page not found');
+    switch (target.action) {
+      case 'json': return ctx.json200(shapeImageInspect(await this.backend.imageInspect(target.name), ctx.version));
+      case 'history': return ctx.json200(await this.backend.imageHistory(target.name));
+      default: return this.save(ctx, [target.name]);
+    }
+  }
+
+  /** POST /images/{name}/tag. */
+  private async postImagesByName(ctx: RequestContext): Promise<void> {
+    const target = splitNameAction(ctx.params['*'] ?? '', ['tag']);
+    if (!target) throw new NotFoundError('page not found');
+    const repo = ctx.string('repo') ?? '';
+    if (repo === '') throw new InvalidParameterError('repository name must have at least one component');
+    await this.backend.imageTag(target.name, repo, ctx.string('tag') ?? '');
+    ctx.noContent(201);
+  }
+
+  /** DELETE /images/{name}. */
+  private async deleteImages(ctx: RequestContext): Promise<void> {
+    const name = decodeURIComponent(ctx.params['*'] ?? '');
+    if (name === '') throw new NotFoundError('page not found');
+    ctx.json200(await this.backend.imageRemove(name, { force: ctx.bool('force'), noprune: ctx.bool('noprune') }));
   }
 }

@@ -6,6 +6,7 @@ export function shapeImageSummary(s: ImageSummary, version: string): Record<stri
   const out: Record<string, unknown> = { ...s };
   if (versionLt(version, '1.25')) { delete out.SharedSize; delete out.Containers; }
   if (versionLt(version, '1.20')) delete out.Labels;
+  if (versionLt(version, '1.18')) delete out.RepoDigests; // added in 1.18
   return out;
 }
 

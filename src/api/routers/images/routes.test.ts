@@ -1,0 +1,100 @@
+// Router tests for /images, /commit, /containers/{id}/changes and /system/df: the real ApiServer on a
+// temporary unix socket with fake backends.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { NotFoundError } from '../../../errdefs/index.js';
+import { ApiServer } from '../../server/server.js';
+import type { ContainerFsBackend } from '../containers/fs-backend.js';
+import { ContainerFsRouter } from '../containers/fs-routes.js';
+import { DiskUsageRouter } from '../system/df-routes.js';
+import type { ImageBackend } from './backend.js';
+import { ImagesRouter } from './routes.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-images-'));
+const sock = path.join(dir, 'api.sock');
+let server: ApiServer;
+const calls: string[] = [];
+
+const images = {
+  imageTag: async (name: string, repo: string, tag: string) => { calls.push(`tag ${name} ${repo} ${tag}`); },
+  imageRemove: async (name: string, o: { force: boolean; noprune: boolean }) => [{ Untagged: `${name} force=${o.force} noprune=${o.noprune}` }],
+  imageHistory: async (name: string) => [{ Id: name }],
+  imagePrune: async () => ({ ImagesDeleted: null, SpaceReclaimed: 0 }),
+  imageSave: async (names: string[]) => {
+    if (names.includes('nosuch')) throw new NotFoundError('No such image: nosuch:latest');
+    return async (out: NodeJS.WritableStream) => { out.end(`tar of ${names.join(',')}`); };
+  },
+  validateImportTarget: () => undefined,
+  imageImport: async () => 'sha256:new',
+} as unknown as ImageBackend;
+
+const fsBackend: ContainerFsBackend = {
+  containerChanges: async () => [{ Path: '/a', Kind: 1 }],
+  containerExport: async () => (async function* () { yield Buffer.from('tar'); })(),
+  containerCommit: async (ref, o) => ({ Id: `${ref} pause=${o.pause} changes=${o.changes.join('|')} cmd=${JSON.stringify(o.config?.Cmd)}` }),
+};
+
+function request(method: string, p: string, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: sock, method, path: p }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+before(async () => {
+  server = new ApiServer([
+    new ImagesRouter(images), new ContainerFsRouter(fsBackend),
+    new DiskUsageRouter({ systemDiskUsage: async () => ({ LayersSize: 1, Images: [], Containers: [], Volumes: [], BuildCache: [] }) }),
+  ], { serverVersion: '0.1.0', log: () => undefined });
+  await server.listen({ proto: 'unix', addr: sock });
+});
+after(async () => { await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+test('tag answers 201; names with slashes and ports reach the backend whole', async () => {
+  assert.equal((await request('POST', '/images/localhost:5000/a/b:1/tag?repo=x&tag=2')).status, 201);
+  assert.deepEqual(calls, ['tag localhost:5000/a/b:1 x 2']);
+  assert.equal((await request('POST', '/images/a/tag')).status, 400); // no repo
+});
+
+test('rmi, history, prune (from 1.25), unknown image actions', async () => {
+  assert.deepEqual(JSON.parse((await request('DELETE', '/images/a/b?force=1&noprune=1')).body), [{ Untagged: 'a/b force=true noprune=true' }]);
+  assert.deepEqual(JSON.parse((await request('GET', '/v1.24/images/x/history')).body), [{ Id: 'x' }]);
+  assert.equal((await request('POST', '/v1.25/images/prune')).status, 200);
+  assert.equal((await request('POST', '/v1.24/images/prune')).status, 404);
+  assert.equal((await request('GET', '/images/x/bogus')).status, 404);
+});
+
+test('save: errors before the first byte are plain JSON errors; names= repeats', async () => {
+  const bad = await request('GET', '/images/get?names=busybox&names=nosuch');
+  assert.equal(bad.status, 404);
+  assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch:latest' });
+  assert.equal((await request('GET', '/images/get?names=a&names=b')).body, 'tar of a,b');
+  assert.equal((await request('GET', '/images/a/b/get')).body, 'tar of a/b');
+});
+
+test('import streams the new ID as a status message; pulls are not supported yet', async () => {
+  const r = await request('POST', '/images/create?fromSrc=-&repo=x', 'tarbytes');
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body.trim()), { status: 'sha256:new' });
+  assert.equal((await request('POST', '/images/create?fromImage=busybox')).status, 501);
+});
+
+test('commit pauses by default from 1.13, takes changes and a Config body; diff and df', async () => {
+  const c = await request('POST', '/commit?container=c1&changes=CMD%20x&changes=ENV%20a%3Db', '{"Cmd":["sh"]}');
+  assert.equal(c.status, 201);
+  assert.equal(JSON.parse(c.body).Id, 'c1 pause=true changes=CMD x|ENV a=b cmd=["sh"]');
+  assert.match(JSON.parse((await request('POST', '/v1.12/commit?container=c1')).body).Id, /pause=false/);
+  assert.deepEqual(JSON.parse((await request('GET', '/containers/c1/changes')).body), [{ Path: '/a', Kind: 1 }]);
+  assert.equal((await request('GET', '/containers/c1/export')).body, 'tar');
+  assert.equal(JSON.parse((await request('GET', '/v1.30/system/df')).body).BuildCache, undefined);
+  assert.deepEqual(JSON.parse((await request('GET', '/system/df')).body).BuildCache, []);
+});

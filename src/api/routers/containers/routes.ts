@@ -7,6 +7,7 @@ import { versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
+import type { ContainerUpdateBody } from '../../types/host-config.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { parseFilters } from './filters.js';
@@ -50,6 +51,7 @@ export class ContainersRouter implements Router {
       { method: 'GET', path: '/containers/:id/logs', handler: (c) => this.getContainersLogs(c) },
       { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
       { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
+      { method: 'POST', path: '/containers/:id/update', handler: (c) => this.postContainersUpdate(c) },
     ];
   }
 
@@ -166,6 +168,14 @@ export class ContainersRouter implements Router {
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     await serveHijacked(ctx, prepared, options.stdin);
+  }
+
+  private async postContainersUpdate(ctx: RequestContext): Promise<void> {
+    const body = await ctx.json<ContainerUpdateBody>();
+    if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+      throw new InvalidParameterError('json: cannot unmarshal into Go value of type container.UpdateConfig');
+    }
+    ctx.json200(await this.backend.containerUpdate(ctx.params.id!, body ?? {}));
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

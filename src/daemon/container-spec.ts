@@ -43,7 +43,7 @@ export function kernelSupportsSeccomp(): boolean {
 
 function runningPeer(ctx: HostConfigSpecContext, ref: string, what: string): PeerContainer {
   const peer = ctx.peer(ref);
-  if (!peer.running || peer.pid <= 0) throw new ConflictError(`cannot join ${what} of a non running container: ${peer.id}`);
+  if (!peer.running || peer.pid <= 0) throw new ConflictError(`container ${peer.id} is not running`);
   return peer;
 }
 

@@ -2,14 +2,13 @@
 // dockerd's conflict rules (UpdateContainer). Only non-zero fields change, as in dockerd.
 import type { HostConfig } from '../api/types/container.js';
 import type { ContainerUpdateBody, Resources } from '../api/types/host-config.js';
-import { InvalidParameterError } from '../errdefs/index.js';
+import { ConflictError } from '../errdefs/index.js';
 import type { CgroupInfo } from './cgroup-info.js';
 import { checkHostConfigTypes, validateRestartPolicy, verifyResources } from './create-validation.js';
 
 export type UpdateConfig = ContainerUpdateBody;
 
-const cannotUpdate = (id: string, msg: string): InvalidParameterError =>
-  new InvalidParameterError(`Cannot update container ${id}: ${msg}`);
+const cannotUpdate = (id: string, msg: string): ConflictError => new ConflictError(`Cannot update container ${id}: ${msg}`);
 
 /** Validates the request; returns dockerd's warnings. Mutates `update` where settings are discarded. */
 export function validateUpdate(update: UpdateConfig, cg: CgroupInfo): string[] {

@@ -263,18 +263,15 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
 
   const ipc = hc.IpcMode ?? '';
   if (!IPC_MODES.includes(ipc) && !(isContainerMode(ipc) && ipc.length > 'container:'.length)) {
-    throw new InvalidParameterError(`invalid IPC mode: ${ipc}`);
+    throw new InvalidParameterError(`Invalid IPC mode: ${ipc}`);
   }
-  const pid = hc.PidMode ?? '';
-  if (pid !== '' && pid !== 'host' && !(isContainerMode(pid) && pid.length > 'container:'.length)) {
-    throw new InvalidParameterError(`invalid PID mode: ${pid}`);
-  }
-  const uts = hc.UTSMode ?? '';
-  if (uts !== '' && uts !== 'host') throw new InvalidParameterError(`invalid UTS mode: ${uts}`);
 
   checkBindSources(userMounts(hc), false);
-  normalizeCapabilities(hc.CapAdd);
-  normalizeCapabilities(hc.CapDrop);
+  for (const [field, caps] of [['CapAdd', hc.CapAdd], ['CapDrop', hc.CapDrop]] as const) {
+    try { normalizeCapabilities(caps); } catch (err) {
+      throw new InvalidParameterError(`invalid ${field}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   parseSecurityOpt(hc.SecurityOpt);
   validateUlimits(hc.Ulimits);
 
@@ -284,7 +281,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if (hc.Runtime && !RUNTIMES.includes(hc.Runtime)) throw new InvalidParameterError(`Unknown runtime specified ${hc.Runtime}`);
   for (const h of hc.ExtraHosts ?? []) {
     const i = h.indexOf(':');
-    if (i <= 0 || i === h.length - 1) throw new InvalidParameterError(`invalid argument "${h}" for "--add-host" flag: invalid IP address`);
+    if (i <= 0 || i === h.length - 1) throw new InvalidParameterError(`bad format for add-host: "${h}"`);
   }
 
   const warnings = verifyResources(hc, cg, false);

@@ -32,13 +32,19 @@ function deviceAt(hostPath: string, containerPath: string): OciDevice | undefine
   };
 }
 
+const ERRNO_TEXT: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory' };
+function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code && ERRNO_TEXT[code]) ?? (err as Error).message;
+}
+
 /** The devices of one mapping: a device node, or every device under a directory (as dockerd). */
 export function devicesForMapping(m: DeviceMapping): Array<{ device: OciDevice; rule: OciDeviceRule }> {
   const perms = m.CgroupPermissions || 'rwm';
   if (!/^[rwm]{1,3}$/.test(perms)) throw new InvalidParameterError(`invalid device mode: ${perms}`);
   const target = m.PathInContainer || m.PathOnHost;
   const wrap = (err: unknown): InvalidParameterError =>
-    new InvalidParameterError(`error gathering device information while adding custom device "${m.PathOnHost}": ${(err as Error).message.replace(/^[A-Z]+: /, '')}`, { cause: err });
+    new InvalidParameterError(`error gathering device information while adding custom device "${m.PathOnHost}": ${errnoText(err)}`, { cause: err });
   let st: fs.Stats;
   try { st = fs.statSync(m.PathOnHost); } catch (err) { throw wrap(err); }
   const out: Array<{ device: OciDevice; rule: OciDeviceRule }> = [];

@@ -96,7 +96,7 @@ export function tmpfsOptions(userOptions: string): string[] {
   const user = userOptions.split(',').map((o) => o.trim()).filter(Boolean);
   const opposite: Record<string, string> = { exec: 'noexec', suid: 'nosuid', dev: 'nodev' };
   const base = ['noexec', 'nosuid', 'nodev'].filter((d) => !user.some((u) => opposite[u] === d));
-  return [...base, ...user.filter((u) => !(u in opposite) && !base.includes(u))];
+  return [...base, ...user.filter((u) => !base.includes(u))];
 }
 
 export interface UserMountSources {

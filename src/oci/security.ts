@@ -20,7 +20,7 @@ export function parseSecurityOpt(opts: string[] | null | undefined): SecurityOpt
     const eq = opt.indexOf('=');
     const colon = opt.indexOf(':');
     const sep = eq >= 0 ? eq : colon;
-    if (sep < 0) throw new InvalidParameterError(`Invalid --security-opt 1: "${opt}"`);
+    if (sep < 0) throw new InvalidParameterError(`invalid --security-opt 1: "${opt}"`);
     const key = opt.slice(0, sep);
     const value = opt.slice(sep + 1);
     switch (key) {
@@ -34,7 +34,7 @@ export function parseSecurityOpt(opts: string[] | null | undefined): SecurityOpt
         out.noNewPrivileges = ['true', '1', 't', 'TRUE', 'True'].includes(value);
         break;
       }
-      default: throw new InvalidParameterError(`Invalid --security-opt 2: "${opt}"`);
+      default: throw new InvalidParameterError(`invalid --security-opt 2: "${opt}"`);
     }
   }
   if (out.seccomp !== 'default' && out.seccomp !== 'unconfined') {

@@ -81,6 +81,8 @@ export function hostConfigSpecOptions(hc: HostConfig, ctx: HostConfigSpecContext
     withNamespace('pid', namespaceChoice('pid', hc.PidMode, ctx, 'PID')),
     withNamespace('uts', hc.UTSMode === 'host' ? { mode: 'host' } : { mode: 'private' }),
     withNamespace('network', namespaceChoice('network', hc.NetworkMode, ctx, 'network')),
+    // dockerd's default: private on cgroup v2, the host's on v1 (set at create).
+    ...(hc.CgroupnsMode === 'private' ? [withNamespace('cgroup', { mode: 'private' })] : []),
     withUserMounts(mounts),
     withReadonlyRootfs(Boolean(hc.ReadonlyRootfs)),
     withCapabilities(caps),

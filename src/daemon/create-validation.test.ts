@@ -35,6 +35,11 @@ test('memory limits: minimums, swap, reservation; defaults dockerd fills in', ()
   assert.equal(hc.MemorySwap, 64 << 20);
   assert.equal(hc.ShmSize, 64 << 20);
   assert.equal(hc.IpcMode, 'private');
+  assert.equal(hc.CgroupnsMode, 'host');
+  const v2: HostConfig = {};
+  validateCreate({}, v2, V2);
+  assert.equal(v2.CgroupnsMode, 'private');
+  assert.throws(() => create({ CgroupnsMode: 'bogus' }), { message: 'invalid cgroup namespace mode: bogus' });
 });
 
 test('cpu limits and cpusets', () => {

@@ -27,7 +27,7 @@ const HOST_CONFIG_TYPES: Record<string, GoType> = {
   BlkioWeight: 'uint16', OomScoreAdj: 'int',
   Privileged: 'bool', ReadonlyRootfs: 'bool', AutoRemove: 'bool', OomKillDisable: 'bool', Init: 'bool', PublishAllPorts: 'bool',
   IpcMode: 'string', PidMode: 'string', UTSMode: 'string', NetworkMode: 'string', Runtime: 'string', CpusetCpus: 'string',
-  CpusetMems: 'string', CgroupParent: 'string',
+  CpusetMems: 'string', CgroupParent: 'string', CgroupnsMode: 'string',
   Binds: '[]string', CapAdd: '[]string', CapDrop: '[]string', SecurityOpt: '[]string', Dns: '[]string', DnsSearch: '[]string',
   DnsOptions: '[]string', ExtraHosts: '[]string', GroupAdd: '[]string', DeviceCgroupRules: '[]string',
   Sysctls: 'map[string]string', Tmpfs: 'map[string]string',
@@ -259,6 +259,8 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if ((isContainerMode(net) || net === 'host') && config.MacAddress) {
     throw new InvalidParameterError('conflicting options: mac-address and the network mode');
   }
+  const cgroupns = hc.CgroupnsMode ?? '';
+  if (cgroupns !== '' && cgroupns !== 'host' && cgroupns !== 'private') throw new InvalidParameterError(`invalid cgroup namespace mode: ${cgroupns}`);
   if (hc.UTSMode === 'host' && config.Hostname) throw new InvalidParameterError('conflicting options: hostname and the UTS mode');
 
   const ipc = hc.IpcMode ?? '';
@@ -291,5 +293,6 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if ((hc.Memory ?? 0) > 0 && (hc.MemorySwap ?? 0) === 0) hc.MemorySwap = hc.Memory! * 2;
   if (!hc.ShmSize) hc.ShmSize = DEFAULT_SHM_SIZE;
   if (!hc.IpcMode) hc.IpcMode = 'private';
+  if (!hc.CgroupnsMode) hc.CgroupnsMode = cg.version === 2 ? 'private' : 'host';
   return warnings;
 }

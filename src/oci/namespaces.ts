@@ -1,13 +1,13 @@
-// Namespace modes: IpcMode/PidMode/UTSMode/NetworkMode "host" (no new namespace) and
+// Namespace modes: IpcMode/PidMode/UTSMode/NetworkMode/CgroupnsMode "host" (no new namespace) and
 // "container:<id>" (join another container's, by its init's /proc/<pid>/ns/<kind>).
 import type { SpecOption } from './spec.js';
 
-export type NamespaceKind = 'ipc' | 'pid' | 'uts' | 'network';
+export type NamespaceKind = 'ipc' | 'pid' | 'uts' | 'network' | 'cgroup';
 
 /** What one namespace becomes: new (private), the host's, or an existing one at a path. */
 export type NamespaceChoice = { mode: 'private' } | { mode: 'host' } | { mode: 'join'; path: string };
 
-const PROC_NAME: Record<NamespaceKind, string> = { ipc: 'ipc', pid: 'pid', uts: 'uts', network: 'net' };
+const PROC_NAME: Record<NamespaceKind, string> = { ipc: 'ipc', pid: 'pid', uts: 'uts', network: 'net', cgroup: 'cgroup' };
 
 export function joinPath(pid: number, kind: NamespaceKind): string {
   return `/proc/${pid}/ns/${PROC_NAME[kind]}`;

@@ -107,6 +107,19 @@ describe('create options and update', { skip: skipReason, timeout: 300_000 }, ()
     assert.equal(lines[6], 'userns-allowed', 'without seccomp a user namespace can be created');
   });
 
+  test('--cgroupns private gives the container its own cgroup namespace; --privileged gets every capability', async () => {
+    const host = fs.readlinkSync('/proc/self/ns/cgroup');
+    const r = await d.docker(['run', '--rm', '--cgroupns', 'private', 'busybox', 'readlink', '/proc/self/ns/cgroup']);
+    assert.equal(r.code, 0, r.stderr + d.logTail());
+    assert.notEqual(r.stdout.trim(), host);
+    const shared = await d.docker(['run', '--rm', '--cgroupns', 'host', 'busybox', 'readlink', '/proc/self/ns/cgroup']);
+    assert.equal(shared.stdout.trim(), host);
+    const priv = await d.docker(['run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'grep CapEff /proc/self/status; grep -c " /sys .*rw," /proc/self/mounts']);
+    assert.equal(priv.code, 0, priv.stderr + d.logTail());
+    const ours = /^CapBnd:\s*(\S+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1];
+    assert.deepEqual(priv.stdout.trim().split('\n'), [`CapEff:\t${ours}`, '1']);
+  });
+
   test('namespaces shared with another container: pid and shareable ipc; not-running peers refused', async () => {
     const donor = await d.docker(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo shared > /dev/shm/x; exec sleep 300']);
     assert.equal(donor.code, 0, donor.stderr + d.logTail());

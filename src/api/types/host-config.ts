@@ -71,6 +71,7 @@ export interface HostConfigSettings extends Resources {
   IpcMode?: string;
   PidMode?: string;
   UTSMode?: string;
+  CgroupnsMode?: string;
   ExtraHosts?: string[] | null;
   Dns?: string[] | null;
   DnsSearch?: string[] | null;

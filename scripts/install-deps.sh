@@ -8,6 +8,8 @@ need=()
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+# tini-static is the init binary for --init (bound into containers as /sbin/docker-init, like dockerd's)
+[ -x /usr/bin/tini-static ] || need+=(tini)
 command -v mkfifo >/dev/null 2>&1 || need+=(coreutils)
 command -v docker >/dev/null 2>&1 || need+=(docker.io)
 # for the stream tests: a real terminal, and docker-py as a second client

@@ -32,10 +32,40 @@ export function resolvConf(hostText: string): string {
   return kept.join('\n').replace(/\n*$/, '\n');
 }
 
-export function writeContainerFiles(paths: { hostname: string; hosts: string; resolv: string }, hostname: string, domainname: string): void {
+export interface DnsSettings {
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  ExtraHosts?: string[] | null;
+}
+
+/** HostConfig.Dns/DnsSearch/DnsOptions replace the host's nameserver/search/options lines. */
+export function applyDnsSettings(base: string, dns: DnsSettings): string {
+  const replace = (text: string, keyword: string, values: string[] | null | undefined, line: (v: string[]) => string[]): string => {
+    if (!values?.length) return text;
+    const kept = text.split('\n').filter((l) => l.trim() !== '' && !new RegExp(`^\\s*${keyword}\\s`).test(l));
+    return [...kept, ...line(values)].join('\n') + '\n';
+  };
+  let out = replace(base, 'nameserver', dns.Dns, (v) => v.map((ip) => `nameserver ${ip}`));
+  out = replace(out, '(search|domain)', dns.DnsSearch, (v) => [`search ${v.join(' ')}`]);
+  out = replace(out, 'options', dns.DnsOptions, (v) => [`options ${v.join(' ')}`]);
+  return out;
+}
+
+/** ExtraHosts "name:ip" (the address may contain colons) → hosts lines "ip\tname". */
+export function extraHostLines(extra: string[] | null | undefined): string[] {
+  return (extra ?? []).map((h) => {
+    const i = h.indexOf(':');
+    return `${h.slice(i + 1)}\t${h.slice(0, i)}`;
+  });
+}
+
+export function writeContainerFiles(
+  paths: { hostname: string; hosts: string; resolv: string }, hostname: string, domainname: string, dns: DnsSettings = {},
+): void {
   fs.writeFileSync(paths.hostname, hostname + '\n', { mode: 0o644 });
-  fs.writeFileSync(paths.hosts, hostsFile(hostname, domainname), { mode: 0o644 });
+  fs.writeFileSync(paths.hosts, hostsFile(hostname, domainname, extraHostLines(dns.ExtraHosts)), { mode: 0o644 });
   let host = '';
   try { host = fs.readFileSync('/etc/resolv.conf', 'utf8'); } catch { /* no host resolv.conf */ }
-  fs.writeFileSync(paths.resolv, resolvConf(host), { mode: 0o644 });
+  fs.writeFileSync(paths.resolv, applyDnsSettings(resolvConf(host), dns), { mode: 0o644 });
 }

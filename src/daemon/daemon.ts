@@ -40,6 +40,12 @@ import { selectContainers } from './container-list.js';
 import { prunePredicate } from './container-prune.js';
 import { containerTop, type TopResult } from './container-top.js';
 import { policyWantsRestart, RestartManager } from './restart-manager.js';
+import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
+import { hostConfigSpecOptions, kernelSupportsSeccomp } from './container-spec.js';
+import { mergeUpdate, validateUpdate, type UpdateConfig } from './container-update.js';
+import { checkBodyTypes, validateCreate, validateLogConfig, validateRestartPolicy } from './create-validation.js';
+import { linuxResources } from '../oci/resources.js';
+import { mountShm, shmPath, unmountShm } from './shm-mount.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -74,6 +80,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   private shuttingDown = false;
   private containerdVersion = { version: '', revision: '' };
   private sizeOf: ContainerSizePort | undefined;
+  private cgroupInfo: CgroupInfo | undefined;
 
   constructor(
     private readonly config: DaemonConfig,
@@ -83,6 +90,11 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     private readonly fifos: FifosPort,
   ) {
     this.store = new ContainerStore(path.join(config.dataRoot, 'containers'));
+  }
+
+  private get cgroups(): CgroupInfo {
+    this.cgroupInfo ??= probeCgroups();
+    return this.cgroupInfo;
   }
 
   private fifoDir(id: string): string {
@@ -234,6 +246,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       spans.mark('log-close');
     }
     const deleted = await this.runtime.deleteTask(c.id).catch(() => undefined);
+    unmountShm(this.store.dir(c.id));
     spans.mark('delete-task');
     await this.runtime.deleteContainer(c.id).catch((err: unknown) => this.config.log(`delete containerd container ${c.id}: ${String(err)}`));
     spans.mark('delete-container');
@@ -304,11 +317,11 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult> {
     const { HostConfig: hostConfigIn, NetworkingConfig: _net, ...configIn } = body;
     void _net;
+    checkBodyTypes(configIn, hostConfigIn);
     const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
-    const warnings: string[] = [];
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
-    validateHostConfig(hostConfig);
+    const warnings = validateCreate(configIn, hostConfig, this.cgroups);
     const spans = new Spans('create');
     const image = this.images.resolveForContainer(configIn.Image);
     const merged = mergeImageConfig(configIn, image.config);
@@ -348,7 +361,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
         resolvConfPath: path.join(dir, 'resolv.conf'),
       };
       writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
-        merged.Hostname, merged.Domainname ?? '');
+        merged.Hostname, merged.Domainname ?? '', hostConfig);
       this.store.add(new Container(record));
       spans.mark('files+save');
       this.config.trace?.(spans.toString());
@@ -372,11 +385,19 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       if (status === 'removing' || c.removed) throw new ConflictError(`container is marked for removal and cannot be started`);
       if (status === 'dead') throw new ConflictError('container is marked for removal and cannot be started');
       if (legacyHostConfig && Object.keys(legacyHostConfig).length > 0) {
-        validateHostConfig(legacyHostConfig);
+        checkBodyTypes({}, legacyHostConfig, 'HostConfig');
+        validateRestartPolicy(legacyHostConfig);
+        validateLogConfig(legacyHostConfig);
         c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
       }
       this.resetRestartManager(c);
       await this.startContainer(c);
+    }).catch(async (err: unknown) => {
+      // As dockerd: an AutoRemove container that fails to start is removed (the CLI waits for it).
+      if (c.record.hostConfig.AutoRemove && !c.running && !c.removed) {
+        await this.removeStopped(c).catch((e: unknown) => this.config.log(`auto-remove ${c.id}: ${String(e)}`));
+      }
+      throw err;
     });
   }
 
@@ -409,11 +430,22 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
         withCwd(cfg.WorkingDir || '/'),
         withUser(user.uid, user.gid, user.additionalGids),
         withTerminal(Boolean(cfg.Tty), consoleSize(rec.hostConfig.ConsoleSize)),
-        withHostname(cfg.Hostname ?? ''),
+        withHostname(cfg.Hostname ?? '', cfg.Domainname ?? ''),
         withBindFile('/etc/hostname', rec.hostnamePath),
         withBindFile('/etc/hosts', rec.hostsPath),
         withBindFile('/etc/resolv.conf', rec.resolvConfPath),
         withCgroupsPath(`/berth/${rec.id}`),
+        ...hostConfigSpecOptions(rec.hostConfig, {
+          peer: (ref) => {
+            const p = this.store.get(ref);
+            return {
+              id: p.id, running: p.running, pid: p.record.state.pid, ipcMode: p.record.hostConfig.IpcMode ?? '',
+              shmPath: shmPath(this.store.dir(p.id)),
+            };
+          },
+          mountShareableShm: (size) => mountShm(this.store.dir(rec.id), size),
+          seccompSupported: kernelSupportsSeccomp(),
+        }),
       ]);
       spans.mark('spec');
       // Leftovers of a previous run (e.g. berthd died between exit and cleanup).
@@ -694,6 +726,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
         throw err;
       }
       fs.rmSync(this.fifoDir(c.id), { recursive: true, force: true });
+      unmountShm(this.store.dir(c.id));
       this.store.delete(c);
       spans.mark('files');
       this.config.trace?.(spans.toString());
@@ -808,6 +841,34 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     await this.runtime.resizePty(c.id, '', width, height);
   }
 
+  // ---- update ----
+
+  async containerUpdate(ref: string, update: UpdateConfig): Promise<{ Warnings: string[] }> {
+    const c = this.store.get(ref);
+    const warnings = validateUpdate(update, this.cgroups);
+    return c.exclusive(async () => {
+      const status = c.record.state.status;
+      if (c.removed || status === 'removing' || status === 'dead') {
+        throw new ConflictError(`Cannot update container ${c.id}: container is marked for removal and cannot be "update"`);
+      }
+      const backup = structuredClone(c.record.hostConfig);
+      mergeUpdate(c.id, c.record.hostConfig, update);
+      const resources = linuxResources(update);
+      // A stopped container gets the new limits from its spec at the next start.
+      if (c.running && Object.keys(resources).length > 0) {
+        try {
+          await this.runtime.updateTask(c.id, resources);
+        } catch (err) {
+          c.record.hostConfig = backup;
+          throw new SystemError(`Cannot update container ${c.id}: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      if (update.RestartPolicy !== undefined) c.restartManager?.setPolicy(c.record.hostConfig.RestartPolicy);
+      this.store.save(c);
+      return { Warnings: warnings };
+    });
+  }
+
   // ---- system ----
 
   async systemVersion(): Promise<VersionResult> {
@@ -905,21 +966,6 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       this.config.log(`stop ${c.id} on shutdown: ${(err as Error).message}`);
     })));
     this.unsubscribe?.();
-  }
-}
-
-function validateHostConfig(hc: HostConfig): void {
-  const policy = hc.RestartPolicy;
-  if (policy && policy.Name) {
-    const valid = ['no', 'always', 'unless-stopped', 'on-failure'];
-    if (!valid.includes(policy.Name)) throw new InvalidParameterError(`invalid restart policy '${policy.Name}'`);
-    if (policy.Name !== 'on-failure' && (policy.MaximumRetryCount ?? 0) !== 0) {
-      throw new InvalidParameterError(`maximum retry count cannot be used with restart policy '${policy.Name}'`);
-    }
-    if ((policy.MaximumRetryCount ?? 0) < 0) throw new InvalidParameterError('maximum retry count cannot be negative');
-    if (hc.AutoRemove && policy.Name !== 'no') {
-      throw new InvalidParameterError("can't create 'AutoRemove' container with restart policy");
-    }
   }
 }
 

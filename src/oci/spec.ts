@@ -35,6 +35,7 @@ export interface OciSpec {
   process: OciProcess;
   root: { path: string; readonly?: boolean };
   hostname: string;
+  domainname?: string;
   mounts: OciMount[];
   linux: {
     namespaces: Array<{ type: string; path?: string }>;
@@ -116,7 +117,10 @@ export function buildSpec(options: SpecOption[]): OciSpec {
 export const withProcessArgs = (args: string[]): SpecOption => (s) => { s.process.args = args; };
 export const withEnv = (env: string[]): SpecOption => (s) => { s.process.env = env; };
 export const withCwd = (cwd: string): SpecOption => (s) => { s.process.cwd = cwd || '/'; };
-export const withHostname = (hostname: string): SpecOption => (s) => { s.hostname = hostname; };
+export const withHostname = (hostname: string, domainname = ''): SpecOption => (s) => {
+  s.hostname = hostname;
+  if (domainname) s.domainname = domainname;
+};
 export const withCgroupsPath = (p: string): SpecOption => (s) => { s.linux.cgroupsPath = p; };
 
 export const withUser = (uid: number, gid: number, additionalGids: number[]): SpecOption => (s) => {

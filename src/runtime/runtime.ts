@@ -148,6 +148,8 @@ export interface Runtime {
   pauseTask(id: string): Promise<void>;
   resumeTask(id: string): Promise<void>;
   listPids(id: string): Promise<number[]>;
+  /** Applies new cgroup limits to a running task; `resources` is an OCI LinuxResources object. */
+  updateTask(id: string, resources: object): Promise<void>;
   /** Blocks until the process exits. */
   waitTask(id: string, execId?: string): Promise<{ exitStatus: number; exitedAt: Date }>;
   exec(id: string, execId: string, processSpec: object, io: TaskIOPaths): Promise<void>;

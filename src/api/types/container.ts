@@ -1,5 +1,6 @@
 // Engine API container types (v1.41 shapes), as far as berthd uses them. Unknown fields that clients
 // send are kept (index signatures) so inspect shows them back.
+import type { HostConfigSettings } from './host-config.js';
 
 export interface ContainerConfig {
   Hostname?: string;
@@ -35,7 +36,7 @@ export interface RestartPolicy {
   MaximumRetryCount?: number;
 }
 
-export interface HostConfig {
+export interface HostConfig extends HostConfigSettings {
   Binds?: string[] | null;
   NetworkMode?: string;
   PortBindings?: Record<string, unknown> | null;

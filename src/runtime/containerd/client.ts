@@ -20,6 +20,7 @@ import {
   fromMount,
   jsonAny,
   PROCESS_TYPE_URL,
+  RESOURCES_TYPE_URL,
   SPEC_TYPE_URL,
   toDate,
   toTaskState,
@@ -186,6 +187,10 @@ export class ContainerdRuntime implements Runtime {
   async listPids(id: string): Promise<number[]> {
     const res = await this.conn.unary<{ processes: Array<{ pid: number }> }>('tasks', 'ListPids', { containerId: id });
     return res.processes.map((p) => p.pid);
+  }
+
+  async updateTask(id: string, resources: object): Promise<void> {
+    await this.conn.unary('tasks', 'Update', { containerId: id, resources: jsonAny(RESOURCES_TYPE_URL, resources), annotations: {} });
   }
 
   async waitTask(id: string, execId = ''): Promise<{ exitStatus: number; exitedAt: Date }> {

@@ -55,6 +55,7 @@ export interface WireContainer {
 /** Type URLs containerd expects for OCI JSON payloads (exact; no type.googleapis.com/ prefix). */
 export const SPEC_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 export const PROCESS_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/Process';
+export const RESOURCES_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/LinuxResources';
 
 export function jsonAny(typeUrl: string, value: object): WireAny {
   return { type_url: typeUrl, value: Buffer.from(JSON.stringify(value)) };

@@ -1,6 +1,7 @@
 // What the containers router needs from the daemon. Results are in the newest (v1.41) shape;
 // shape.ts downgrades them for older API versions.
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
+import type { ContainerUpdateBody } from '../../types/host-config.js';
 
 export interface ContainerCreateResult { Id: string; Warnings: string[] }
 
@@ -74,4 +75,5 @@ export interface ContainerBackend {
   containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
+  containerUpdate(ref: string, update: ContainerUpdateBody): Promise<{ Warnings: string[] }>;
 }

@@ -8,6 +8,7 @@ import { versionGte, versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
+import type { ContainerUpdateBody } from '../../types/host-config.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
@@ -54,6 +55,7 @@ export class ContainersRouter implements Router {
       { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
       { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
       { method: 'GET', path: '/containers/:id/attach/ws', handler: (c) => this.getContainersAttachWs(c) },
+      { method: 'POST', path: '/containers/:id/update', handler: (c) => this.postContainersUpdate(c) },
     ];
   }
 
@@ -193,6 +195,14 @@ export class ContainersRouter implements Router {
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     const ws = await ctx.websocket();
     await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28'), stdin: true });
+  }
+
+  private async postContainersUpdate(ctx: RequestContext): Promise<void> {
+    const body = await ctx.json<ContainerUpdateBody>();
+    if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+      throw new InvalidParameterError('json: cannot unmarshal into Go value of type container.UpdateConfig');
+    }
+    ctx.json200(await this.backend.containerUpdate(ctx.params.id!, body ?? {}));
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

@@ -9,7 +9,10 @@ import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
 import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
-import { DEFAULT_CAPABILITIES, type OciProcess } from '../oci/spec.js';
+import { effectiveCapabilities } from '../oci/capabilities.js';
+import { mergeRlimits } from '../oci/resources.js';
+import { parseSecurityOpt } from '../oci/security.js';
+import type { OciProcess } from '../oci/spec.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import type { FifosPort, TaskFifosPort } from './ports.js';
@@ -149,7 +152,11 @@ export class ExecService implements ExecBackend {
     const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
     const user = resolveUser(e.config.User || rec.config.User || '', passwd, group);
     const env = processEnv([...(rec.config.Env ?? []), ...(e.config.Env ?? [])], rec.config.Hostname ?? '', tty, user.home);
-    const caps = [...DEFAULT_CAPABILITIES];
+    // As dockerd: the exec process gets the container's capabilities, no-new-privileges and
+    // ulimits; a privileged exec gets every capability.
+    const hc = rec.hostConfig;
+    const caps = effectiveCapabilities(hc.CapAdd, hc.CapDrop, Boolean(hc.Privileged || e.config.Privileged));
+    const rlimits = mergeRlimits([], hc.Ulimits);
     const size = e.config.ConsoleSize;
     return {
       terminal: tty,
@@ -159,6 +166,8 @@ export class ExecService implements ExecBackend {
       env,
       cwd: e.config.WorkingDir || rec.config.WorkingDir || '/',
       capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+      ...(rlimits.length ? { rlimits } : {}),
+      ...(parseSecurityOpt(hc.SecurityOpt).noNewPrivileges ? { noNewPrivileges: true } : {}),
     };
   }
 

@@ -4,7 +4,7 @@
 // running task by `docker update`.
 import type { Resources, Ulimit } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
-import type { SpecOption } from './spec.js';
+import type { OciProcess, SpecOption } from './spec.js';
 
 export interface OciLinuxResources {
   memory?: { limit?: number; reservation?: number; swap?: number; kernel?: number; kernelTCP?: number; swappiness?: number; disableOOMKiller?: boolean };
@@ -74,13 +74,20 @@ const rlim = (v: number): number => (v < 0 ? Number.MAX_SAFE_INTEGER : v);
 
 export const withUlimits = (ulimits: Ulimit[] | null | undefined): SpecOption => (s) => {
   if (!ulimits?.length) return;
-  const byType = new Map((s.process.rlimits ?? []).map((r) => [r.type, r]));
-  for (const u of ulimits) {
+  s.process.rlimits = mergeRlimits(s.process.rlimits ?? [], ulimits);
+};
+
+type Rlimit = NonNullable<OciProcess['rlimits']>[number];
+
+/** `base` with the ulimits applied (a ulimit replaces the rlimit of its type). */
+export function mergeRlimits(base: Rlimit[], ulimits: Ulimit[] | null | undefined): Rlimit[] {
+  const byType = new Map(base.map((r) => [r.type, r]));
+  for (const u of ulimits ?? []) {
     const type = `RLIMIT_${u.Name.toUpperCase()}`;
     byType.set(type, { type, soft: rlim(u.Soft), hard: rlim(u.Hard) });
   }
-  s.process.rlimits = [...byType.values()];
-};
+  return [...byType.values()];
+}
 
 export const withOomScoreAdj = (adj: number | undefined): SpecOption => (s) => {
   if (adj) s.process.oomScoreAdj = adj;

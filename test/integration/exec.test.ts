@@ -2,6 +2,7 @@
 // detached exec and exec inspect, errors for missing binaries and stopped containers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
 
 describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
@@ -62,5 +63,24 @@ describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
     const nope = await d.request('GET', '/exec/nope/json');
     assert.equal(nope.status, 404);
     assert.deepEqual(JSON.parse(nope.body), { message: 'No such exec instance: nope' });
+  });
+
+  test('exec inherits the container\'s capabilities, ulimits and no-new-privileges; --privileged gets all; paused is refused', async () => {
+    const run = await d.docker(['run', '-d', '--name', 'locked', '--cap-drop', 'ALL', '--cap-add', 'CHOWN', '--ulimit', 'nofile=512:1024', '--security-opt', 'no-new-privileges', 'busybox', 'sleep', '300']);
+    assert.equal(run.code, 0, run.stderr);
+    const plain = await d.docker(['exec', 'locked', 'sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status; ulimit -n']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^CapEff:\s+0000000000000001$/m);
+    assert.match(plain.stdout, /^NoNewPrivs:\s+1$/m);
+    assert.match(plain.stdout, /^512$/m);
+    const priv = await d.docker(['exec', '--privileged', 'locked', 'grep', 'CapEff', '/proc/self/status']);
+    // every capability this host can give (its own bounding set)
+    const hostBnd = /^CapBnd:\s+([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1];
+    assert.equal(priv.stdout.trim(), `CapEff:\t${hostBnd}`);
+    assert.equal((await d.docker(['pause', 'locked'])).code, 0);
+    const paused = await d.docker(['exec', 'locked', 'true']);
+    assert.notEqual(paused.code, 0);
+    assert.match(paused.stderr, /Container [0-9a-f]{64} is paused, unpause the container before exec/);
+    assert.equal((await d.docker(['rm', '-f', 'locked'])).code, 0);
   });
 });

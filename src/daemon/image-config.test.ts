@@ -26,9 +26,10 @@ test('Config.Env is merged as dockerd stores it: container env first, then the i
   assert.deepEqual(mergeImageConfig({ Env: ['PATH'] }, image).Env, ['PATH', 'A=1', 'B=2']);
 });
 
-test('empty ExposedPorts/Volumes from the client take the image\'s (null when it has none), as dockerd stores them', () => {
+test('empty ExposedPorts/Volumes from the client take the image\'s (null Volumes, no ExposedPorts when it has none), as dockerd stores them', () => {
   assert.equal(mergeImageConfig({ Volumes: {}, ExposedPorts: {} }, {}).Volumes, null);
-  assert.equal(mergeImageConfig({ Volumes: {}, ExposedPorts: {} }, {}).ExposedPorts, null);
+  assert.ok(!('ExposedPorts' in mergeImageConfig({ Volumes: {}, ExposedPorts: {} }, {})), 'omitted when empty, as dockerd');
+  assert.deepEqual(mergeImageConfig({ ExposedPorts: {} }, { ExposedPorts: { '53/udp': {} } }).ExposedPorts, { '53/udp': {} });
   assert.deepEqual(mergeImageConfig({ Volumes: {} }, { Volumes: { '/v': {} } }).Volumes, { '/v': {} });
   assert.deepEqual(mergeImageConfig({ ExposedPorts: { '80/tcp': {} } }, { ExposedPorts: { '53/udp': {} } }).ExposedPorts, { '53/udp': {}, '80/tcp': {} });
 });

@@ -59,8 +59,9 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   out.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
   // dockerd: an empty set from the client takes the image's as it is (null stays null)
   const isEmpty = (v: Record<string, object> | null | undefined): boolean => !v || Object.keys(v).length === 0;
-  if (isEmpty(user.ExposedPorts)) out.ExposedPorts = image.ExposedPorts ?? null;
-  else if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...user.ExposedPorts };
+  if (isEmpty(user.ExposedPorts)) {
+    if (image.ExposedPorts) out.ExposedPorts = image.ExposedPorts; else delete out.ExposedPorts; // omitempty
+  } else if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...user.ExposedPorts };
   if (isEmpty(user.Volumes)) out.Volumes = image.Volumes ?? null;
   else if (image.Volumes) out.Volumes = { ...image.Volumes, ...user.Volumes };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePsOutput, validatePsArgs } from './container-top.js';
+import { InvalidParameterError } from '../errdefs/index.js';
+import { containerTop, parsePsOutput, validatePsArgs } from './container-top.js';
 
 const PS = `UID          PID    PPID  C STIME TTY          TIME CMD
 root           1       0  0 10:00 ?        00:00:01 /sbin/init splash
@@ -26,4 +27,11 @@ test('ps output without a PID column and renamed PID columns are refused', () =>
   assert.throws(() => parsePsOutput('USER CMD\nroot x\n', [1]), /Couldn't find PID field in ps output/);
   assert.throws(() => validatePsArgs('-o x=PID'), /specifying "x=PID" is not allowed/);
   validatePsArgs('-o pid=PID,comm');
+});
+
+test('ps arguments that ps refuses are the client\'s error (400), with ps\'s message', async () => {
+  await assert.rejects(containerTop('-zzz', [process.pid]), (err: Error) => err instanceof InvalidParameterError && /^ps: /.test(err.message));
+  const ok = await containerTop('-o pid,comm', [process.pid]);
+  assert.deepEqual(ok.Titles, ['PID', 'COMMAND']);
+  assert.equal(ok.Processes.length, 1);
 });

@@ -46,7 +46,8 @@ export function parsePsOutput(output: string, pids: readonly number[]): TopResul
 function runPs(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('ps', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new SystemError(`ps: ${stderr.split('\n')[0] || err.message}`));
+      // ps only fails here on the client's ps_args (dockerd answers 500; the input is at fault: 400).
+      if (err) reject(new InvalidParameterError(`ps: ${stderr.split('\n')[0] || err.message}`));
       else resolve(stdout);
     });
   });

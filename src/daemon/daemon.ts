@@ -659,18 +659,21 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containersPrune(filters: Record<string, string[]>, signal: AbortSignal): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     const wanted = prunePredicate(filters);
     const deleted: string[] = [];
+    let reclaimed = 0;
     for (const c of this.store.list()) {
       if (signal.aborted) break;
       if (c.runningOrRestarting || c.removed || !wanted(c.record)) continue;
-      // SpaceReclaimed: the size of each removed container's writable layer belongs here (SizeRw).
       try {
+        // Like dockerd: the space reclaimed is each removed container's writable layer (SizeRw).
+        const size = this.sizeOf ? (await this.sizeOf(c).catch(() => undefined))?.SizeRw ?? 0 : 0;
         await this.containerRemove(c.id, { force: false, removeVolumes: false, link: false });
         deleted.push(c.id);
+        reclaimed += size;
       } catch (err) {
         this.config.log(`prune ${c.id}: ${(err as Error).message}`);
       }
     }
-    return { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: 0 };
+    return { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
   }
 
   // ---- wait / remove ----

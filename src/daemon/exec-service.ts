@@ -52,14 +52,15 @@ export class ExecService implements ExecBackend {
     return e;
   }
 
-  private checkRunning(c: Container): void {
-    if (c.record.state.status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
+  /** `ref`: dockerd names a paused container as the client did on exec create, by ID on exec start. */
+  private checkRunning(c: Container, ref = c.id): void {
+    if (c.record.state.status === 'paused') throw new ConflictError(`Container ${ref} is paused, unpause the container before exec`);
     if (c.record.state.status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
   }
 
   async execCreate(containerRef: string, config: ExecConfig): Promise<{ Id: string }> {
     const c = this.deps.getContainer(containerRef);
-    this.checkRunning(c);
+    this.checkRunning(c, containerRef);
     if (!config.Cmd || config.Cmd.length === 0) throw new InvalidParameterError('No exec command specified');
     if (config.DetachKeys) parseDetachKeys(config.DetachKeys);
     const id = generateId();

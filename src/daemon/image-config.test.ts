@@ -17,3 +17,19 @@ test('an Entrypoint from the user drops the image Cmd; a Cmd keeps the image Ent
 test('env merges by key', () => {
   assert.deepEqual(mergeEnv(['PATH=/bin', 'A=1'], ['A=2', 'B=3', 'PATH']), ['A=2', 'B=3']);
 });
+
+test('Config.Env is merged as dockerd stores it: container env first, then the image env it does not override', () => {
+  const image = { Env: ['PATH=/bin', 'A=1', 'B=2'] };
+  assert.deepEqual(mergeImageConfig({ Env: ['A=9', 'C=3'] }, image).Env, ['A=9', 'C=3', 'PATH=/bin', 'B=2']);
+  assert.deepEqual(mergeImageConfig({}, image).Env, ['PATH=/bin', 'A=1', 'B=2']);
+  // "KEY" without a value stays as sent and hides the image's KEY
+  assert.deepEqual(mergeImageConfig({ Env: ['PATH'] }, image).Env, ['PATH', 'A=1', 'B=2']);
+});
+
+test('empty ExposedPorts/Volumes from the client take the image\'s (null Volumes, no ExposedPorts when it has none), as dockerd stores them', () => {
+  assert.equal(mergeImageConfig({ Volumes: {}, ExposedPorts: {} }, {}).Volumes, null);
+  assert.ok(!('ExposedPorts' in mergeImageConfig({ Volumes: {}, ExposedPorts: {} }, {})), 'omitted when empty, as dockerd');
+  assert.deepEqual(mergeImageConfig({ ExposedPorts: {} }, { ExposedPorts: { '53/udp': {} } }).ExposedPorts, { '53/udp': {} });
+  assert.deepEqual(mergeImageConfig({ Volumes: {} }, { Volumes: { '/v': {} } }).Volumes, { '/v': {} });
+  assert.deepEqual(mergeImageConfig({ ExposedPorts: { '80/tcp': {} } }, { ExposedPorts: { '53/udp': {} } }).ExposedPorts, { '53/udp': {}, '80/tcp': {} });
+});

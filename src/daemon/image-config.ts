@@ -31,11 +31,18 @@ export function mergeEnv(base: string[], overrides: string[]): string[] {
   return out;
 }
 
+/** dockerd's create-time merge: the container's env first, then image entries whose keys it lacks. */
+function mergeConfigEnv(user: string[], image: string[]): string[] {
+  if (user.length === 0) return [...image];
+  const keys = new Set(user.map(envKey));
+  return [...user, ...image.filter((e) => !keys.has(envKey(e)))];
+}
+
 export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike): ContainerConfig {
   const out: ContainerConfig = { ...user };
   const userCmd = asList(user.Cmd);
   const userEntrypoint = asList(user.Entrypoint);
-  out.Env = mergeEnv(image.Env ?? [], user.Env ?? []);
+  out.Env = mergeConfigEnv(user.Env ?? [], image.Env ?? []);
   if ((!userCmd || userCmd.length === 0) && !userEntrypoint) {
     out.Cmd = asList(image.Cmd);
   } else {
@@ -50,8 +57,13 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
   if (!out.User) out.User = image.User ?? '';
   out.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
-  if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...(user.ExposedPorts ?? {}) };
-  if (image.Volumes) out.Volumes = { ...image.Volumes, ...(user.Volumes ?? {}) };
+  // dockerd: an empty set from the client takes the image's as it is (null stays null)
+  const isEmpty = (v: Record<string, object> | null | undefined): boolean => !v || Object.keys(v).length === 0;
+  if (isEmpty(user.ExposedPorts)) {
+    if (image.ExposedPorts) out.ExposedPorts = image.ExposedPorts; else delete out.ExposedPorts; // omitempty
+  } else if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...user.ExposedPorts };
+  if (isEmpty(user.Volumes)) out.Volumes = image.Volumes ?? null;
+  else if (image.Volumes) out.Volumes = { ...image.Volumes, ...user.Volumes };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
   if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
   if (image.OnBuild && !out.OnBuild) out.OnBuild = image.OnBuild;

@@ -3,6 +3,7 @@
 import type { ContainerInspect, ContainerSummary } from '../api/routers/containers/backend.js';
 import { humanDuration } from '../internal/human-duration.js';
 import type { ContainerRecord } from './container.js';
+import { fillHostConfigDefaults } from './host-config-view.js';
 
 export function commandText(rec: ContainerRecord): string {
   if (rec.args.length === 0) return rec.path;
@@ -55,16 +56,14 @@ const HOST_CONFIG_DEFAULTS = {
   CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
   KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
   OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0,
-  IOMaximumBandwidth: 0,
-  MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
-    '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
-  ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+  IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null, // filled by fillHostConfigDefaults
 };
 
 export function containerInspect(rec: ContainerRecord): ContainerInspect {
   const s = rec.state;
   const hostConfig: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS };
   for (const [k, v] of Object.entries(rec.hostConfig)) if (v !== undefined) hostConfig[k] = v;
+  fillHostConfigDefaults(hostConfig);
   const rp = hostConfig.RestartPolicy as { Name?: string; MaximumRetryCount?: number };
   hostConfig.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
   const cfg = rec.config;

@@ -107,7 +107,7 @@ test('list: dangling, reference wildcards, label, before/since, intermediate ima
     assert.deepEqual(ids({ all: false, filters: { before: ['a/top:1'] } }), [base.id]);
     assert.deepEqual(ids({ all: false, filters: { since: ['busybox'] } }), [loose.id, top.id]);
     assert.throws(() => listImages(store, { all: false, filters: { dangling: ['x'] } }), { message: "Invalid filter 'dangling=[x]'" });
-    assert.throws(() => listImages(store, { all: false, filters: { nope: ['x'] } }), { message: "invalid filter 'nope'" });
+    assert.throws(() => listImages(store, { all: false, filters: { nope: ['x'] } }), { message: "Invalid filter 'nope'" });
     assert.ok(pathMatch('a/[tx]op', 'a/top') && !pathMatch('*', 'a/top'));
   });
 });
@@ -140,5 +140,6 @@ test('prune: dangling only by default; -a removes unused images; containers keep
     assert.deepEqual(r2.ImagesDeleted?.[0], { Untagged: 'tagged:latest' });
     assert.deepEqual(store.list().map((i) => i.id), [used.id]);
     assert.deepEqual(await pruneImages(store, { dangling: ['false'] }, containers), { ImagesDeleted: null, SpaceReclaimed: 0 });
+    await assert.rejects(pruneImages(store, { nope: ['x'] }, containers), { message: "Invalid filter 'nope'" });
   });
 });

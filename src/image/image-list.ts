@@ -59,7 +59,7 @@ const createdMs = (img: ImageRecord): number => Date.parse(img.created) || 0;
 
 export function listImages(store: ImageStore, options: ListImagesOptions): ImageSummary[] {
   const { filters } = options;
-  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   let danglingOnly = false;
   const dangling = filters.dangling;
   if (dangling?.length) {

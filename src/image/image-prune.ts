@@ -20,7 +20,7 @@ export async function pruneImages(
   containers: readonly ContainerUse[],
   onOrphanLayer?: (chainId: string) => void,
 ): Promise<PruneResult> {
-  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   let danglingOnly = true;
   const dangling = filters.dangling;
   if (dangling?.length) {

@@ -108,11 +108,15 @@ export class Berthd {
   }
 
   request(method: string, p: string, body?: unknown): Promise<HttpResult> {
+    return this.requestRaw(method, p, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  /** A request with the body sent as given (malformed JSON, another Content-Type). */
+  requestRaw(method: string, p: string, payload: string | undefined, contentType = 'application/json'): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = http.request({
         socketPath: this.socket, method, path: p,
-        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
+        headers: payload ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {},
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -269,6 +269,55 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal((await d.request('POST', '/v1.24/containers/prune')).status, 404, 'prune exists from 1.25');
   });
 
+  test('create refuses wrongly typed fields and non-JSON bodies with 400s and dockerd\'s texts', async () => {
+    const before = await ok(['ps', '-aq']);
+    const wrongType = await d.requestRaw('POST', '/v1.41/containers/create', '{"Image":"busybox","Env":[1]}');
+    assert.equal(wrongType.status, 400);
+    assert.equal(JSON.parse(wrongType.body).message, 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Env of type string');
+    const textPlain = await d.requestRaw('POST', '/v1.41/containers/create', '{"Image":"busybox"}', 'text/plain');
+    assert.equal(textPlain.status, 400);
+    assert.equal(JSON.parse(textPlain.body).message, "Content-Type specified (text/plain) must be 'application/json'");
+    assert.equal(await ok(['ps', '-aq']), before, 'nothing was created');
+  });
+
+  test('inspect shows dockerd\'s stored defaults and env order for a plain docker run', async () => {
+    await ok(['create', '--name', 'defaults', '-e', 'A=1', 'busybox', 'true']);
+    const hc = JSON.parse(await inspect('defaults', '{{json .HostConfig}}')) as Record<string, unknown>;
+    assert.equal(hc.ShmSize, 67108864);
+    assert.equal(hc.IpcMode, 'private');
+    assert.deepEqual(hc.LogConfig, { Type: 'json-file', Config: {} });
+    assert.equal(hc.MemorySwappiness, null);
+    assert.equal(hc.PidsLimit, null);
+    assert.ok(Array.isArray(hc.MaskedPaths) && hc.MaskedPaths.includes('/proc/kcore'));
+    const cfg = JSON.parse(await inspect('defaults', '{{json .Config}}')) as Record<string, unknown>;
+    assert.deepEqual(cfg.Env, ['A=1', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
+    assert.equal(cfg.Volumes, null);
+    assert.ok(!('ExposedPorts' in cfg));
+    await ok(['rm', 'defaults']);
+  });
+
+  test('exec into a paused container names it as the client did; ps args that ps refuses are a 400 for top', async () => {
+    await run('frozen', 'busybox', ...SERVE);
+    await ok(['pause', 'frozen']);
+    const r = await d.docker(['exec', 'frozen', 'true']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Container frozen is paused, unpause the container before exec/);
+    await ok(['unpause', 'frozen']);
+    const top = await d.request('GET', '/v1.41/containers/frozen/top?ps_args=-zzz');
+    assert.equal(top.status, 400);
+    assert.match(JSON.parse(top.body).message, /^ps: /);
+    await ok(['rm', '-f', 'frozen']);
+  });
+
+  test('container prune reports the space of the removed writable layers', async () => {
+    await ok(['run', '--name', 'writer', '--label', 'prune-size=1', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1024 count=300 2>/dev/null']);
+    const r = await d.request('POST', `/v1.41/containers/prune?filters=${encodeURIComponent('{"label":["prune-size=1"]}')}`);
+    assert.equal(r.status, 200);
+    const body = JSON.parse(r.body) as { ContainersDeleted: string[]; SpaceReclaimed: number };
+    assert.equal(body.ContainersDeleted.length, 1);
+    assert.ok(body.SpaceReclaimed >= 300 * 1024, `SpaceReclaimed ${body.SpaceReclaimed}`);
+  });
+
   test('berthd restart: always and unless-stopped come back, unless-stopped stopped by the user stays stopped', async () => {
     await run('us1', '--restart', 'unless-stopped', 'busybox', ...SERVE);
     await run('us2', '--restart', 'unless-stopped', 'busybox', ...SERVE);

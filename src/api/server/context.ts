@@ -108,10 +108,15 @@ export class RequestContext {
     return body;
   }
 
-  /** Parses a JSON body; an empty body gives undefined. Malformed JSON is a 400. */
+  /** Parses a JSON body; an empty body gives undefined. Malformed JSON or a non-JSON Content-Type is a 400. */
   async json<T>(): Promise<T | undefined> {
     const raw = await this.body();
     if (raw.length === 0 || raw.toString().trim() === '') return undefined;
+    // dockerd's CheckForJSON: no Content-Type is fine, any other than application/json is refused.
+    const ct = this.req.headers['content-type'];
+    if (ct && ct.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
+      throw new InvalidParameterError(`Content-Type specified (${ct}) must be 'application/json'`);
+    }
     try {
       return JSON.parse(raw.toString('utf8')) as T;
     } catch (err) {

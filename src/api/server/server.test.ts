@@ -35,9 +35,9 @@ const containers = {
   }),
 } as unknown as ContainerBackend;
 
-function request(method: string, p: string, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(method: string, p: string, body?: string, contentType = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: sock, method, path: p, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+    const req = http.request({ socketPath: sock, method, path: p, headers: body ? { 'Content-Type': contentType } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -92,6 +92,20 @@ test('error classes map to status codes; malformed JSON is a 400', async () => {
   const ok = await request('POST', '/containers/create?name=x', '{"Image":"busybox"}');
   assert.equal(ok.status, 201);
   assert.equal(JSON.parse(ok.body).Id, 'created-busybox');
+});
+
+test('a JSON body with another Content-Type is refused with dockerd\'s text; charset parameters are fine', async () => {
+  const r = await request('POST', '/containers/create', '{"Image":"busybox"}', 'text/plain');
+  assert.equal(r.status, 400);
+  assert.deepEqual(JSON.parse(r.body), { message: "Content-Type specified (text/plain) must be 'application/json'" });
+  const ok = await request('POST', '/containers/create', '{"Image":"busybox"}', 'application/json; charset=utf-8');
+  assert.equal(ok.status, 201);
+});
+
+test('wrongly typed create fields are a 400 with Go\'s unmarshal text, not a crash', async () => {
+  const r = await request('POST', '/containers/create', '{"Image":5}');
+  assert.equal(r.status, 400);
+  assert.deepEqual(JSON.parse(r.body), { message: 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Image of type string' });
 });
 
 /** Sends a raw request and returns everything the server wrote until it closed the connection. */

@@ -13,6 +13,7 @@ import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
+import { checkCreateBodyTypes } from './create-body.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
 
@@ -75,6 +76,7 @@ export class ContainersRouter implements Router {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidParameterError('Config cannot be empty in order to create a container');
     }
+    checkCreateBodyTypes(body);
     const name = ctx.string('name') || undefined;
     const result = await this.backend.containerCreate(name, body);
     ctx.send(201, result);

@@ -35,7 +35,10 @@ test('inspect 1.18: Volumes/VolumesRW, no Mounts, State without Status/Dead, res
   assert.deepEqual(old.VolumesRW, { '/data': false });
   assert.ok(!('Mounts' in old));
   assert.equal(old.ExecDriver, 'native-0.2');
-  assert.deepEqual(old.Config, { Image: 'busybox', Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '' });
+  assert.deepEqual(old.Config, {
+    Image: 'busybox', Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '',
+    MacAddress: '', NetworkDisabled: false, ExposedPorts: null,
+  });
   assert.deepEqual(old.NetworkSettings, { IPAddress: '' });
 });
 

@@ -41,7 +41,14 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
     config.CpuShares = hostConfig.CpuShares ?? 0;
     config.Cpuset = hostConfig.CpusetCpus ?? '';
   }
-  if (versionLt(version, '1.21')) config.VolumeDriver = hostConfig.VolumeDriver ?? '';
+  if (versionLt(version, '1.21')) {
+    config.VolumeDriver = hostConfig.VolumeDriver ?? '';
+    // Before 1.21 these Config fields were always present (the docs' examples; dockerd's v1p19/v1p20
+    // ContainerConfig), where the current shape omits them when empty.
+    config.MacAddress ??= '';
+    config.NetworkDisabled ??= false;
+    config.ExposedPorts ??= null;
+  }
   out.State = state;
   if (out.Config !== undefined) out.Config = config;
   return out;

@@ -2,7 +2,7 @@
 // unmarshal errors), conflicting options, resource limits against what the host's cgroups support
 // (discarded with a warning, as dockerd's sysinfo checks), restart policy, and the defaults dockerd
 // fills in (MemorySwap = 2 × Memory, ShmSize 64 MiB, IpcMode private).
-import { LogConfigError, resolveLogConfig } from '../logger/log-config.js';
+import { resolveLogConfig } from '../logger/log-config.js';
 import path from 'node:path';
 import type { ContainerConfig, HostConfig } from '../api/types/container.js';
 import type { Resources } from '../api/types/host-config.js';
@@ -105,12 +105,7 @@ export function validateRestartPolicy(hc: HostConfig): void {
 
 /** The log driver and its options (see src/logger/log-config.ts), with dockerd's texts. */
 export function validateLogConfig(hc: HostConfig): void {
-  try {
-    resolveLogConfig(hc.LogConfig, { labels: {}, env: [] });
-  } catch (err) {
-    if (err instanceof LogConfigError) throw new InvalidParameterError(err.message);
-    throw err;
-  }
+  resolveLogConfig(hc.LogConfig, { labels: {}, env: [] });
 }
 
 /**

@@ -18,7 +18,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js
 import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
-import { LogConfigError, resolveLogConfig, type LogDriverName, type LogDriverSettings } from '../logger/log-config.js';
+import { resolveLogConfig, type LogDriverName, type LogDriverSettings } from '../logger/log-config.js';
 import { formatRfc3339NanoFixed, parseRfc3339Nano } from '../logger/rfc3339-nano.js';
 import { parseSignal } from '../internal/signals.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
@@ -976,12 +976,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
 const DISCARD_LOG: LogWriterPort = { write: () => true, drain: async () => undefined, close: async () => undefined };
 
 function logSettingsFor(hc: HostConfig, config: ContainerConfig): LogDriverSettings {
-  try {
-    return resolveLogConfig(hc.LogConfig, { labels: config.Labels ?? {}, env: config.Env ?? [] });
-  } catch (err) {
-    if (err instanceof LogConfigError) throw new InvalidParameterError(err.message);
-    throw err;
-  }
+  return resolveLogConfig(hc.LogConfig, { labels: config.Labels ?? {}, env: config.Env ?? [] });
 }
 
 /** dockerd's places: `<id>-json.log` for json-file, `local-logs/container.log` for local, none for none. */

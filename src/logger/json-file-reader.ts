@@ -83,31 +83,23 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
     }
     const state = { pos: 0 };
     const tail = options.tail;
-    // Rotated files first (oldest first), as much of them as `tail` reaches into.
-    let rotated = await listRotated(path);
+    // Rotated files first, oldest first: all of them, or as much of them as `tail` reaches into.
+    const rotated = (await listRotated(path)).map((file) => ({ file, skip: 0 }));
+    let first = 0;
     if (tail !== undefined && tail >= 0) {
       const found = await findTailStart(fh, (await fh.stat()).size, tail);
       state.pos = found.pos;
       let need = tail - found.count;
-      const parts: { file: string; skip: number }[] = [];
-      for (let i = rotated.length - 1; i >= 0 && need > 0; i--) {
-        const lines = await countLines(rotated[i]!);
-        parts.unshift({ file: rotated[i]!, skip: Math.max(0, lines - need) });
+      first = rotated.length;
+      while (first > 0 && need > 0) {
+        const part = rotated[--first]!;
+        const lines = await countLines(part.file);
+        part.skip = Math.max(0, lines - need);
         need -= lines;
       }
-      rotated = [];
-      for (const part of parts) {
-        for await (const raw of rotatedLines(part.file, part.skip)) {
-          const r = select(raw);
-          if (r === 'stop') return;
-          if (r === 'skip') continue;
-          yield r;
-          if (signal?.aborted) return;
-        }
-      }
     }
-    for (const file of rotated) {
-      for await (const raw of rotatedLines(file, 0)) {
+    for (const part of rotated.slice(first)) {
+      for await (const raw of rotatedLines(part.file, part.skip)) {
         const r = select(raw);
         if (r === 'stop') return;
         if (r === 'skip') continue;

@@ -244,30 +244,12 @@ export class JsonFileWriter {
   }
 
   #writeAll(buf: Buffer, offset: number, end: number): void {
-    let stop = end;
-    const maxSize = this.options.maxSize;
-    if (maxSize !== undefined && maxSize > 0) {
-      if (this.#size > 0 && this.#size + (end - offset) > maxSize) {
-        // Write the records that still fit; rotate before a record that would not.
-        const room = maxSize - this.#size;
-        const lastFit = room > 0 ? buf.lastIndexOf(10, offset + room - 1) : -1;
-        if (lastFit >= offset) {
-          stop = lastFit + 1;
-        } else {
-          try {
-            this.#rotate();
-          } catch (err) {
-            this.#fail(err as Error);
-            return;
-          }
-        }
-      }
-      if (this.#size === 0 && end - offset > maxSize) {
-        // A fresh file: fill it up to max-size, at least one record.
-        const lastFit = buf.lastIndexOf(10, offset + maxSize - 1);
-        const first = buf.indexOf(10, offset);
-        stop = lastFit >= offset ? lastFit + 1 : first === -1 ? end : first + 1;
-      }
+    let stop: number;
+    try {
+      stop = this.#writeEnd(buf, offset, end);
+    } catch (err) {
+      this.#fail(err as Error);
+      return;
     }
     fs.write(this.#fd, buf, offset, stop - offset, null, (err, written) => {
       if (err) {
@@ -289,6 +271,25 @@ export class JsonFileWriter {
       this.#idleWaiters = [];
       for (const w of waiters) w.resolve();
     });
+  }
+
+  /**
+   * Where this write stops so that the live file stays within max-size: after the last whole record
+   * that fits, rotating first when none does. A record larger than max-size gets a file of its own.
+   */
+  #writeEnd(buf: Buffer, offset: number, end: number): number {
+    const maxSize = this.options.maxSize;
+    if (maxSize === undefined || maxSize <= 0 || this.#size + (end - offset) <= maxSize) return end;
+    let stop = lastRecordEnd(buf, offset, Math.min(end, offset + maxSize - this.#size));
+    if (stop === offset && this.#size > 0) {
+      this.#rotate();
+      stop = lastRecordEnd(buf, offset, Math.min(end, offset + maxSize));
+    }
+    if (stop === offset) {
+      const nl = buf.indexOf(10, offset);
+      stop = nl === -1 || nl >= end ? end : nl + 1;
+    }
+    return stop;
   }
 
   /** Moves the live file aside (or truncates it with max-file 1) and starts a new one. Rare: synchronous. */
@@ -319,11 +320,6 @@ export class JsonFileWriter {
     this.#size = 0;
   }
 
-  /** Resolves when rotated files have been compressed (for tests and shutdown). */
-  compressed(): Promise<void> {
-    return this.#compressing;
-  }
-
   #fail(err: Error): void {
     this.#error = err;
     this.#writing = false;
@@ -333,6 +329,13 @@ export class JsonFileWriter {
     this.#idleWaiters = [];
     for (const w of waiters) w.reject(err);
   }
+}
+
+/** The end of the last whole record (its '\n' included) in buf[from, limit), or `from` if none ends there. */
+function lastRecordEnd(buf: Buffer, from: number, limit: number): number {
+  if (limit <= from) return from;
+  const nl = buf.lastIndexOf(10, limit - 1);
+  return nl >= from ? nl + 1 : from;
 }
 
 function openForAppend(path: string): number {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidParameterError } from '../errdefs/index.js';
 import { detailsPrefix, parseRamInBytes, resolveLogConfig } from './log-config.js';
 
 const src = { labels: { app: 'web', tier: 'front' }, env: ['FOO=bar', 'PATH=/bin'] };
@@ -23,7 +24,8 @@ describe('resolveLogConfig', () => {
 
   it('rejects bad drivers and options with dockerd texts', () => {
     const bad = (cfg: { Type?: string; Config?: Record<string, string> }, re: RegExp): void => assert.throws(() => resolveLogConfig(cfg, src), re);
-    bad({ Type: 'nosuch' }, /^Error: logger: no log driver named 'nosuch' is registered$/);
+    assert.throws(() => resolveLogConfig({ Type: 'nosuch' }, src), InvalidParameterError);
+    bad({ Type: 'nosuch' }, /^LogConfigError: logger: no log driver named 'nosuch' is registered$/);
     bad({ Type: 'syslog' }, /logging driver "syslog" is not supported by berthd/);
     bad({ Type: 'json-file', Config: { 'max-sise': '1m' } }, /unknown log opt 'max-sise' for json-file log driver/);
     bad({ Type: 'json-file', Config: { 'max-size': 'lots' } }, /invalid size: 'lots'/);

@@ -7,6 +7,8 @@
 // on-disk format is berthd's business, as it is dockerd's for its own local driver) and none.
 // Every other driver dockerd knows gets a clear 400 saying berthd does not have it.
 
+import { InvalidParameterError } from '../errdefs/index.js';
+
 export type LogDriverName = 'json-file' | 'local' | 'none';
 
 export interface LogDriverSettings {
@@ -32,7 +34,8 @@ const OPTS: Record<LogDriverName, readonly string[]> = {
   none: [],
 };
 
-export class LogConfigError extends Error {}
+/** A bad driver, option or value: a 400 wherever it surfaces. */
+export class LogConfigError extends InvalidParameterError {}
 
 export interface LogConfigInput {
   Type?: string;

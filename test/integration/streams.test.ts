@@ -13,6 +13,9 @@ import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.
 
 const tmuxMissing = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux is not installed (scripts/install-deps.sh installs it)' : false;
 
+/** Echoes each stdin line to stdout as `out:<line>` and to stderr as `err:<line>`. */
+const ECHO_BOTH = ['sh', '-c', 'while read l; do echo "out:$l"; echo "err:$l" >&2; done'];
+
 /** A python3 that can `import docker` (Debian's python3-docker), if there is one. */
 const dockerPy = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import docker']).status === 0);
 
@@ -52,7 +55,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
   }
 
   test('websocket attach: stdin in, stdout and stderr out raw; binary frames from 1.28, text before', async () => {
-    const run = await d.docker(['run', '-d', '-i', '--name', 'wsbox', 'busybox', 'sh', '-c', 'while read l; do echo "out:$l"; echo "err:$l" >&2; done']);
+    const run = await d.docker(['run', '-d', '-i', '--name', 'wsbox', 'busybox', ...ECHO_BOTH]);
     assert.equal(run.code, 0, run.stderr);
     const id = run.stdout.trim();
     const cur = await wsAttach('1.41', id, 'one\n', (t) => t.includes('out:one') && t.includes('err:one'));
@@ -194,7 +197,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
 
   test('dockerode: attach and exec streams demultiplex into stdout and stderr', async () => {
     const client = new Dockerode({ socketPath: d.socket });
-    const run = await d.docker(['run', '-d', '-i', '--name', 'dode', 'busybox', 'sh', '-c', 'while read l; do echo "out:$l"; echo "err:$l" >&2; done']);
+    const run = await d.docker(['run', '-d', '-i', '--name', 'dode', 'busybox', ...ECHO_BOTH]);
     assert.equal(run.code, 0, run.stderr);
     const container = client.getContainer('dode');
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
@@ -223,7 +226,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
   });
 
   test('docker-py: attach_socket and exec_run(demux=True) see separated streams', { skip: dockerPy ? false : 'no python3 with the docker module (Debian python3-docker)' }, async () => {
-    const run = await d.docker(['run', '-d', '-i', '--name', 'pyc', 'busybox', 'sh', '-c', 'while read l; do echo "out:$l"; echo "err:$l" >&2; done']);
+    const run = await d.docker(['run', '-d', '-i', '--name', 'pyc', 'busybox', ...ECHO_BOTH]);
     assert.equal(run.code, 0, run.stderr);
     const script = `
 import docker, json, socket

@@ -9,7 +9,7 @@ import type { PreparedAttach } from './containers/backend.js';
 /** Output bytes queued on the websocket before output() reports congestion. */
 const HIGH_WATER = 1024 * 1024;
 
-export async function serveWebSocket(ws: WebSocket, prepared: PreparedAttach, options: { binary: boolean; stdin: boolean }): Promise<void> {
+export async function serveWebSocket(ws: WebSocket, prepared: PreparedAttach, options: { binary: boolean }): Promise<void> {
   const abort = new AbortController();
   const stdin = new PassThrough();
   let drainWaiters: (() => void)[] = [];
@@ -47,13 +47,14 @@ export async function serveWebSocket(ws: WebSocket, prepared: PreparedAttach, op
         return queued < HIGH_WATER;
       },
       drained: () => (queued < HIGH_WATER || !open() ? Promise.resolve() : new Promise((resolve) => drainWaiters.push(resolve))),
-      ...(options.stdin ? { stdin: stdin as AsyncIterable<Buffer> } : {}),
+      stdin: stdin as AsyncIterable<Buffer>,
       signal: abort.signal,
     });
   } catch (err) {
     if (open()) ws.send(Buffer.from(`${(err as Error).message}\r\n`), { binary: options.binary });
   } finally {
     ws.off('close', onGone);
+    ws.off('error', onGone);
     if (open()) ws.close(1000);
     stdin.end();
   }

@@ -196,7 +196,7 @@ export class ContainersRouter implements Router {
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     const ws = await ctx.websocket();
-    await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28'), stdin: true });
+    await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28') });
   }
 
   private async postContainersUpdate(ctx: RequestContext): Promise<void> {

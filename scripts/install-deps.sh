@@ -11,6 +11,8 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # tini-static is the init binary for --init (bound into containers as /sbin/docker-init, like dockerd's)
 [ -x /usr/bin/tini-static ] || need+=(tini)
 command -v mkfifo >/dev/null 2>&1 || need+=(coreutils)
+# `docker top` runs the host's ps
+command -v ps >/dev/null 2>&1 || need+=(procps)
 command -v docker >/dev/null 2>&1 || need+=(docker.io)
 # for the stream tests: a real terminal, and docker-py as a second client
 command -v tmux >/dev/null 2>&1 || need+=(tmux)

@@ -80,10 +80,8 @@ export class ContainerFsService implements ContainerFsBackend {
           yield chunk;
         }
       } finally {
-        // an image may hold the same bytes (an export of an imported image): keep it then
-        if (!images.list().some((img) => img.id === desc.digest || img.layers.some((l) => l.blobDigest === desc.digest))) {
-          await content.delete(desc.digest).catch(() => undefined);
-        }
+        // an image may hold the same bytes (an export of an imported image): kept then
+        await images.releaseBlob(desc.digest);
       }
     })();
   }
@@ -134,8 +132,7 @@ export class ContainerFsService implements ContainerFsBackend {
       const dir = layerDirs(upper)?.upper;
       const drop = dir ? initOnlyPaths(dir) : new Set<string>();
       if (drop.size === 0) return desc;
-      const inUse = (digest: string): boolean => images.list().some((img) => img.layers.some((l) => l.blobDigest === digest));
-      return await withoutInitPaths(runtime.content, desc, drop, { inUse, tmpDir: path.join(images.dataRoot, 'tmp') });
+      return await withoutInitPaths(runtime.content, desc, drop, { release: (d) => images.releaseBlob(d), tmpDir: path.join(images.dataRoot, 'tmp') });
     } finally {
       if (parentChain) await runtime.snapshots.remove(viewKey).catch(() => undefined);
     }

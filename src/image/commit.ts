@@ -44,8 +44,8 @@ export async function createChildImage(store: ImageStore, o: ChildImageOptions):
         diffSize: o.layer.size,
       }),
     );
-  } else if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === o.layer.digest))) {
-    await store.content.delete(o.layer.digest).catch(() => undefined);
+  } else {
+    await store.releaseBlob(o.layer.digest);
   }
   const created = new Date().toISOString();
   const pc = parent?.config;

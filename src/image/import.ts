@@ -102,7 +102,7 @@ export async function importImage(store: ImageStore, body: Readable, options: Im
       }, options.signal ? { signal: options.signal } : {});
     } catch (err) {
       // the blob went in before the unpack failed: nothing else holds it
-      if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === diffId))) await store.content.delete(diffId).catch(() => undefined);
+      await store.releaseBlob(diffId);
       // a truncated or malformed tar is the client's, not a server failure
       const message = (err as Error).message ?? '';
       if (/unexpected EOF|archive\/tar/.test(message)) throw new InvalidParameterError(message.replace(/^.*: (?=unexpected EOF|archive\/tar)/, ''), { cause: err });

@@ -12,7 +12,8 @@ import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '.
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { apparentSize } from '../image/layer-size.js';
-import { containerChanges, initOnlyPaths, isInitPath, layerDirs } from './container-changes.js';
+import { mountDirs } from '../runtime/mount-dirs.js';
+import { containerChanges, initOnlyPaths, isInitPath } from './container-changes.js';
 import { withoutInitPaths } from './init-paths-filter.js';
 
 export interface ContainerFsDeps {
@@ -129,7 +130,7 @@ export class ContainerFsService implements ContainerFsBackend {
     const lower = parentChain ? await runtime.snapshots.view(viewKey, parentChain) : [];
     try {
       const desc = await runtime.differ.diff(lower, upper, { mediaType: MEDIA_TYPES.ociLayer, ref: `berth-commit-${c.id}-${randomBytes(4).toString('hex')}` });
-      const dir = layerDirs(upper)?.upper;
+      const dir = mountDirs(upper)?.upper;
       const drop = dir ? initOnlyPaths(dir) : new Set<string>();
       if (drop.size === 0) return desc;
       return await withoutInitPaths(runtime.content, desc, drop, { release: (d) => images.releaseBlob(d), tmpDir: path.join(images.dataRoot, 'tmp') });
@@ -142,7 +143,7 @@ export class ContainerFsService implements ContainerFsBackend {
   async containerSize(c: Container): Promise<{ SizeRw: number; SizeRootFs: number }> {
     let rw = 0;
     try {
-      const dirs = layerDirs(await this.deps.runtime.snapshots.mounts(c.record.snapshotKey));
+      const dirs = mountDirs(await this.deps.runtime.snapshots.mounts(c.record.snapshotKey));
       // dockerd's ChangesSize: the container's own files, not the mount points of its init layer
       if (dirs?.upper) rw = apparentSize(dirs.upper, isInitPath);
     } catch { /* no snapshot (being removed): 0, as dockerd reports for a missing layer */ }

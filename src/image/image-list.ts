@@ -4,7 +4,7 @@
 import { InvalidParameterError } from '../errdefs/errors.js';
 import { labelsMatch, validateFilterNames } from '../internal/filter-args.js';
 import type { ImageStore } from './image-store.js';
-import { imageSize, summarizeImage, type ImageSummary } from './image-shape.js';
+import { summarizeImage, type ImageSummary } from './image-shape.js';
 import { parseNormalizedNamed } from './reference.js';
 import type { ImageRecord } from './types.js';
 
@@ -107,5 +107,3 @@ export function layersSize(all: readonly ImageRecord[]): number {
   for (const img of all) for (const l of img.layers) seen.set(l.chainId, l.unpackedSize ?? l.diffSize);
   return [...seen.values()].reduce((a, b) => a + b, 0);
 }
-
-export { imageSize };

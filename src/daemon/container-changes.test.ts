@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { containerChanges, initOnlyPaths, layerDirs } from './container-changes.js';
+import { mountDirs } from '../runtime/mount-dirs.js';
+import { containerChanges, initOnlyPaths } from './container-changes.js';
 
 test('changes from an overlay upper dir: added, modified parents; init-layer mount points left out', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-changes-'));
@@ -16,7 +17,7 @@ test('changes from an overlay upper dir: added, modified parents; init-layer mou
     fs.writeFileSync(path.join(upper, 'tmp/new/f'), 'x');
     fs.writeFileSync(path.join(upper, 'top'), 'x');
     const mounts = [{ type: 'overlay', source: 'overlay', options: ['index=off', `workdir=${root}/work`, `upperdir=${upper}`, `lowerdir=${lower}`] }];
-    assert.deepEqual(layerDirs(mounts), { upper, lowers: [lower] });
+    assert.deepEqual(mountDirs(mounts), { upper, lowers: [lower] });
     assert.deepEqual([...initOnlyPaths(upper)].sort(), ['/dev', '/etc', '/etc/hosts']);
     assert.deepEqual(containerChanges(mounts), [
       { Path: '/tmp', Kind: 0 }, { Path: '/tmp/new', Kind: 1 }, { Path: '/tmp/new/f', Kind: 1 }, { Path: '/top', Kind: 1 },

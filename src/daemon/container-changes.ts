@@ -5,6 +5,7 @@
 // dockerd keeps in its init layer (/etc/hosts, /dev, …) are not the container's changes: left out.
 import fs from 'node:fs';
 import path from 'node:path';
+import { mountDirs } from '../runtime/mount-dirs.js';
 import type { Mount } from '../runtime/runtime.js';
 
 export interface Change {
@@ -19,20 +20,6 @@ export const CHANGE_DELETED = 2;
 /** Paths of dockerd's init layer: created for the runtime's mounts, never reported. */
 const INIT_PATHS = new Set(['/dev', '/dev/pts', '/dev/shm', '/dev/console', '/proc', '/sys', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/etc/mtab', '/.dockerenv']);
 export const isInitPath = (p: string): boolean => INIT_PATHS.has(p) || p.startsWith('/dev/') || p.startsWith('/proc/') || p.startsWith('/sys/');
-
-/** The writable and read-only directories of a container's rootfs mounts. */
-export function layerDirs(mounts: readonly Mount[]): { upper: string; lowers: string[] } | undefined {
-  const m = mounts[0];
-  if (!m) return undefined;
-  if (m.type === 'bind') return { upper: m.source, lowers: [] };
-  if (m.type !== 'overlay') return undefined;
-  const opt = (name: string): string | undefined => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
-  const upper = opt('upperdir');
-  const lower = opt('lowerdir');
-  // A view or a read-only mount has no upperdir: nothing changed.
-  if (!upper) return { upper: '', lowers: lower ? lower.split(':') : [] };
-  return { upper, lowers: lower ? lower.split(':') : [] };
-}
 
 function existsIn(lowers: readonly string[], rel: string): boolean {
   for (const l of lowers) {
@@ -82,7 +69,7 @@ export function initOnlyPaths(upper: string): Set<string> {
 }
 
 export function containerChanges(mounts: readonly Mount[]): Change[] {
-  const dirs = layerDirs(mounts);
+  const dirs = mountDirs(mounts);
   if (!dirs || !dirs.upper) return [];
   const drop = initOnlyPaths(dirs.upper);
   const changes = new Map<string, Change['Kind']>();

@@ -12,7 +12,8 @@ import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '.
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { apparentSize } from '../image/layer-size.js';
-import { containerChanges, initOnlyPaths, isInitPath, layerDirs } from './container-changes.js';
+import { mountDirs } from '../runtime/mount-dirs.js';
+import { containerChanges, initOnlyPaths, isInitPath } from './container-changes.js';
 import { withoutInitPaths } from './init-paths-filter.js';
 
 export interface ContainerFsDeps {
@@ -80,10 +81,8 @@ export class ContainerFsService implements ContainerFsBackend {
           yield chunk;
         }
       } finally {
-        // an image may hold the same bytes (an export of an imported image): keep it then
-        if (!images.list().some((img) => img.id === desc.digest || img.layers.some((l) => l.blobDigest === desc.digest))) {
-          await content.delete(desc.digest).catch(() => undefined);
-        }
+        // an image may hold the same bytes (an export of an imported image): kept then
+        await images.releaseBlob(desc.digest);
       }
     })();
   }
@@ -131,11 +130,10 @@ export class ContainerFsService implements ContainerFsBackend {
     const lower = parentChain ? await runtime.snapshots.view(viewKey, parentChain) : [];
     try {
       const desc = await runtime.differ.diff(lower, upper, { mediaType: MEDIA_TYPES.ociLayer, ref: `berth-commit-${c.id}-${randomBytes(4).toString('hex')}` });
-      const dir = layerDirs(upper)?.upper;
+      const dir = mountDirs(upper)?.upper;
       const drop = dir ? initOnlyPaths(dir) : new Set<string>();
       if (drop.size === 0) return desc;
-      const inUse = (digest: string): boolean => images.list().some((img) => img.layers.some((l) => l.blobDigest === digest));
-      return await withoutInitPaths(runtime.content, desc, drop, { inUse, tmpDir: path.join(images.dataRoot, 'tmp') });
+      return await withoutInitPaths(runtime.content, desc, drop, { release: (d) => images.releaseBlob(d), tmpDir: path.join(images.dataRoot, 'tmp') });
     } finally {
       if (parentChain) await runtime.snapshots.remove(viewKey).catch(() => undefined);
     }
@@ -145,7 +143,7 @@ export class ContainerFsService implements ContainerFsBackend {
   async containerSize(c: Container): Promise<{ SizeRw: number; SizeRootFs: number }> {
     let rw = 0;
     try {
-      const dirs = layerDirs(await this.deps.runtime.snapshots.mounts(c.record.snapshotKey));
+      const dirs = mountDirs(await this.deps.runtime.snapshots.mounts(c.record.snapshotKey));
       // dockerd's ChangesSize: the container's own files, not the mount points of its init layer
       if (dirs?.upper) rw = apparentSize(dirs.upper, isInitPath);
     } catch { /* no snapshot (being removed): 0, as dockerd reports for a missing layer */ }

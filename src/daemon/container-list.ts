@@ -4,7 +4,10 @@
 // status filter includes stopped containers. Filter values are validated before anything is listed.
 import type { ContainerSummary } from '../api/routers/containers/backend.js';
 import { InvalidParameterError } from '../errdefs/index.js';
+import { labelsMatch, validateFilterNames } from '../internal/filter-args.js';
 import type { ContainerRecord } from './container.js';
+
+export { labelsMatch, validateFilterNames };
 
 const KNOWN_FILTERS = new Set(['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume',
   'network', 'health', 'publish', 'expose', 'is-task']);
@@ -27,23 +30,6 @@ export interface ListLookups {
   container(ref: string): ContainerRecord;
   /** an image ID for a reference, or undefined when there is no such image — for ancestor */
   imageId(ref: string): string | undefined;
-}
-
-/** The filter names dockerd accepts, with its message for others. */
-export function validateFilterNames(filters: Record<string, string[]>, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(filters)) {
-    if (!known.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
-  }
-}
-
-/** `label` filters (all must match): "key" or "key=value". */
-export function labelsMatch(specs: readonly string[], labels: Record<string, string>): boolean {
-  return specs.every((spec) => {
-    const i = spec.indexOf('=');
-    const key = i < 0 ? spec : spec.slice(0, i);
-    if (!Object.hasOwn(labels, key)) return false;
-    return i < 0 || labels[key] === spec.slice(i + 1);
-  });
 }
 
 /** filters.Args.Match: an exact value or a regular expression found in the source. */

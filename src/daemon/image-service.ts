@@ -68,11 +68,13 @@ export class ImageService implements ImageBackend, ImagesPort {
   async containerRemoved(): Promise<void> {
     if (this.orphans.length === 0) return;
     const used = new Set(this.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
+    const before = this.orphans.length;
     for (const chain of [...this.orphans]) {
       if (!used.has(chain) && !(await removeSnapshot(this.store, chain))) continue;
       this.orphans.splice(this.orphans.indexOf(chain), 1);
-      this.saveOrphans();
     }
+    // once: a crash before this only means the next call finds those snapshots already gone
+    if (this.orphans.length !== before) this.saveOrphans();
   }
 
   private readonly addOrphan = (chain: string): void => {

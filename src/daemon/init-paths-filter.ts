@@ -4,7 +4,6 @@
 // rewritten without them.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import tar from 'tar-stream';
@@ -16,10 +15,11 @@ export async function withoutInitPaths(
   content: ContentStore,
   desc: Descriptor,
   drop: ReadonlySet<string>,
-  options: { inUse: (digest: string) => boolean; tmpDir?: string },
+  /** release: drops the original blob unless something else holds it */
+  options: { release: (digest: string) => Promise<void>; tmpDir: string },
 ): Promise<Descriptor> {
-  const tmpDir = options.tmpDir ?? os.tmpdir();
-  const dir = await fs.promises.mkdtemp(path.join(tmpDir, 'berth-commit-'));
+  await fs.promises.mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
+  const dir = await fs.promises.mkdtemp(path.join(options.tmpDir, 'berth-commit-'));
   const file = path.join(dir, 'layer.tar');
   try {
     const hash = createHash('sha256');
@@ -67,7 +67,7 @@ export async function withoutInitPaths(
     const digest = `sha256:${hash.digest('hex')}`;
     if (digest !== desc.digest) {
       await content.write(`berth-commit-${digest.slice(7, 19)}`, fs.createReadStream(file), { expectedDigest: digest, size });
-      if (!options.inUse(desc.digest)) await content.delete(desc.digest).catch(() => undefined);
+      await options.release(desc.digest);
     }
     return { mediaType: desc.mediaType, digest, size };
   } finally {

@@ -3,21 +3,13 @@
 // /etc/group lookups at start.
 import fs from 'node:fs';
 import path from 'node:path';
+import { mountDirs } from '../runtime/mount-dirs.js';
 import type { Mount } from '../runtime/runtime.js';
 
-export function layerDirs(mounts: Mount[]): string[] {
-  const dirs: string[] = [];
-  for (const m of mounts) {
-    if (m.type === 'bind') { dirs.push(m.source); continue; }
-    if (m.type !== 'overlay') continue;
-    for (const opt of m.options) {
-      if (opt.startsWith('upperdir=')) dirs.unshift(opt.slice('upperdir='.length));
-    }
-    for (const opt of m.options) {
-      if (opt.startsWith('lowerdir=')) dirs.push(...opt.slice('lowerdir='.length).split(':'));
-    }
-  }
-  return dirs;
+/** Upper first, then the lowers top to bottom. */
+function layerDirs(mounts: Mount[]): string[] {
+  const dirs = mountDirs(mounts);
+  return dirs ? [dirs.upper, ...dirs.lowers].filter((d) => d !== '') : [];
 }
 
 /** Returns the file's content from the topmost layer that has it, or undefined. */

@@ -23,6 +23,17 @@ export interface ChildImageOptions {
   comment: string;
 }
 
+/** What dockerd 20.10 writes as docker_version in the configs it makes (commit, import). */
+export const DOCKER_VERSION = '20.10.24';
+
+/** Stores a new image config as a blob and records the image; its ID is the config's digest. */
+export async function putImageConfig(store: ImageStore, config: ImageConfigFile, layers: ImageLayer[], parent?: string): Promise<ImageRecord> {
+  const bytes = Buffer.from(JSON.stringify(config));
+  const id = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  await ensureBlob(store.content, id, bytes.length, () => bytes);
+  return store.put({ id, config, configMediaType: MEDIA_TYPES.dockerConfig, configSize: bytes.length, layers, ...(parent ? { parent } : {}) });
+}
+
 const cmdText = (cmd: ImageContainerConfig['Cmd']): string => (Array.isArray(cmd) ? cmd.join(' ') : cmd ?? '');
 
 export async function createChildImage(store: ImageStore, o: ChildImageOptions): Promise<ImageRecord> {
@@ -44,8 +55,8 @@ export async function createChildImage(store: ImageStore, o: ChildImageOptions):
         diffSize: o.layer.size,
       }),
     );
-  } else if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === o.layer.digest))) {
-    await store.content.delete(o.layer.digest).catch(() => undefined);
+  } else {
+    await store.releaseBlob(o.layer.digest);
   }
   const created = new Date().toISOString();
   const pc = parent?.config;
@@ -57,7 +68,7 @@ export async function createChildImage(store: ImageStore, o: ChildImageOptions):
     container: o.containerId,
     container_config: o.containerConfig,
     created,
-    docker_version: '20.10.24',
+    docker_version: DOCKER_VERSION,
     history: [
       ...(pc?.history ?? []),
       {
@@ -72,11 +83,5 @@ export async function createChildImage(store: ImageStore, o: ChildImageOptions):
     ...(pc?.variant ? { variant: pc.variant } : {}),
     rootfs: { type: 'layers', diff_ids: diffIds },
   };
-  const bytes = Buffer.from(JSON.stringify(config));
-  const id = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  await ensureBlob(store.content, id, bytes.length, () => bytes);
-  return store.put({
-    id, config, configMediaType: MEDIA_TYPES.dockerConfig, configSize: bytes.length, layers,
-    ...(parent ? { parent: parent.id } : {}),
-  });
+  return putImageConfig(store, config, layers, parent?.id);
 }

@@ -104,6 +104,7 @@ test('list: dangling, reference wildcards, label, before/since, intermediate ima
     assert.deepEqual(ids({ all: false, filters: { reference: ['a/*'] } }), [top.id]);
     assert.deepEqual(ids({ all: false, filters: { reference: ['busy*:latest'] } }), [base.id]);
     assert.deepEqual(ids({ all: false, filters: { label: ['k=v'] } }), [top.id]);
+    assert.deepEqual(ids({ all: false, filters: { label: ['constructor'] } }), []); // own labels only
     assert.deepEqual(ids({ all: false, filters: { before: ['a/top:1'] } }), [base.id]);
     assert.deepEqual(ids({ all: false, filters: { since: ['busybox'] } }), [loose.id, top.id]);
     assert.throws(() => listImages(store, { all: false, filters: { dangling: ['x'] } }), { message: "Invalid filter 'dangling=[x]'" });
@@ -141,5 +142,17 @@ test('prune: dangling only by default; -a removes unused images; containers keep
     assert.deepEqual(store.list().map((i) => i.id), [used.id]);
     assert.deepEqual(await pruneImages(store, { dangling: ['false'] }, containers), { ImagesDeleted: null, SpaceReclaimed: 0 });
     await assert.rejects(pruneImages(store, { nope: ['x'] }, containers), { message: "Invalid filter 'nope'" });
+  });
+});
+
+test('prune label filters: label needs every spec; label! keeps an image out only when every spec matches (dockerd)', async () => {
+  await withStore(async (store, snaps) => {
+    const a = image('a', undefined, { config: { Labels: { k: 'v' } } });
+    const b = image('b', undefined, { config: { Labels: { k: 'v', keep: '1' } } });
+    for (const i of [a, b]) putWithSnapshots(store, snaps, i);
+    const r = await pruneImages(store, { 'label!': ['k=v', 'keep'] }, []);
+    assert.deepEqual(r.ImagesDeleted?.[0], { Deleted: a.id });
+    assert.deepEqual(store.list().map((i) => i.id), [b.id]);
+    assert.deepEqual(await pruneImages(store, { label: ['k', 'nope'] }, []), { ImagesDeleted: null, SpaceReclaimed: 0 });
   });
 });

@@ -2,8 +2,9 @@
 // `all`, dangling ones with `dangling=true`), the filters (label, before, since, reference with
 // path.Match wildcards against the familiar name with and without tag), and which names each shows.
 import { InvalidParameterError } from '../errdefs/errors.js';
+import { labelsMatch, validateFilterNames } from '../internal/filter-args.js';
 import type { ImageStore } from './image-store.js';
-import { imageSize, summarizeImage, type ImageSummary } from './image-shape.js';
+import { summarizeImage, type ImageSummary } from './image-shape.js';
 import { parseNormalizedNamed } from './reference.js';
 import type { ImageRecord } from './types.js';
 
@@ -47,19 +48,11 @@ function familiarMatch(pattern: string, ref: string): boolean {
   return pathMatch(pattern, r.familiarString()) || pathMatch(pattern, r.familiarName());
 }
 
-export function labelsMatch(labels: Record<string, string> | null | undefined, specs: readonly string[]): boolean {
-  const l = labels ?? {};
-  return specs.every((spec) => {
-    const i = spec.indexOf('=');
-    return i < 0 ? spec in l : l[spec.slice(0, i)] === spec.slice(i + 1);
-  });
-}
-
 const createdMs = (img: ImageRecord): number => Date.parse(img.created) || 0;
 
 export function listImages(store: ImageStore, options: ListImagesOptions): ImageSummary[] {
   const { filters } = options;
-  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
+  validateFilterNames(filters, ACCEPTED);
   let danglingOnly = false;
   const dangling = filters.dangling;
   if (dangling?.length) {
@@ -80,7 +73,7 @@ export function listImages(store: ImageStore, options: ListImagesOptions): Image
     if (danglingOnly && hasChildren.has(img.id)) continue; // dockerd lists only heads here
     if (before !== undefined && !(createdMs(img) < before)) continue;
     if (since !== undefined && !(createdMs(img) > since)) continue;
-    if (filters.label?.length && !(img.config.config && labelsMatch(img.config.config.Labels, filters.label))) continue;
+    if (filters.label?.length && !labelsMatch(filters.label, img.config.config?.Labels ?? {})) continue;
     const pick = (refs: string[]): string[] => (references.length ? refs.filter((r) => references.some((p) => familiarMatch(p, r))) : refs);
     const shown: ImageRecord = { ...img, repoTags: pick(img.repoTags), repoDigests: pick(img.repoDigests) };
     if (shown.repoTags.length === 0 && shown.repoDigests.length === 0) {
@@ -114,5 +107,3 @@ export function layersSize(all: readonly ImageRecord[]): number {
   for (const img of all) for (const l of img.layers) seen.set(l.chainId, l.unpackedSize ?? l.diffSize);
   return [...seen.values()].reduce((a, b) => a + b, 0);
 }
-
-export { imageSize };

@@ -2,9 +2,9 @@
 // uses with dangling=false; `until` and `label`/`label!` filters; SpaceReclaimed counts the layers
 // actually removed, as dockerd does.
 import { InvalidParameterError } from '../errdefs/errors.js';
-import { parseTimestamp } from '../internal/go-timestamp.js';
+import { labelsMatch, validateFilterNames } from '../internal/filter-args.js';
+import { parseFilterTime } from '../internal/go-time.js';
 import { deleteImage, type ContainerUse, type DeleteRecord } from './image-delete.js';
-import { labelsMatch } from './image-list.js';
 import type { ImageStore } from './image-store.js';
 
 const ACCEPTED = new Set(['dangling', 'label', 'label!', 'until']);
@@ -20,7 +20,7 @@ export async function pruneImages(
   containers: readonly ContainerUse[],
   onOrphanLayer?: (chainId: string) => void,
 ): Promise<PruneResult> {
-  for (const key of Object.keys(filters)) if (!ACCEPTED.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
+  validateFilterNames(filters, ACCEPTED);
   let danglingOnly = true;
   const dangling = filters.dangling;
   if (dangling?.length) {
@@ -31,7 +31,7 @@ export async function pruneImages(
   }
   const untilValues = filters.until ?? [];
   if (untilValues.length > 1) throw new InvalidParameterError('more than one until filter specified');
-  const until = untilValues[0] !== undefined ? parseTimestamp(untilValues[0]) : undefined;
+  const until = untilValues[0] !== undefined ? parseFilterTime(untilValues[0]).getTime() : undefined;
 
   const all = store.list();
   const layerSizes = new Map(all.flatMap((i) => i.layers.map((l) => [l.chainId, l.unpackedSize ?? l.diffSize] as const)));
@@ -42,9 +42,10 @@ export async function pruneImages(
     if (danglingOnly && parents.has(img.id)) return false; // only heads
     if (!named && parents.has(img.id)) return false; // intermediate images go with their children
     if (until !== undefined && (Date.parse(img.created) || 0) > until) return false;
-    const labels = img.config.config?.Labels;
-    if (filters.label?.length && !labelsMatch(labels, filters.label)) return false;
-    if (filters['label!']?.length && filters['label!'].some((spec) => labelsMatch(labels, [spec]))) return false;
+    const labels = img.config.config?.Labels ?? {};
+    if (filters.label?.length && !labelsMatch(filters.label, labels)) return false;
+    // dockerd's matchLabels: `label!` keeps an image out when all its specs match
+    if (filters['label!']?.length && labelsMatch(filters['label!'], labels)) return false;
     if (used.has(img.id)) return false;
     return !danglingOnly || img.repoTags.length === 0;
   });

@@ -171,3 +171,18 @@ test('list is newest first', async () => {
     assert.deepEqual(store.list().map((r) => r.id), [young.id, old.id]);
   });
 });
+
+test('releaseBlob keeps a blob an image holds as config or layer, deletes others', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-images-'));
+  const deps = fakeDeps();
+  try {
+    const store = await ImageStore.open(root, deps);
+    const img = store.put(newImage('a'));
+    const loose = sha256('loose');
+    for (const d of [img.id, img.layers[0]!.blobDigest, loose]) deps.content.blobs.set(d, { data: Buffer.alloc(0), labels: {} });
+    for (const d of [img.id, img.layers[0]!.blobDigest, loose]) await store.releaseBlob(d);
+    assert.deepEqual([...deps.content.blobs.keys()].sort(), [img.id, img.layers[0]!.blobDigest].sort());
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

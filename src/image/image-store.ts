@@ -252,6 +252,14 @@ export class ImageStore {
     this.images.delete(id);
   }
 
+  /** Deletes a blob from the content store unless an image holds it (as its config or a layer). */
+  async releaseBlob(digest: string): Promise<void> {
+    for (const img of this.images.values()) {
+      if (img.id === digest || img.layers.some((l) => l.blobDigest === digest)) return;
+    }
+    await this.content.delete(digest).catch(() => undefined);
+  }
+
   /** Images whose parent is `id` (dockerd's imageStore.Children). */
   children(id: string): ImageRecord[] {
     return [...this.images.values()].filter((img) => img.parent === id).map((img) => this.toRecord(img));

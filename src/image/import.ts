@@ -9,9 +9,10 @@ import { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { InvalidParameterError } from '../errdefs/errors.js';
 import { applyChanges } from './changes.js';
+import { DOCKER_VERSION, putImageConfig } from './commit.js';
 import { MAGIC_LENGTH, detectCompression } from './compression.js';
 import type { ImageStore } from './image-store.js';
-import { ensureBlob, unpackLayer } from './layer-unpack.js';
+import { unpackLayer } from './layer-unpack.js';
 import { hostPlatform } from './load-plan.js';
 import { parseNormalizedNamed, type Reference } from './reference.js';
 import { MEDIA_TYPES, type ImageConfigFile } from './types.js';
@@ -102,7 +103,7 @@ export async function importImage(store: ImageStore, body: Readable, options: Im
       }, options.signal ? { signal: options.signal } : {});
     } catch (err) {
       // the blob went in before the unpack failed: nothing else holds it
-      if (!store.list().some((img) => img.layers.some((l) => l.blobDigest === diffId))) await store.content.delete(diffId).catch(() => undefined);
+      await store.releaseBlob(diffId);
       // a truncated or malformed tar is the client's, not a server failure
       const message = (err as Error).message ?? '';
       if (/unexpected EOF|archive\/tar/.test(message)) throw new InvalidParameterError(message.replace(/^.*: (?=unexpected EOF|archive\/tar)/, ''), { cause: err });
@@ -116,15 +117,12 @@ export async function importImage(store: ImageStore, body: Readable, options: Im
       config,
       container_config: {},
       created,
-      docker_version: '20.10.24',
+      docker_version: DOCKER_VERSION,
       history: [{ created, comment: message }],
       os: 'linux',
       rootfs: { type: 'layers', diff_ids: [diffId] },
     };
-    const bytes = Buffer.from(JSON.stringify(imageConfig));
-    const id = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    await ensureBlob(store.content, id, bytes.length, () => bytes);
-    store.put({ id, config: imageConfig, configMediaType: MEDIA_TYPES.dockerConfig, configSize: bytes.length, layers: [layer] });
+    const { id } = await putImageConfig(store, imageConfig, [layer]);
     if (target) store.tag(id, target.toString());
     return id;
   } finally {

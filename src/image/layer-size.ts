@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Snapshotter } from '../runtime/runtime.js';
+import { mountDirs } from '../runtime/mount-dirs.js';
+import type { Mount, Snapshotter } from '../runtime/runtime.js';
 
 /** Sum of file sizes below `dir`; `skip(rel)` leaves out a path (and what is below it). */
 export function apparentSize(dir: string, skip?: (rel: string) => boolean): number {
@@ -40,12 +41,9 @@ export function apparentSize(dir: string, skip?: (rel: string) => boolean): numb
 }
 
 /** The directory holding a committed snapshot's own files, from the mounts of a view of it. */
-export function topLayerDir(mounts: ReadonlyArray<{ type: string; source: string; options: string[] }>): string | undefined {
-  const m = mounts[0];
-  if (!m) return undefined;
-  if (m.type === 'bind') return m.source;
-  const lower = m.options.find((o) => o.startsWith('lowerdir='));
-  return lower?.slice('lowerdir='.length).split(':')[0];
+export function topLayerDir(mounts: readonly Mount[]): string | undefined {
+  const dirs = mountDirs(mounts);
+  return dirs && (dirs.upper || dirs.lowers[0]);
 }
 
 /** Apparent size of one committed layer snapshot (its own files, not its parents'). */

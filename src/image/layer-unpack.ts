@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { InvalidParameterError } from '../errdefs/errors.js';
+import { shortId } from '../internal/ids.js';
 import type { ContentStore, Differ, Snapshotter } from '../runtime/runtime.js';
 import { layerSize } from './layer-size.js';
 import type { LayerPlan } from './load-plan.js';
@@ -22,9 +23,6 @@ export interface UnpackDeps {
 }
 
 const hexOf = (digest: string): string => digest.slice(digest.indexOf(':') + 1);
-
-/** dockerd's stringid.TruncateID: 12 hex characters, no algorithm. */
-export const shortId = (digest: string): string => hexOf(digest).slice(0, 12);
 
 /** Writes a blob unless the content store has it already. */
 export async function ensureBlob(content: ContentStore, digest: string, size: number, data: () => AsyncIterable<Buffer> | Buffer, labels?: Record<string, string>): Promise<void> {

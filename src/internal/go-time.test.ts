@@ -4,6 +4,7 @@ import { parseFilterTime, parseGoDuration } from './go-time.js';
 
 test('Go durations', () => {
   assert.equal(parseGoDuration('10m'), 600_000);
+  assert.equal(parseGoDuration('24h'), 24 * 3_600_000);
   assert.equal(parseGoDuration('1h30m'), 5_400_000);
   assert.equal(parseGoDuration('1.5s'), 1500);
   assert.equal(parseGoDuration('-2s'), -2000);

@@ -71,6 +71,9 @@ test('rmi, history, prune (from 1.25), unknown image actions', async () => {
   assert.equal((await request('POST', '/v1.25/images/prune')).status, 200);
   assert.equal((await request('POST', '/v1.24/images/prune')).status, 404);
   assert.equal((await request('GET', '/images/x/bogus')).status, 404);
+  // the router decodes the path once; "%" that is left is the name's own (a 400 from the backend, never a 500)
+  assert.deepEqual(JSON.parse((await request('DELETE', '/images/a%25E0?force=1')).body), [{ Untagged: 'a%E0 force=true noprune=false' }]);
+  assert.deepEqual(JSON.parse((await request('GET', '/images/a%25E0/history')).body), [{ Id: 'a%E0' }]);
 });
 
 test('save: errors before the first byte are plain JSON errors; names= repeats', async () => {

@@ -6,10 +6,10 @@ import { parseFilters } from '../containers/filters.js';
 import type { ImageBackend } from './backend.js';
 import { shapeImageInspect, shapeImageSummary } from './shape.js';
 
-/** "{name}/{action}" of a wildcard path; names may contain slashes (registry/repo:tag). */
+/** "{name}/{action}" of a wildcard path (decoded by the router); names may contain slashes (registry/repo:tag). */
 function splitNameAction(rest: string, actions: readonly string[]): { name: string; action: string } | undefined {
   for (const action of actions) {
-    if (rest.endsWith(`/${action}`)) return { name: decodeURIComponent(rest.slice(0, -action.length - 1)), action };
+    if (rest.endsWith(`/${action}`)) return { name: rest.slice(0, -action.length - 1), action };
   }
   return undefined;
 }
@@ -124,7 +124,7 @@ export class ImagesRouter implements Router {
 
   /** DELETE /images/{name}. */
   private async deleteImages(ctx: RequestContext): Promise<void> {
-    const name = decodeURIComponent(ctx.params['*'] ?? '');
+    const name = ctx.params['*'] ?? '';
     if (name === '') throw new NotFoundError('page not found');
     ctx.json200(await this.backend.imageRemove(name, { force: ctx.bool('force'), noprune: ctx.bool('noprune') }));
   }

@@ -1,23 +1,18 @@
 // `docker container prune`: which stopped containers POST /containers/prune removes, with the
 // filters dockerd accepts there (until, label, label!).
 import { InvalidParameterError } from '../errdefs/index.js';
-import { parseFilterTime } from '../internal/go-time.js';
+import { parseTimestamp } from '../internal/go-timestamp.js';
 import type { ContainerRecord } from './container.js';
 import { labelsMatch, validateFilterNames } from './container-list.js';
 
 const PRUNE_FILTERS = new Set(['until', 'label', 'label!']);
-
-export interface PruneResult {
-  ContainersDeleted: string[] | null;
-  SpaceReclaimed: number;
-}
 
 /** Returns a predicate over stopped containers; invalid filters throw before anything is removed. */
 export function prunePredicate(filters: Record<string, string[]>, now = Date.now()): (rec: ContainerRecord) => boolean {
   validateFilterNames(filters, PRUNE_FILTERS);
   const untilValues = filters.until ?? [];
   if (untilValues.length > 1) throw new InvalidParameterError('more than one until filter specified');
-  const until = untilValues.length === 1 ? parseFilterTime(untilValues[0]!, now).getTime() : undefined;
+  const until = untilValues.length === 1 ? parseTimestamp(untilValues[0]!, now) : undefined;
   const want = filters.label ?? [];
   const notWant = filters['label!'] ?? [];
   return (rec) => {

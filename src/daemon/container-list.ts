@@ -32,13 +32,16 @@ export interface ListLookups {
   imageId(ref: string): string | undefined;
 }
 
-/** filters.Args.Match: an exact value or a regular expression found in the source. */
-function matchAny(values: readonly string[] | undefined, ...sources: string[]): boolean {
-  if (!values || values.length === 0) return true;
-  return values.some((v) => sources.some((s) => {
-    if (s === v) return true;
-    try { return new RegExp(v).test(s); } catch { return false; }
-  }));
+/**
+ * filters.Args.Match: an exact value or a regular expression found in the source (values that are
+ * not valid expressions match only exactly). Compiled once per request, not per container.
+ */
+function matcher(values: readonly string[] | undefined): (...sources: string[]) => boolean {
+  if (!values || values.length === 0) return () => true;
+  const patterns = values.map((v) => {
+    try { return new RegExp(v); } catch { return undefined; }
+  });
+  return (...sources) => sources.some((s) => values.some((v, i) => s === v || patterns[i]?.test(s) === true));
 }
 
 /** "80", "80/udp", "8000-8010/tcp" → the set of "port/proto" keys. */
@@ -106,13 +109,13 @@ export function selectContainers(entries: readonly ListEntry[], query: ListQuery
     if (!/^[-+]?[0-9]+$/.test(v)) throw new InvalidParameterError(`strconv.Atoi: parsing "${v}": invalid syntax`);
     return Number(v);
   });
-  let isTask: boolean | undefined;
-  if (f['is-task']) {
-    const v = f['is-task'];
-    if (v.length === 1 && v[0] === 'true') isTask = true;
-    else if (v.length === 1 && v[0] === 'false') isTask = false;
-    else throw new InvalidParameterError(`Invalid filter 'is-task=[${v.join(' ')}]'`);
+  const isTask = f['is-task'];
+  if (isTask && !(isTask.length === 1 && (isTask[0] === 'true' || isTask[0] === 'false'))) {
+    throw new InvalidParameterError(`Invalid filter 'is-task=[${isTask.join(' ')}]'`);
   }
+  const nameMatch = matcher(f.name);
+  const idMatch = matcher(f.id);
+  const statusMatch = matcher(f.status);
   const publish = portSet('publish', f.publish ?? []);
   const expose = portSet('expose', f.expose ?? []);
   // As in dockerd the last value wins; an unknown container is a 404.
@@ -126,6 +129,8 @@ export function selectContainers(entries: readonly ListEntry[], query: ListQuery
       if (id) ancestors.add(id);
     }
   }
+  if (isTask?.[0] === 'true') return []; // no swarm: there are no task containers
+  const limit = query.limit !== undefined && query.limit > 0 ? query.limit : 0;
 
   const out: ListEntry[] = [];
   for (const e of entries) {
@@ -135,14 +140,13 @@ export function selectContainers(entries: readonly ListEntry[], query: ListQuery
       continue;
     }
     if (sinceId !== undefined && rec.id === sinceId) break;
-    if (!isRunningLike(rec) && !all && !(query.limit !== undefined && query.limit > 0)) continue;
-    if (!matchAny(f.name, `/${rec.name}`, rec.name)) continue;
-    if (!matchAny(f.id, rec.id)) continue;
-    if (isTask !== undefined && isTask !== false) continue; // no swarm: no task containers
+    if (!isRunningLike(rec) && !all && limit === 0) continue;
+    if (!nameMatch(`/${rec.name}`, rec.name)) continue;
+    if (!idMatch(rec.id)) continue;
     if (f.label && !labelsMatch(f.label, rec.config.Labels ?? {})) continue;
-    if (query.limit !== undefined && query.limit > 0 && out.length === query.limit) break;
+    if (limit > 0 && out.length === limit) break;
     if (exited.length > 0 && !(exited.includes(rec.state.exitCode) && !isRunningLike(rec) && !rec.state.startedAt.startsWith('0001-'))) continue;
-    if (!matchAny(f.status, rec.state.status)) continue;
+    if (!statusMatch(rec.state.status)) continue;
     if (f.health && !f.health.includes(healthOf(rec))) continue;
     if (f.volume) {
       const keys = volumeKeys(e);

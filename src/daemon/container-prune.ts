@@ -7,11 +7,6 @@ import { labelsMatch, validateFilterNames } from './container-list.js';
 
 const PRUNE_FILTERS = new Set(['until', 'label', 'label!']);
 
-export interface PruneResult {
-  ContainersDeleted: string[] | null;
-  SpaceReclaimed: number;
-}
-
 /** Returns a predicate over stopped containers; invalid filters throw before anything is removed. */
 export function prunePredicate(filters: Record<string, string[]>, now = Date.now()): (rec: ContainerRecord) => boolean {
   validateFilterNames(filters, PRUNE_FILTERS);

@@ -1,12 +1,10 @@
 // `docker top`: runs the host's `ps` with the client's arguments and keeps the rows of the
 // container's processes (pids from the runtime), as dockerd does.
 import { execFile } from 'node:child_process';
+import type { ContainerTopResult } from '../api/routers/containers/lifecycle-backend.js';
 import { InvalidParameterError, SystemError } from '../errdefs/index.js';
 
-export interface TopResult {
-  Titles: string[];
-  Processes: string[][];
-}
+export type TopResult = ContainerTopResult;
 
 /** dockerd refuses `-o x=PID…` style renames of the PID column: the rows could not be matched any more. */
 export function validatePsArgs(psArgs: string): void {

@@ -44,19 +44,21 @@ export function containerSummary(rec: ContainerRecord): ContainerSummary {
   };
 }
 
+// Every HostConfig key inspect shows; LogConfig, CgroupnsMode, IpcMode, ShmSize, Runtime and the
+// masked/read-only paths get their values from fillHostConfigDefaults.
 const HOST_CONFIG_DEFAULTS = {
-  Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'default',
+  Binds: null, ContainerIDFile: '', LogConfig: null, NetworkMode: 'default',
   PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
-  VolumesFrom: null, CapAdd: null, CapDrop: null, CgroupnsMode: 'host', Dns: [], DnsOptions: [], DnsSearch: [],
-  ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '',
+  VolumesFrom: null, CapAdd: null, CapDrop: null, CgroupnsMode: '', Dns: [], DnsOptions: [], DnsSearch: [],
+  ExtraHosts: null, GroupAdd: null, IpcMode: '', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '',
   Privileged: false, PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '', UsernsMode: '',
-  ShmSize: 67108864, Runtime: 'runc', ConsoleSize: [0, 0], Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0,
+  ShmSize: 0, Runtime: '', ConsoleSize: [0, 0], Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0,
   CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: [], BlkioDeviceReadBps: null, BlkioDeviceWriteBps: null,
   BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
   CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
   KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
   OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0,
-  IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null, // filled by fillHostConfigDefaults
+  IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null,
 };
 
 export function containerInspect(rec: ContainerRecord): ContainerInspect {
@@ -64,7 +66,8 @@ export function containerInspect(rec: ContainerRecord): ContainerInspect {
   const hostConfig: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS };
   for (const [k, v] of Object.entries(rec.hostConfig)) if (v !== undefined) hostConfig[k] = v;
   fillHostConfigDefaults(hostConfig);
-  const rp = hostConfig.RestartPolicy as { Name?: string; MaximumRetryCount?: number };
+  // A client may have sent RestartPolicy null (Go: the zero policy).
+  const rp = (hostConfig.RestartPolicy ?? {}) as { Name?: string; MaximumRetryCount?: number };
   hostConfig.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
   const cfg = rec.config;
   return {

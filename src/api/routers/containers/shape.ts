@@ -1,13 +1,15 @@
 // Per-version shaping of container responses (newest shape in, older shape out), and of requests.
 // Versions follow the API reference docs (reference/api/v1.x.md) and dockerd 20.10's
-// containerInspectPre120/containerInspect120.
+// containerInspectPre120/containerInspect120. List and inspect are hot paths: clients of a version
+// with the newest shape get the backend's object itself, not a copy.
 import { versionLt } from '../../../internal/version.js';
 import type { ContainerInspect, ContainerSummary } from './backend.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...s };
+  if (!versionLt(version, '1.23')) return s;
   // State, Mounts (1.23); NetworkSettings, HostConfig (1.22); ImageID (1.21); Labels (1.18)
-  if (versionLt(version, '1.23')) { delete out.State; delete out.Mounts; }
+  const out: Record<string, unknown> = { ...s };
+  delete out.State; delete out.Mounts;
   if (versionLt(version, '1.22')) { delete out.NetworkSettings; delete out.HostConfig; }
   if (versionLt(version, '1.21')) delete out.ImageID;
   if (versionLt(version, '1.18')) delete out.Labels;
@@ -17,11 +19,12 @@ export function shapeSummary(s: ContainerSummary, version: string): Record<strin
 interface InspectMount { Source?: string; Destination?: string; RW?: boolean }
 
 export function shapeInspect(c: ContainerInspect, version: string): Record<string, unknown> {
+  if (!versionLt(version, '1.25')) return c;
   const out: Record<string, unknown> = { ...c };
   const state = { ...(out.State as Record<string, unknown>) };
   const config = { ...(out.Config as Record<string, unknown> | undefined) };
   const hostConfig = (out.HostConfig as Record<string, unknown> | undefined) ?? {};
-  if (versionLt(version, '1.25')) delete out.Platform;
+  delete out.Platform; // 1.25
   if (versionLt(version, '1.22')) { delete state.Dead; out.ExecDriver = 'native-0.2'; }
   if (versionLt(version, '1.21')) {
     delete state.Status;

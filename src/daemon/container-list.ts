@@ -94,7 +94,7 @@ function networkMatches(e: ListEntry, values: readonly string[]): boolean {
 }
 
 /** Applies the query to entries sorted newest first. */
-export function selectContainers(entries: readonly ListEntry[], query: ListQuery, lookups: ListLookups): ListEntry[] {
+export function selectContainers<E extends ListEntry>(entries: readonly E[], query: ListQuery, lookups: ListLookups): E[] {
   const f = query.filters;
   validateFilterNames(f, KNOWN_FILTERS);
   let all = query.all;
@@ -132,7 +132,7 @@ export function selectContainers(entries: readonly ListEntry[], query: ListQuery
   if (isTask?.[0] === 'true') return []; // no swarm: there are no task containers
   const limit = query.limit !== undefined && query.limit > 0 ? query.limit : 0;
 
-  const out: ListEntry[] = [];
+  const out: E[] = [];
   for (const e of entries) {
     const rec = e.record;
     if (beforeId !== undefined) {

@@ -378,12 +378,12 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
 
   async containerStart(ref: string, legacyHostConfig?: HostConfig): Promise<void> {
     const c = this.store.get(ref);
+    let startFailed = false;
     await c.exclusive(async () => {
       const status = c.record.state.status;
       if (status === 'paused') throw new ConflictError('cannot start a paused container, try unpause instead');
       if (status === 'running' || status === 'restarting') throw new NotModifiedError('container already started');
-      if (status === 'removing' || c.removed) throw new ConflictError(`container is marked for removal and cannot be started`);
-      if (status === 'dead') throw new ConflictError('container is marked for removal and cannot be started');
+      if (status === 'removing' || status === 'dead' || c.removed) throw new ConflictError('container is marked for removal and cannot be started');
       if (legacyHostConfig && Object.keys(legacyHostConfig).length > 0) {
         checkBodyTypes({}, legacyHostConfig, 'HostConfig');
         validateRestartPolicy(legacyHostConfig);
@@ -391,10 +391,16 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
         c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
       }
       this.resetRestartManager(c);
-      await this.startContainer(c);
+      try {
+        await this.startContainer(c);
+      } catch (err) {
+        startFailed = true;
+        throw err;
+      }
     }).catch(async (err: unknown) => {
-      // As dockerd: an AutoRemove container that fails to start is removed (the CLI waits for it).
-      if (c.record.hostConfig.AutoRemove && !c.running && !c.removed) {
+      // As dockerd: an AutoRemove container whose start fails is removed (the CLI waits for it);
+      // a refused request (bad body, wrong state) leaves it alone.
+      if (startFailed && c.record.hostConfig.AutoRemove && !c.running && !c.removed) {
         await this.removeStopped(c).catch((e: unknown) => this.config.log(`auto-remove ${c.id}: ${String(e)}`));
       }
       throw err;
@@ -533,6 +539,8 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   /** Stop signal, wait, then SIGKILL. A pending restart just ends; a paused container is thawed to die. */
   private async stopContainer(c: Container, timeout?: number, signal?: string): Promise<void> {
     this.cancelRestart(c);
+    // A restart already under way finishes first; then it is stopped like any running container.
+    await this.starting.get(c.id);
     if (!c.running) return;
     const exited = c.wait('next-exit');
     c.stopping = true;
@@ -581,10 +589,15 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     const exitOnNext = sig === 9 || !stopSignal || parseSignal(stopSignal) === sig;
     if (exitOnNext) {
       c.record.hasBeenManuallyStopped = true;
+      if (c.record.state.status === 'restarting') {
+        this.cancelRestart(c);
+        return;
+      }
       this.restartManagerOf(c).cancel();
       this.store.save(c);
+    } else if (c.record.state.status === 'restarting') {
+      return;
     }
-    if (c.record.state.status === 'restarting') { if (exitOnNext) this.cancelRestart(c); return; }
     const exited = sig === 9 ? c.wait('next-exit') : undefined;
     if (exitOnNext) await this.signalTask(c, sig);
     else await this.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
@@ -700,6 +713,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       }
       c.record.hasBeenManuallyStopped = true;
       this.cancelRestart(c);
+      await this.starting.get(c.id);
       if (c.running) {
         const exited = c.wait('next-exit');
         await this.signalTask(c, 9).catch(() => undefined);
@@ -744,7 +758,11 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containerList(options: ContainerListOptions): Promise<ContainerSummary[]> {
     const entries = this.store.list()
       .sort((a, b) => b.record.created.localeCompare(a.record.created))
-      .map((c) => ({ record: c.record, summary: containerSummary(c.record) }));
+      .map((c) => {
+        // Built only for the containers a filter looks into or the list returns.
+        let summary: ContainerSummary | undefined;
+        return { container: c, record: c.record, get summary(): ContainerSummary { return (summary ??= containerSummary(c.record)); } };
+      });
     const selected = selectContainers(entries, options, {
       container: (ref) => {
         try { return this.store.get(ref).record; } catch { throw new NotFoundError(`no such container ${ref}`); }
@@ -753,7 +771,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     });
     const sizeOf = options.size ? this.sizeOf : undefined;
     if (!sizeOf) return selected.map((e) => e.summary);
-    return Promise.all(selected.map(async (e) => ({ ...e.summary, ...(await sizeOf(this.store.get(e.record.id))) })));
+    return Promise.all(selected.map(async (e) => ({ ...e.summary, ...(await sizeOf(e.container)) })));
   }
 
   async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {

@@ -24,7 +24,8 @@ export function mountShm(containerDir: string, size: number): string {
   return p;
 }
 
+/** Called on every exit and removal: costs one failed stat unless the container has a shareable shm. */
 export function unmountShm(containerDir: string): void {
   const p = shmPath(containerDir);
-  if (isMounted(p)) spawnSync('umount', ['-l', p]);
+  if (fs.existsSync(p) && isMounted(p)) spawnSync('umount', ['-l', p]);
 }

@@ -1,6 +1,7 @@
 // The files berthd writes for each container and bind-mounts into it: /etc/hostname, /etc/hosts,
 // /etc/resolv.conf (the host's, minus loopback nameservers that would not work inside).
 import fs from 'node:fs';
+import type { HostConfigSettings } from '../api/types/host-config.js';
 
 export function hostsFile(hostname: string, domainname: string, extra: string[] = []): string {
   const lines = [
@@ -32,12 +33,7 @@ export function resolvConf(hostText: string): string {
   return kept.join('\n').replace(/\n*$/, '\n');
 }
 
-export interface DnsSettings {
-  Dns?: string[] | null;
-  DnsSearch?: string[] | null;
-  DnsOptions?: string[] | null;
-  ExtraHosts?: string[] | null;
-}
+export type DnsSettings = Pick<HostConfigSettings, 'Dns' | 'DnsSearch' | 'DnsOptions' | 'ExtraHosts'>;
 
 /** HostConfig.Dns/DnsSearch/DnsOptions replace the host's nameserver/search/options lines. */
 export function applyDnsSettings(base: string, dns: DnsSettings): string {

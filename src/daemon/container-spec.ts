@@ -26,7 +26,6 @@ export interface PeerContainer {
 export interface HostConfigSpecContext {
   /** resolves "container:<ref>" targets; throws NotFoundError for unknown ones */
   peer(ref: string): PeerContainer;
-  initBinary?: string;
   seccompSupported: boolean;
   /** mounts this container's shareable /dev/shm on the host and returns its path */
   mountShareableShm(size: number): string;
@@ -41,17 +40,17 @@ export function kernelSupportsSeccomp(): boolean {
   return seccompKernel;
 }
 
-function runningPeer(ctx: HostConfigSpecContext, ref: string, what: string): PeerContainer {
+function runningPeer(ctx: HostConfigSpecContext, ref: string): PeerContainer {
   const peer = ctx.peer(ref);
   if (!peer.running || peer.pid <= 0) throw new ConflictError(`container ${peer.id} is not running`);
   return peer;
 }
 
-function namespaceChoice(kind: NamespaceKind, mode: string | undefined, ctx: HostConfigSpecContext, what: string): NamespaceChoice {
+function namespaceChoice(kind: NamespaceKind, mode: string | undefined, ctx: HostConfigSpecContext): NamespaceChoice {
   if (mode === 'host') return { mode: 'host' };
   const ref = containerRef(mode);
   if (ref === undefined) return { mode: 'private' };
-  return { mode: 'join', path: joinPath(runningPeer(ctx, ref, what).pid, kind) };
+  return { mode: 'join', path: joinPath(runningPeer(ctx, ref).pid, kind) };
 }
 
 function ipcSetup(hc: HostConfig, ctx: HostConfigSpecContext): { ns: NamespaceChoice; shm: ShmSource } {
@@ -61,7 +60,7 @@ function ipcSetup(hc: HostConfig, ctx: HostConfigSpecContext): { ns: NamespaceCh
   const ref = containerRef(mode);
   if (mode === 'shareable') return { ns: { mode: 'private' }, shm: { kind: 'bind', source: ctx.mountShareableShm(hc.ShmSize || DEFAULT_SHM_SIZE) } };
   if (ref === undefined) return { ns: { mode: 'private' }, shm: { kind: 'private', size: hc.ShmSize || DEFAULT_SHM_SIZE } };
-  const peer = runningPeer(ctx, ref, 'IPC');
+  const peer = runningPeer(ctx, ref);
   if (peer.ipcMode === 'host') return { ns: { mode: 'host' }, shm: { kind: 'bind', source: '/dev/shm' } };
   if (peer.ipcMode !== 'shareable') throw new ConflictError('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
   return { ns: { mode: 'join', path: joinPath(peer.pid, 'ipc') }, shm: { kind: 'bind', source: peer.shmPath } };
@@ -78,9 +77,9 @@ export function hostConfigSpecOptions(hc: HostConfig, ctx: HostConfigSpecContext
   const options: SpecOption[] = [
     withShm(ipc.shm),
     withNamespace('ipc', ipc.ns),
-    withNamespace('pid', namespaceChoice('pid', hc.PidMode, ctx, 'PID')),
+    withNamespace('pid', namespaceChoice('pid', hc.PidMode, ctx)),
     withNamespace('uts', hc.UTSMode === 'host' ? { mode: 'host' } : { mode: 'private' }),
-    withNamespace('network', namespaceChoice('network', hc.NetworkMode, ctx, 'network')),
+    withNamespace('network', namespaceChoice('network', hc.NetworkMode, ctx)),
     // dockerd's default: private on cgroup v2, the host's on v1 (set at create).
     ...(hc.CgroupnsMode === 'private' ? [withNamespace('cgroup', { mode: 'private' })] : []),
     withUserMounts(mounts),
@@ -96,7 +95,7 @@ export function hostConfigSpecOptions(hc: HostConfig, ctx: HostConfigSpecContext
   if (privileged) options.push(withPrivileged(hostDevices()));
   options.push(withDevices(hc.Devices ?? [], hc.DeviceCgroupRules ?? []));
   if (hc.Init) {
-    const init = ctx.initBinary ?? findInitBinary();
+    const init = findInitBinary();
     if (!init) throw new InvalidParameterError('exec: "docker-init": executable file not found in $PATH');
     options.push(withInit(init));
   }

@@ -1,10 +1,11 @@
 // `docker update`: merges new resource limits and restart policy into a container's HostConfig with
 // dockerd's conflict rules (UpdateContainer). Only non-zero fields change, as in dockerd.
 import type { HostConfig } from '../api/types/container.js';
+import { checkHostConfigTypes } from '../api/types/create-body.js';
 import type { ContainerUpdateBody, Resources } from '../api/types/host-config.js';
 import { ConflictError } from '../errdefs/index.js';
 import type { CgroupInfo } from './cgroup-info.js';
-import { checkHostConfigTypes, validateRestartPolicy, verifyResources } from './create-validation.js';
+import { validateRestartPolicy, verifyResources } from './create-validation.js';
 
 export type UpdateConfig = ContainerUpdateBody;
 

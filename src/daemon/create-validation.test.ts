@@ -19,7 +19,15 @@ test('wrong JSON types are Go unmarshal errors', () => {
   assert.throws(() => checkBodyTypes({}, { Memory: 1.5 }), { message: 'json: cannot unmarshal number 1.5 into Go struct field HostConfig.HostConfig.Memory of type int64' });
   assert.throws(() => checkBodyTypes({}, { BlkioWeight: 70000 }), /number 70000 .* of type uint16/);
   assert.throws(() => checkBodyTypes({ Env: ['A=1', 2] }, undefined), { message: 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Env of type string' });
-  assert.throws(() => checkBodyTypes({}, { CapAdd: 'NET_ADMIN' }), /cannot unmarshal string .*CapAdd of type \[\]string/);
+  assert.throws(() => checkBodyTypes({}, { CapAdd: 5 }), /cannot unmarshal number .*HostConfig\.HostConfig\.CapAdd of type strslice\.StrSlice/);
+  assert.throws(() => checkBodyTypes({}, { CapAdd: ['NET_ADMIN', 5] }), /cannot unmarshal number .*CapAdd of type string/);
+  assert.throws(() => checkBodyTypes({}, 'x'), { message: 'json: cannot unmarshal string into Go struct field ContainerConfigWrapper.HostConfig of type container.HostConfig' });
+  assert.throws(() => checkBodyTypes({}, { Memory: 'x' }, 'HostConfig'), { message: 'json: cannot unmarshal string into Go struct field HostConfig.HostConfig.Memory of type int64' });
+  // CapAdd/CapDrop are Go StrSlices: one string is one capability, stored as a list (as dockerd).
+  checkBodyTypes({}, { CapAdd: 'NET_ADMIN' });
+  const single: HostConfig = { CapAdd: 'net_admin' as unknown as string[] };
+  assert.deepEqual(create(single), []);
+  assert.deepEqual(single.CapAdd, ['net_admin']);
   checkBodyTypes({ Env: ['A=1'], Tty: true }, { Memory: 1 << 30, PidsLimit: null, Privileged: false });
 });
 

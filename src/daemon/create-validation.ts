@@ -5,11 +5,13 @@
 import { resolveLogConfig } from '../logger/log-config.js';
 import path from 'node:path';
 import type { ContainerConfig, HostConfig } from '../api/types/container.js';
+import { checkCreateBodyTypes } from '../api/types/create-body.js';
 import type { Resources } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
 import { parseSignal } from '../internal/signals.js';
 import { normalizeCapabilities } from '../oci/capabilities.js';
 import { userMounts, checkBindSources } from '../oci/mounts.js';
+import { containerRef } from '../oci/namespaces.js';
 import { validateUlimits } from '../oci/resources.js';
 import { parseSecurityOpt } from '../oci/security.js';
 import { parseCpuset, type CgroupInfo } from './cgroup-info.js';
@@ -18,74 +20,12 @@ const MIN_MEMORY = 6 * 1024 * 1024;
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 export const RUNTIMES = ['runc', 'io.containerd.runc.v2'];
 
-type GoType = 'int64' | 'int' | 'uint16' | 'bool' | 'string' | '[]string' | 'map[string]string';
-
-const HOST_CONFIG_TYPES: Record<string, GoType> = {
-  Memory: 'int64', MemorySwap: 'int64', MemoryReservation: 'int64', KernelMemory: 'int64', KernelMemoryTCP: 'int64',
-  NanoCpus: 'int64', CpuShares: 'int64', CpuPeriod: 'int64', CpuQuota: 'int64', CpuRealtimePeriod: 'int64',
-  CpuRealtimeRuntime: 'int64', PidsLimit: 'int64', ShmSize: 'int64', CpuCount: 'int64', CpuPercent: 'int64',
-  IOMaximumIOps: 'int64', IOMaximumBandwidth: 'int64', MemorySwappiness: 'int64',
-  BlkioWeight: 'uint16', OomScoreAdj: 'int',
-  Privileged: 'bool', ReadonlyRootfs: 'bool', AutoRemove: 'bool', OomKillDisable: 'bool', Init: 'bool', PublishAllPorts: 'bool',
-  IpcMode: 'string', PidMode: 'string', UTSMode: 'string', NetworkMode: 'string', Runtime: 'string', CpusetCpus: 'string',
-  CpusetMems: 'string', CgroupParent: 'string', CgroupnsMode: 'string',
-  Binds: '[]string', CapAdd: '[]string', CapDrop: '[]string', SecurityOpt: '[]string', Dns: '[]string', DnsSearch: '[]string',
-  DnsOptions: '[]string', ExtraHosts: '[]string', GroupAdd: '[]string', DeviceCgroupRules: '[]string',
-  Sysctls: 'map[string]string', Tmpfs: 'map[string]string',
-};
-
-const CONFIG_TYPES: Record<string, GoType> = {
-  Hostname: 'string', Domainname: 'string', User: 'string', WorkingDir: 'string', StopSignal: 'string', Image: 'string',
-  Tty: 'bool', OpenStdin: 'bool', StdinOnce: 'bool', AttachStdin: 'bool', AttachStdout: 'bool', AttachStderr: 'bool',
-  StopTimeout: 'int', Env: '[]string', Labels: 'map[string]string',
-};
-
-function jsonKind(v: unknown): string {
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return 'object';
-}
-
-function checkType(v: unknown, type: GoType, where: string): void {
-  if (v === null || v === undefined) return;
-  const fail = (desc: string, goType: string = type): never => {
-    throw new InvalidParameterError(`json: cannot unmarshal ${desc} into Go struct field ${where} of type ${goType}`);
-  };
-  switch (type) {
-    case 'int64': case 'int': case 'uint16': {
-      if (typeof v !== 'number') fail(jsonKind(v));
-      const n = v as number;
-      const max = type === 'uint16' ? 65535 : Number.MAX_SAFE_INTEGER;
-      const min = type === 'uint16' ? 0 : Number.MIN_SAFE_INTEGER;
-      if (!Number.isInteger(n) || n > max || n < min) fail(`number ${n}`);
-      return;
-    }
-    case 'bool': if (typeof v !== 'boolean') fail(jsonKind(v)); return;
-    case 'string': if (typeof v !== 'string') fail(jsonKind(v)); return;
-    case '[]string':
-      if (!Array.isArray(v)) fail(jsonKind(v));
-      for (const e of v as unknown[]) if (typeof e !== 'string') fail(jsonKind(e), 'string');
-      return;
-    case 'map[string]string':
-      if (typeof v !== 'object' || Array.isArray(v)) fail(jsonKind(v));
-      for (const e of Object.values(v as object)) if (typeof e !== 'string') fail(jsonKind(e), 'string');
-  }
-}
-
-/** Go's json.Unmarshal errors for values of the wrong type (dockerd answers them with 400). */
+/**
+ * Go's json.Unmarshal errors for values of the wrong type (dockerd answers them with 400); the
+ * field tables are the API's (src/api/types/create-body.ts). `wrapper` names the decoded struct.
+ */
 export function checkBodyTypes(config: Record<string, unknown>, hostConfig: unknown, wrapper = 'ContainerConfigWrapper'): void {
-  for (const [k, t] of Object.entries(CONFIG_TYPES)) checkType(config[k], t, `${wrapper}.${k}`);
-  if (hostConfig === undefined || hostConfig === null) return;
-  if (typeof hostConfig !== 'object' || Array.isArray(hostConfig)) {
-    throw new InvalidParameterError(`json: cannot unmarshal ${jsonKind(hostConfig)} into Go struct field ${wrapper}.HostConfig of type container.HostConfig`);
-  }
-  checkHostConfigTypes(hostConfig as Record<string, unknown>, 'HostConfig.HostConfig');
-}
-
-export function checkHostConfigTypes(hc: Record<string, unknown>, prefix: string): void {
-  for (const [k, t] of Object.entries(HOST_CONFIG_TYPES)) checkType(hc[k], t, `${prefix}.${k}`);
+  checkCreateBodyTypes({ ...config, HostConfig: hostConfig }, wrapper);
 }
 
 export function validateRestartPolicy(hc: HostConfig): void {
@@ -223,10 +163,6 @@ export function verifyResources(r: Resources, cg: CgroupInfo, update: boolean): 
 
 const IPC_MODES = ['', 'private', 'shareable', 'host', 'none'];
 
-/** Container-mode namespaces must name a container: "container:" alone is invalid. */
-function isContainerMode(mode: string | undefined): boolean {
-  return Boolean(mode?.startsWith('container:'));
-}
 
 /**
  * Everything dockerd checks at create, in its order: config (working dir, stop signal), network
@@ -246,7 +182,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if (net === 'container:' || net === 'container') {
     throw new InvalidParameterError('Invalid network mode: invalid container format container:<name|id>');
   }
-  if (isContainerMode(net)) {
+  if (containerRef(net) !== undefined) {
     if (config.Hostname) throw new InvalidParameterError('conflicting options: hostname and the network mode');
     if (hc.Links?.length) throw new InvalidParameterError("Conflicting options: container type network can't be used with links. This would result in undefined behavior");
     if (hc.Dns?.length) throw new InvalidParameterError('conflicting options: dns and the network mode');
@@ -257,7 +193,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
       throw new InvalidParameterError('conflicting options: port exposing and the container type network mode');
     }
   }
-  if ((isContainerMode(net) || net === 'host') && config.MacAddress) {
+  if ((containerRef(net) !== undefined || net === 'host') && config.MacAddress) {
     throw new InvalidParameterError('conflicting options: mac-address and the network mode');
   }
   const cgroupns = hc.CgroupnsMode ?? '';
@@ -265,13 +201,15 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if (hc.UTSMode === 'host' && config.Hostname) throw new InvalidParameterError('conflicting options: hostname and the UTS mode');
 
   const ipc = hc.IpcMode ?? '';
-  if (!IPC_MODES.includes(ipc) && !(isContainerMode(ipc) && ipc.length > 'container:'.length)) {
+  if (!IPC_MODES.includes(ipc) && !containerRef(ipc)) {
     throw new InvalidParameterError(`Invalid IPC mode: ${ipc}`);
   }
 
   checkBindSources(userMounts(hc), false);
-  for (const [field, caps] of [['CapAdd', hc.CapAdd], ['CapDrop', hc.CapDrop]] as const) {
-    try { normalizeCapabilities(caps); } catch (err) {
+  for (const field of ['CapAdd', 'CapDrop'] as const) {
+    const caps: unknown = hc[field];
+    if (typeof caps === 'string') hc[field] = [caps]; // a Go StrSlice: stored (and inspected) as a list
+    try { normalizeCapabilities(hc[field]); } catch (err) {
       throw new InvalidParameterError(`invalid ${field}: ${(err as Error).message}`, { cause: err });
     }
   }

@@ -1,10 +1,8 @@
 // The values dockerd fills in at create time for HostConfig fields a client sent as "unset"
 // (the docker CLI sends ShmSize 0, IpcMode "", MemorySwappiness -1, …). berthd stores what the client
 // sent; inspect shows what dockerd would have stored, so clients comparing fields see the same.
-const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
-const DEFAULT_MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
-  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
-const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../oci/spec.js';
+import { DEFAULT_SHM_SIZE } from './create-validation.js';
 
 /** Replaces "unset" values in an inspect HostConfig with dockerd's create-time defaults, in place. */
 export function fillHostConfigDefaults(hc: Record<string, unknown>): void {

@@ -36,10 +36,13 @@ export function kernelCapabilities(): string[] {
   return kernelCaps;
 }
 
-/** "net_admin" / "NET_ADMIN" / "CAP_NET_ADMIN" → "CAP_NET_ADMIN"; "ALL" stays "ALL". */
-export function normalizeCapabilities(caps: string[] | null | undefined): string[] {
+/**
+ * "net_admin" / "NET_ADMIN" / "CAP_NET_ADMIN" → "CAP_NET_ADMIN"; "ALL" stays "ALL". A single string
+ * is one capability (the API's CapAdd/CapDrop are Go StrSlices, which accept one).
+ */
+export function normalizeCapabilities(caps: string[] | string | null | undefined): string[] {
   const out: string[] = [];
-  for (const raw of caps ?? []) {
+  for (const raw of typeof caps === 'string' ? [caps] : caps ?? []) {
     const c = raw.trim().toUpperCase();
     if (c === 'ALL') { out.push('ALL'); continue; }
     const name = c.startsWith('CAP_') ? c : `CAP_${c}`;

@@ -77,10 +77,14 @@ export function parseDeviceCgroupRule(rule: string): OciDeviceRule {
   return { allow: true, type: m[1]!, ...(major !== undefined ? { major } : {}), ...(minor !== undefined ? { minor } : {}), access: m[4]! };
 }
 
+/** Mapped devices at a path the spec already has (privileged: all of /dev) are skipped, as dockerd does. */
 export const withDevices = (mappings: DeviceMapping[], rules: string[]): SpecOption => (s) => {
   const devices = (s.linux.devices as OciDevice[] | undefined) ?? [];
+  const paths = new Set(devices.map((d) => d.path));
   for (const m of mappings) {
     for (const { device, rule } of devicesForMapping(m)) {
+      if (paths.has(device.path)) continue;
+      paths.add(device.path);
       devices.push(device);
       s.linux.resources.devices.push(rule);
     }

@@ -4,6 +4,7 @@
 // (dockerd creates a missing -v source directory at start).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { HostConfig } from '../api/types/container.js';
 import type { MountSpec } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
 import type { OciMount, SpecOption } from './spec.js';
@@ -99,11 +100,7 @@ export function tmpfsOptions(userOptions: string): string[] {
   return [...base, ...user.filter((u) => !base.includes(u))];
 }
 
-export interface UserMountSources {
-  Binds?: string[] | null;
-  Mounts?: MountSpec[] | null;
-  Tmpfs?: Record<string, string> | null;
-}
+export type UserMountSources = Pick<HostConfig, 'Binds' | 'Mounts' | 'Tmpfs'>;
 
 /** All bind and tmpfs mounts of a HostConfig, validated; duplicates are refused like dockerd. */
 export function userMounts(hc: UserMountSources): UserMount[] {

@@ -37,4 +37,11 @@ test('devices: dev_t split, a host device node with its cgroup rule, rules, priv
   assert.deepEqual(priv.linux.maskedPaths, []);
   assert.deepEqual(priv.linux.resources.devices, [{ allow: true, access: 'rwm' }]);
   assert.ok(!priv.mounts.find((m) => m.destination === '/sys')?.options?.includes('ro'));
+  const null0 = { path: '/dev/null', type: 'c' as const, major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 };
+  const privMapped = buildSpec([withPrivileged([null0]), withDevices([
+    { PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rwm' },
+    { PathOnHost: '/dev/null', PathInContainer: '/dev/null2', CgroupPermissions: 'rwm' },
+  ], [])]);
+  assert.deepEqual((privMapped.linux.devices as Array<{ path: string }>).map((d) => d.path), ['/dev/null', '/dev/null2'],
+    'a mapping onto a device the privileged container already has is skipped');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSeccompProfile, parseSeccompProfile } from './seccomp-profile.js';
+import { decodeSeccompProfile, defaultSeccompProfile, resolveSeccompProfile } from './seccomp-profile.js';
 import { parseSecurityOpt, seccompFor, withNoNewPrivileges, withSeccomp } from './security.js';
 import { buildSpec, DEFAULT_CAPABILITIES } from './spec.js';
 
@@ -35,7 +35,7 @@ test('security options: no-new-privileges, seccomp=unconfined, custom profiles, 
   const sec = parseSecurityOpt([`seccomp=${custom}`]);
   const p = seccompFor(sec, DEFAULT_CAPABILITIES, false, true)!;
   assert.deepEqual(p.syscalls.map((s) => s.names[0]), ['read']);
-  assert.equal(parseSeccompProfile(custom, ['CAP_SYS_ADMIN']).syscalls.length, 2);
+  assert.equal(resolveSeccompProfile(decodeSeccompProfile(custom), ['CAP_SYS_ADMIN']).syscalls.length, 2);
   assert.equal(seccompFor(parseSecurityOpt([]), DEFAULT_CAPABILITIES, true, true), undefined, 'privileged: none');
   assert.equal(seccompFor(parseSecurityOpt([]), DEFAULT_CAPABILITIES, false, false), undefined, 'no kernel support');
   const spec = buildSpec([withNoNewPrivileges(true), withSeccomp(p)]);

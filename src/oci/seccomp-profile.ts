@@ -75,24 +75,30 @@ export function defaultSeccompProfile(capabilities: string[]): SeccompProfile {
   return { defaultAction: 'SCMP_ACT_ALLOW', ...(arch.length ? { architectures: arch } : {}), syscalls };
 }
 
+/** A profile in dockerd's format, as decoded from JSON (not yet filtered by capabilities). */
+export interface DockerSeccompProfile {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  archMap?: Array<{ architecture: string; subArchitectures?: string[] }>;
+  syscalls?: Array<SeccompSyscall & { name?: string; includes?: { caps?: string[] }; excludes?: { caps?: string[] } }>;
+}
+
 /**
  * A profile sent with `--security-opt seccomp=<file>` (the CLI sends the file's JSON): dockerd's format,
- * with `names` or the older `name`, optional `archMap`; `includes`/`excludes` capability conditions are
- * honoured for `caps`.
+ * with `names` or the older `name`, optional `archMap`. Throws for malformed profiles.
  */
-export function parseSeccompProfile(json: string, capabilities: string[]): SeccompProfile {
-  interface DockerSyscall extends SeccompSyscall {
-    name?: string;
-    includes?: { caps?: string[] };
-    excludes?: { caps?: string[] };
-  }
-  const raw = JSON.parse(json) as {
-    defaultAction?: string; defaultErrnoRet?: number; architectures?: string[];
-    archMap?: Array<{ architecture: string; subArchitectures?: string[] }>; syscalls?: DockerSyscall[];
-  };
+export function decodeSeccompProfile(json: string): DockerSeccompProfile {
+  const raw = JSON.parse(json) as DockerSeccompProfile | null;
   if (typeof raw !== 'object' || raw === null || typeof raw.defaultAction !== 'string') {
     throw new Error('decoding seccomp profile failed: defaultAction is required');
   }
+  resolveSeccompProfile(raw, []); // throws where the rest of the shape is wrong
+  return raw;
+}
+
+/** The profile for a process with `capabilities`: `includes`/`excludes` capability conditions applied. */
+export function resolveSeccompProfile(raw: DockerSeccompProfile, capabilities: string[]): SeccompProfile {
   const arch = raw.architectures ?? raw.archMap?.flatMap((a) => [a.architecture, ...(a.subArchitectures ?? [])]) ?? [];
   const syscalls: SeccompSyscall[] = [];
   for (const s of raw.syscalls ?? []) {

@@ -1,13 +1,13 @@
 // HostConfig.SecurityOpt ("no-new-privileges", "seccomp=unconfined|<profile JSON>", "apparmor=…",
 // "label=…") parsed with dockerd's rules, and the spec options that apply it.
 import { InvalidParameterError } from '../errdefs/index.js';
-import { defaultSeccompProfile, parseSeccompProfile, type SeccompProfile } from './seccomp-profile.js';
+import { decodeSeccompProfile, defaultSeccompProfile, resolveSeccompProfile, type DockerSeccompProfile, type SeccompProfile } from './seccomp-profile.js';
 import type { SpecOption } from './spec.js';
 
 export interface SecurityOptions {
   noNewPrivileges: boolean;
-  /** 'default' (berthd's profile), 'unconfined', or a custom profile's JSON */
-  seccomp: string;
+  /** 'default' (berthd's profile), 'unconfined', or a custom profile (decoded once, here) */
+  seccomp: 'default' | 'unconfined' | DockerSeccompProfile;
   apparmor?: string;
 }
 
@@ -26,7 +26,13 @@ export function parseSecurityOpt(opts: string[] | null | undefined): SecurityOpt
     switch (key) {
       case 'label': break;
       case 'apparmor': out.apparmor = value; break;
-      case 'seccomp': out.seccomp = value === 'unconfined' ? 'unconfined' : value; break;
+      case 'seccomp': {
+        if (value === 'unconfined') { out.seccomp = 'unconfined'; break; }
+        try { out.seccomp = decodeSeccompProfile(value); } catch (err) {
+          throw new InvalidParameterError(`Decoding seccomp profile failed: ${(err as Error).message}`, { cause: err });
+        }
+        break;
+      }
       case 'no-new-privileges': {
         if (!['true', 'false', '1', '0', 't', 'f', 'TRUE', 'FALSE', 'True', 'False'].includes(value)) {
           throw new InvalidParameterError(`invalid --security-opt 2: "${opt}"`);
@@ -37,11 +43,6 @@ export function parseSecurityOpt(opts: string[] | null | undefined): SecurityOpt
       default: throw new InvalidParameterError(`invalid --security-opt 2: "${opt}"`);
     }
   }
-  if (out.seccomp !== 'default' && out.seccomp !== 'unconfined') {
-    try { parseSeccompProfile(out.seccomp, []); } catch (err) {
-      throw new InvalidParameterError(`Decoding seccomp profile failed: ${(err as Error).message}`, { cause: err });
-    }
-  }
   return out;
 }
 
@@ -49,7 +50,7 @@ export function parseSecurityOpt(opts: string[] | null | undefined): SecurityOpt
 export function seccompFor(sec: SecurityOptions, capabilities: string[], privileged: boolean, kernelSupports: boolean): SeccompProfile | undefined {
   if (sec.seccomp === 'unconfined' || !kernelSupports) return undefined;
   if (sec.seccomp === 'default') return privileged ? undefined : defaultSeccompProfile(capabilities);
-  return parseSeccompProfile(sec.seccomp, capabilities);
+  return resolveSeccompProfile(sec.seccomp, capabilities);
 }
 
 export const withNoNewPrivileges = (on: boolean): SpecOption => (s) => {

@@ -13,7 +13,7 @@ import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
-import { checkCreateBodyTypes } from './create-body.js';
+import { checkCreateBodyTypes } from '../../types/create-body.js';
 import { parseFilters } from './filters.js';
 import { shapeInspect, shapeSummary } from './shape.js';
 

@@ -1,7 +1,8 @@
-// Type checks of a POST /containers/create body before the daemon sees it. dockerd decodes the body
-// into Go structs, so a wrongly typed field fails there with a `json: cannot unmarshal …` message;
-// berthd gives the same text (as a 400: it is the client's input) instead of failing deeper down.
-import { InvalidParameterError } from '../../../errdefs/index.js';
+// Type checks of a container create body (and of the HostConfig in update and pre-1.24 start
+// bodies) before the daemon uses it. dockerd decodes bodies into Go structs, so a wrongly typed field
+// fails there with a `json: cannot unmarshal …` message; berthd gives the same text (as a 400: it is
+// the client's input) instead of failing deeper down.
+import { InvalidParameterError } from '../../errdefs/index.js';
 
 /** Go type of a field, as named in dockerd's unmarshal errors. */
 type GoType =
@@ -106,18 +107,23 @@ function checkField(v: unknown, field: Field, where: string): void {
   }
 }
 
-function checkFields(obj: Record<string, unknown>, fields: Record<string, Field>, prefix: string): void {
+/** Go names a field by its innermost struct and the path of JSON keys to it: "HostConfig.HostConfig.Memory". */
+function checkFields(obj: Record<string, unknown>, fields: Record<string, Field>, struct: string, path: string[]): void {
   for (const [name, field] of Object.entries(fields)) {
-    if (name in obj) checkField(obj[name], field, `${prefix}${name}`);
+    if (name in obj) checkField(obj[name], field, `${struct}.${[...path, name].join('.')}`);
   }
 }
 
-/** Throws dockerd's unmarshal message (as a 400) for the first wrongly typed field of a create body. */
-export function checkCreateBodyTypes(body: Record<string, unknown>): void {
-  checkFields(body, CONFIG_FIELDS, 'ContainerConfigWrapper.');
-  const hc = body.HostConfig;
-  if (!isObject(hc)) return;
-  checkFields(hc, HOST_CONFIG_FIELDS, 'HostConfig.HostConfig.');
+/** The HostConfig fields of `hc`, decoded as struct `struct` at JSON path `path`. */
+export function checkHostConfigTypes(hc: Record<string, unknown>, struct: string, path: string[] = []): void {
+  checkFields(hc, HOST_CONFIG_FIELDS, struct, path);
   const rp = hc.RestartPolicy;
-  if (isObject(rp)) checkFields(rp, RESTART_POLICY_FIELDS, 'RestartPolicy.HostConfig.RestartPolicy.');
+  if (isObject(rp)) checkFields(rp, RESTART_POLICY_FIELDS, 'RestartPolicy', [...path, 'RestartPolicy']);
+}
+
+/** Throws dockerd's unmarshal message (as a 400) for the first wrongly typed field of a create body. */
+export function checkCreateBodyTypes(body: Record<string, unknown>, wrapper = 'ContainerConfigWrapper'): void {
+  checkFields(body, CONFIG_FIELDS, wrapper, []);
+  const hc = body.HostConfig;
+  if (isObject(hc)) checkHostConfigTypes(hc, 'HostConfig', ['HostConfig']);
 }

@@ -7,12 +7,11 @@ import { ConflictError } from '../errdefs/index.js';
 import type { CgroupInfo } from './cgroup-info.js';
 import { validateRestartPolicy, verifyResources } from './create-validation.js';
 
-export type UpdateConfig = ContainerUpdateBody;
 
 const cannotUpdate = (id: string, msg: string): ConflictError => new ConflictError(`Cannot update container ${id}: ${msg}`);
 
 /** Validates the request; returns dockerd's warnings. Mutates `update` where settings are discarded. */
-export function validateUpdate(update: UpdateConfig, cg: CgroupInfo): string[] {
+export function validateUpdate(update: ContainerUpdateBody, cg: CgroupInfo): string[] {
   checkHostConfigTypes(update as Record<string, unknown>, 'UpdateConfig');
   const warnings = verifyResources(update, cg, true);
   validateRestartPolicy({ RestartPolicy: update.RestartPolicy ?? { Name: '' } } as HostConfig);
@@ -25,7 +24,7 @@ const COPIED: Array<keyof Resources> = [
 ];
 
 /** Applies `update` to `hc` (in place) or throws without changing anything. */
-export function mergeUpdate(id: string, hc: HostConfig, update: UpdateConfig): void {
+export function mergeUpdate(id: string, hc: HostConfig, update: ContainerUpdateBody): void {
   const nano = update.NanoCpus ?? 0;
   if (nano > 0 && (hc.CpuPeriod ?? 0) > 0) throw cannotUpdate(id, 'Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set');
   if (nano > 0 && (hc.CpuQuota ?? 0) > 0) throw cannotUpdate(id, 'Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set');

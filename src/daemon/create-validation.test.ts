@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import type { HostConfig } from '../api/types/container.js';
 import type { CgroupInfo } from './cgroup-info.js';
 import { parseCpuset } from './cgroup-info.js';
-import { checkBodyTypes, validateCreate, verifyResources } from './create-validation.js';
+import { checkCreateBodyTypes } from '../api/types/create-body.js';
+import { validateCreate, verifyResources } from './create-validation.js';
+
+/** A create body's Config fields and HostConfig, checked as the router and legacy start check them. */
+const checkBodyTypes = (config: Record<string, unknown>, hostConfig: unknown, wrapper?: string): void =>
+  checkCreateBodyTypes({ ...config, HostConfig: hostConfig }, wrapper);
 
 const V1: CgroupInfo = {
   version: 1, memoryLimit: true, swapLimit: true, memoryReservation: true, memorySwappiness: true, oomKillDisable: true,

@@ -5,7 +5,6 @@
 import { resolveLogConfig } from '../logger/log-config.js';
 import path from 'node:path';
 import type { ContainerConfig, HostConfig } from '../api/types/container.js';
-import { checkCreateBodyTypes } from '../api/types/create-body.js';
 import type { Resources } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
 import { parseSignal } from '../internal/signals.js';
@@ -24,10 +23,6 @@ export const RUNTIMES = ['runc', 'io.containerd.runc.v2'];
  * Go's json.Unmarshal errors for values of the wrong type (dockerd answers them with 400); the
  * field tables are the API's (src/api/types/create-body.ts). `wrapper` names the decoded struct.
  */
-export function checkBodyTypes(config: Record<string, unknown>, hostConfig: unknown, wrapper = 'ContainerConfigWrapper'): void {
-  checkCreateBodyTypes({ ...config, HostConfig: hostConfig }, wrapper);
-}
-
 export function validateRestartPolicy(hc: HostConfig): void {
   const policy = hc.RestartPolicy;
   if (!policy || !policy.Name) return;

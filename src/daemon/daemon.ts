@@ -11,6 +11,7 @@ import type {
 import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecycle-backend.js';
 import type { InfoResult, SystemBackend, VersionResult } from '../api/routers/system/backend.js';
 import type { ContainerConfig, ContainerCreateBody, HostConfig } from '../api/types/container.js';
+import type { ContainerUpdateBody } from '../api/types/host-config.js';
 import {
   ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, withPrefix,
 } from '../errdefs/index.js';
@@ -42,8 +43,9 @@ import { containerTop, type TopResult } from './container-top.js';
 import { policyWantsRestart, RestartManager } from './restart-manager.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
 import { hostConfigSpecOptions, kernelSupportsSeccomp } from './container-spec.js';
-import { mergeUpdate, validateUpdate, type UpdateConfig } from './container-update.js';
-import { checkBodyTypes, validateCreate, validateLogConfig, validateRestartPolicy } from './create-validation.js';
+import { mergeUpdate, validateUpdate } from './container-update.js';
+import { checkCreateBodyTypes } from '../api/types/create-body.js';
+import { validateCreate, validateLogConfig, validateRestartPolicy } from './create-validation.js';
 import { linuxResources } from '../oci/resources.js';
 import { mountShm, shmPath, unmountShm } from './shm-mount.js';
 
@@ -317,7 +319,6 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult> {
     const { HostConfig: hostConfigIn, NetworkingConfig: _net, ...configIn } = body;
     void _net;
-    checkBodyTypes(configIn, hostConfigIn);
     const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
@@ -385,7 +386,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       if (status === 'running' || status === 'restarting') throw new NotModifiedError('container already started');
       if (status === 'removing' || status === 'dead' || c.removed) throw new ConflictError('container is marked for removal and cannot be started');
       if (legacyHostConfig && Object.keys(legacyHostConfig).length > 0) {
-        checkBodyTypes({}, legacyHostConfig, 'HostConfig');
+        checkCreateBodyTypes({ HostConfig: legacyHostConfig }, 'HostConfig');
         validateRestartPolicy(legacyHostConfig);
         validateLogConfig(legacyHostConfig);
         c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
@@ -864,7 +865,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
 
   // ---- update ----
 
-  async containerUpdate(ref: string, update: UpdateConfig): Promise<{ Warnings: string[] }> {
+  async containerUpdate(ref: string, update: ContainerUpdateBody): Promise<{ Warnings: string[] }> {
     const c = this.store.get(ref);
     const warnings = validateUpdate(update, this.cgroups);
     return c.exclusive(async () => {

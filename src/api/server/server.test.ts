@@ -12,6 +12,7 @@ import type { ContainerBackend } from '../routers/containers/backend.js';
 import { SystemRouter } from '../routers/system/routes.js';
 import type { SystemBackend } from '../routers/system/backend.js';
 import { ApiServer } from './server.js';
+import { unixRequest, type UnixResponse } from './unix-request.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-'));
 const sock = path.join(dir, 'api.sock');
@@ -35,17 +36,8 @@ const containers = {
   }),
 } as unknown as ContainerBackend;
 
-function request(method: string, p: string, body?: string, contentType = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: sock, method, path: p, headers: body ? { 'Content-Type': contentType } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const request = (method: string, p: string, body?: string, contentType = 'application/json'): Promise<UnixResponse> =>
+  unixRequest(sock, method, p, body, body ? contentType : undefined);
 
 before(async () => {
   server = new ApiServer([new SystemRouter(system), new ContainersRouter(containers)], { serverVersion: '0.1.0', log: () => undefined });

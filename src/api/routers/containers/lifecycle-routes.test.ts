@@ -2,7 +2,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../../../errdefs/index.js';
@@ -11,6 +10,7 @@ import type { ContainerBackend } from './backend.js';
 import type { ContainerLifecycleBackend } from './lifecycle-backend.js';
 import { ContainerLifecycleRouter } from './lifecycle-routes.js';
 import { ContainersRouter } from './routes.js';
+import { unixRequest, type UnixResponse } from '../../server/unix-request.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-api-'));
 const sock = path.join(dir, 'api.sock');
@@ -28,17 +28,7 @@ const containers = {
   containerKill: async () => { throw new ConflictError('Container abc is not running'); },
 } as unknown as ContainerBackend;
 
-function request(method: string, p: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: sock, method, path: p }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const request = (method: string, p: string): Promise<UnixResponse> => unixRequest(sock, method, p);
 
 before(async () => {
   server = new ApiServer([new ContainersRouter(containers), new ContainerLifecycleRouter(lifecycle)], { serverVersion: '0.1.0', log: () => undefined });

@@ -3,7 +3,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { NotFoundError } from '../../../errdefs/index.js';
@@ -13,6 +12,7 @@ import { ContainerFsRouter } from '../containers/fs-routes.js';
 import { DiskUsageRouter } from '../system/df-routes.js';
 import type { ImageBackend } from './backend.js';
 import { ImagesRouter } from './routes.js';
+import { unixRequest, type UnixResponse } from '../../server/unix-request.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-images-'));
 const sock = path.join(dir, 'api.sock');
@@ -38,17 +38,7 @@ const fsBackend: ContainerFsBackend = {
   containerCommit: async (ref, o) => ({ Id: `${ref} pause=${o.pause} changes=${o.changes.join('|')} cmd=${JSON.stringify(o.config?.Cmd)}` }),
 };
 
-function request(method: string, p: string, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: sock, method, path: p }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const request = (method: string, p: string, body?: string): Promise<UnixResponse> => unixRequest(sock, method, p, body);
 
 before(async () => {
   server = new ApiServer([

@@ -25,7 +25,7 @@ export class ImageService implements ImageBackend, ImagesPort {
   /** layer snapshots an image no longer needs but a container still stood on, top first; kept on disk */
   private readonly orphans: string[];
 
-  private constructor(readonly store: ImageStore) {
+  private constructor(readonly store: ImageStore, private readonly runtime: Pick<Runtime, 'collectGarbage'>) {
     try {
       this.orphans = (JSON.parse(fs.readFileSync(this.orphansFile, 'utf8')) as { layers: string[] }).layers;
     } catch {
@@ -43,7 +43,7 @@ export class ImageService implements ImageBackend, ImagesPort {
 
   static async open(dataRoot: string, runtime: Runtime): Promise<ImageService> {
     const store = await ImageStore.open(dataRoot, { content: runtime.content, snapshots: runtime.snapshots, differ: runtime.differ });
-    const service = new ImageService(store);
+    const service = new ImageService(store, runtime);
     // leftovers of a crash: interrupted working snapshots, and orphaned layers whose container went
     await sweepTempSnapshots(store.snapshots).catch(() => undefined);
     await service.containerRemoved().catch(() => undefined);
@@ -74,7 +74,19 @@ export class ImageService implements ImageBackend, ImagesPort {
       this.orphans.splice(this.orphans.indexOf(chain), 1);
     }
     // once: a crash before this only means the next call finds those snapshots already gone
-    if (this.orphans.length !== before) this.saveOrphans();
+    if (this.orphans.length !== before) {
+      this.saveOrphans();
+      await this.reclaim();
+    }
+  }
+
+  /**
+   * Removed layers and blobs leave the disk before the request answers, as with dockerd's graph
+   * drivers (containerd's own collection may come tens of seconds later). A failure here loses
+   * nothing: containerd's scheduler collects them later.
+   */
+  private async reclaim(): Promise<void> {
+    await this.runtime.collectGarbage().catch(() => undefined);
   }
 
   private readonly addOrphan = (chain: string): void => {
@@ -112,11 +124,13 @@ export class ImageService implements ImageBackend, ImagesPort {
     const records = await deleteImage(this.store, ref, {
       force: options.force, prune: !options.noprune, containers: this.containers(), onOrphanLayer: this.addOrphan,
     });
+    if (records.some((r) => r.Deleted !== undefined)) await this.reclaim();
     return records.map((r) => ({ ...r }));
   }
 
   async imagePrune(filters: Record<string, string[]>): Promise<ImagePruneResult> {
     const r = await pruneImages(this.store, filters, this.containers(), this.addOrphan);
+    if (r.ImagesDeleted?.some((d) => d.Deleted !== undefined)) await this.reclaim();
     return { ImagesDeleted: r.ImagesDeleted && r.ImagesDeleted.map((d) => ({ ...d })), SpaceReclaimed: r.SpaceReclaimed };
   }
 

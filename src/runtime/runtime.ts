@@ -126,6 +126,12 @@ export interface Runtime {
   readonly differ: Differ;
 
   version(): Promise<{ version: string; revision: string }>;
+  /**
+   * Frees the disk space of deleted blobs and removed snapshots now. containerd only unlinks them
+   * from its metadata on delete; the files go at its next garbage collection, which its scheduler
+   * may put off for tens of seconds on a busy host (49 × the average collection time).
+   */
+  collectGarbage(): Promise<void>;
 
   createContainer(options: CreateRuntimeContainerOptions): Promise<void>;
   /** Updates the stored OCI spec (used when a container is started again with changed settings). */

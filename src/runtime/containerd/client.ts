@@ -70,6 +70,14 @@ export class ContainerdRuntime implements Runtime {
     return { version: res.version, revision: res.revision };
   }
 
+  async collectGarbage(): Promise<void> {
+    // containerd has no GC call of its own; deleting a lease with `sync` runs a full collection
+    // (metadata, then content and snapshotter cleanup) before it answers.
+    const id = `berth-gc-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    await this.conn.unary('leases', 'Create', { id, labels: {} });
+    await this.conn.unary('leases', 'Delete', { id, sync: true });
+  }
+
   /** Creates the image lease now (it is otherwise created lazily on first use). */
   ensureImageLease(): Promise<void> {
     return this.conn.ensureLease();

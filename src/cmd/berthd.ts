@@ -11,6 +11,9 @@ import { ExecRouter } from '../api/routers/exec/routes.js';
 import { ExecService } from '../daemon/exec-service.js';
 import { SystemRouter } from '../api/routers/system/routes.js';
 import { Daemon } from '../daemon/daemon.js';
+import type { ContainerBackend } from '../api/routers/containers/backend.js';
+import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecycle-backend.js';
+import { delegate } from '../internal/delegate.js';
 import { ImageService } from '../daemon/image-service.js';
 import { ContainerFsRouter } from '../api/routers/containers/fs-routes.js';
 import { DiskUsageRouter } from '../api/routers/system/df-routes.js';
@@ -98,19 +101,37 @@ async function main(): Promise<void> {
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
+  // a removed container may free image layers that an rmi -f left for it
+  daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
   await daemon.init();
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const diskUsage = new DiskUsageService({
-    images, containers: () => daemon.containerList({ all: true, size: true, filters: {} }),
+    images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
   });
 
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
   });
+  // each router's backend, assembled from the daemon modules that own its parts
+  const containers: ContainerBackend = {
+    ...delegate(daemon.create, 'containerCreate'),
+    ...delegate(daemon.start, 'containerStart'),
+    ...delegate(daemon.stop, 'containerStop', 'containerRestart', 'containerKill'),
+    ...delegate(daemon.remove, 'containerRemove'),
+    ...delegate(daemon.queries, 'containerList', 'containerInspect', 'containerWait'),
+    ...delegate(daemon.streams, 'containerLogs', 'containerAttach', 'containerResize'),
+    ...delegate(daemon.modify, 'containerUpdate'),
+  };
+  const lifecycle: ContainerLifecycleBackend = {
+    ...delegate(daemon.stop, 'containerPause', 'containerUnpause'),
+    ...delegate(daemon.modify, 'containerRename'),
+    ...delegate(daemon.queries, 'containerTop'),
+    ...delegate(daemon.remove, 'containersPrune'),
+  };
   const server = new ApiServer([
-    new SystemRouter(daemon), new ContainersRouter(daemon), new ContainerLifecycleRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
+    new SystemRouter(daemon.system), new ContainersRouter(containers), new ContainerLifecycleRouter(lifecycle), new ImagesRouter(images), new ExecRouter(execs),
     new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage),
   ], {
     serverVersion: BERTH_VERSION,

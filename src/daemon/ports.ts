@@ -19,8 +19,6 @@ export interface ImagesPort {
   /** Throws NotFoundError(`No such image: ...`) */
   resolveForContainer(ref: string): ContainerImage;
   count(): number;
-  /** a container is gone: image layers that were kept for it may be released */
-  containerRemoved?(): Promise<void>;
 }
 
 /** A container's disk usage (`size=1` on list and inspect). */

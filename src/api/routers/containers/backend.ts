@@ -61,19 +61,41 @@ export interface PreparedAttach {
 
 export interface WaitResponse { StatusCode: number; Error?: { Message: string } | null }
 
-export interface ContainerBackend {
+// The backend in parts, one per daemon module that owns the behaviour; the router takes them all.
+export interface ContainerCreateBackend {
   containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult>;
+}
+
+export interface ContainerStartBackend {
   containerStart(ref: string, legacyHostConfig?: HostConfig): Promise<void>;
+}
+
+export interface ContainerStopBackend {
   containerStop(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
   containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void>;
   containerKill(ref: string, signal?: string): Promise<void>;
+}
+
+export interface ContainerRemoveBackend {
+  containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
+}
+
+export interface ContainerQueryBackend {
   /** Resolves once the wait is registered (so the router can send headers); `result` when it is met. */
   containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal: AbortSignal): Promise<{ result: Promise<WaitResponse> }>;
-  containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
   containerList(options: ContainerListOptions): Promise<ContainerSummary[]>;
   containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect>;
+}
+
+export interface ContainerStreamsBackend {
   containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
+}
+
+export interface ContainerUpdateBackend {
   containerUpdate(ref: string, update: ContainerUpdateBody): Promise<{ Warnings: string[] }>;
 }
+
+export interface ContainerBackend extends ContainerCreateBackend, ContainerStartBackend, ContainerStopBackend,
+  ContainerRemoveBackend, ContainerQueryBackend, ContainerStreamsBackend, ContainerUpdateBackend {}

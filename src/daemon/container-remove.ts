@@ -1,0 +1,107 @@
+// Removing containers: `docker rm` (dockerd's 409s, -f kills first), AutoRemove, and prune. The
+// containerd task, snapshot and container go, then the record; participants release what they hold.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContainerRemoveBackend } from '../api/routers/containers/backend.js';
+import type { ContainerPruneBackend, ContainerPruneResult } from '../api/routers/containers/lifecycle-backend.js';
+import { ConflictError, NotFoundError } from '../errdefs/index.js';
+import { Spans } from '../internal/spans.js';
+import type { Container } from './container.js';
+import { prunePredicate } from './container-prune.js';
+import { sleep, type DaemonContext } from './context.js';
+import type { ContainerSizePort } from './ports.js';
+import type { Restarts } from './restarts.js';
+import { unmountShm } from './shm-mount.js';
+import { signalTask } from './task-signal.js';
+
+export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneBackend {
+  constructor(
+    private readonly ctx: DaemonContext,
+    private readonly restarts: Restarts,
+    /** prune's SpaceReclaimed: each removed container's writable layer */
+    private readonly sizeOf: () => ContainerSizePort | undefined,
+  ) {}
+
+  async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
+    const c = this.ctx.store.get(ref);
+    if (c.record.state.status === 'removing') throw new ConflictError(`removal of container ${ref} is already in progress`);
+    if (options.link) {
+      // There are no legacy links, so only dockerd's answer for a container's own name remains.
+      const name = ref.startsWith('/') ? ref : `/${ref}`;
+      if (path.posix.dirname(name) === '/') throw new ConflictError('Conflict, cannot remove the default link name of the container');
+      return;
+    }
+    if (c.runningOrRestarting) {
+      const state = c.record.state.status;
+      if (!options.force) {
+        const procedure = 'Stop the container before attempting removal or force remove';
+        throw new ConflictError(`You cannot remove a ${state} container ${c.id}. ${state === 'paused' ? `Unpause and then ${procedure.toLowerCase()}` : procedure}`);
+      }
+      c.record.hasBeenManuallyStopped = true;
+      this.restarts.cancel(c);
+      await this.ctx.starting.get(c.id);
+      if (c.running) {
+        const exited = c.wait('next-exit');
+        await signalTask(this.ctx, c, 9).catch(() => undefined);
+        await Promise.race([exited, sleep(30_000)]);
+      }
+    }
+    c.record.hasBeenManuallyStopped = true;
+    await this.removeStopped(c);
+  }
+
+  /** Removes a container that has no task running (rm, AutoRemove, prune, restore). */
+  async removeStopped(c: Container): Promise<void> {
+    const { runtime, store } = this.ctx;
+    let removedNow = false;
+    await c.exclusive(async () => {
+      if (c.removed) return;
+      const previous = c.record.state.status;
+      c.record.state.status = 'removing';
+      const spans = new Spans(`remove ${c.id.slice(0, 12)}`);
+      try {
+        await runtime.deleteTask(c.id);
+        spans.mark('delete-task');
+        await runtime.snapshots.remove(c.record.snapshotKey).catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+        spans.mark('snapshot-remove');
+        await runtime.deleteContainer(c.id);
+      } catch (err) {
+        c.record.state.status = previous;
+        throw err;
+      }
+      fs.rmSync(this.ctx.fifoDir(c.id), { recursive: true, force: true });
+      unmountShm(store.dir(c.id));
+      store.delete(c);
+      spans.mark('files');
+      this.ctx.config.trace?.(spans.toString());
+      c.streams.endAll();
+      c.notifyRemoved();
+      removedNow = true;
+    });
+    // once per container: a second rm that found it gone releases nothing
+    if (removedNow) await this.ctx.hooks.release(c);
+  }
+
+  async containersPrune(filters: Record<string, string[]>, signal: AbortSignal): Promise<ContainerPruneResult> {
+    const wanted = prunePredicate(filters);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    const sizeOf = this.sizeOf();
+    for (const c of this.ctx.store.list()) {
+      if (signal.aborted) break;
+      if (c.runningOrRestarting || c.removed || !wanted(c.record)) continue;
+      try {
+        // Like dockerd: the space reclaimed is each removed container's writable layer (SizeRw).
+        const size = sizeOf ? (await sizeOf(c).catch(() => undefined))?.SizeRw ?? 0 : 0;
+        await this.containerRemove(c.id, { force: false, removeVolumes: false, link: false });
+        deleted.push(c.id);
+        reclaimed += size;
+      } catch (err) {
+        this.ctx.config.log(`prune ${c.id}: ${(err as Error).message}`);
+      }
+    }
+    return { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+}

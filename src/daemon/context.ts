@@ -1,0 +1,66 @@
+// What the container modules share: configuration, collaborators, the container store and the
+// state of running tasks. One object, built by the Daemon and passed to each module, so that no
+// module reaches for another's fields.
+import path from 'node:path';
+import type { Runtime } from '../runtime/runtime.js';
+import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
+import type { ContainerStore } from './container-store.js';
+import type { ContainerHooks } from './hooks.js';
+import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+
+export interface DaemonConfig {
+  dataRoot: string;
+  execRoot: string;
+  runtimeName: string;
+  serverVersion: string;
+  log: (msg: string) => void;
+  /** debug-level timing of lifecycle steps */
+  trace?: (msg: string) => void;
+}
+
+/** A running task's output pumps: FIFOs → log writer and attached clients. */
+export interface RunningIO {
+  fifos: TaskFifosPort;
+  writer: LogWriterPort;
+  drained: Promise<void>;
+}
+
+export class DaemonContext {
+  /** output pumps of running tasks, by container ID */
+  readonly io = new Map<string, RunningIO>();
+  /** starts in flight: an exit that arrives before the start has recorded `running` waits for it */
+  readonly starting = new Map<string, Promise<void>>();
+  /** containers being restarted by `docker restart`: their exit must not AutoRemove them */
+  readonly manualRestarts = new Set<string>();
+  /** set once shutdown begins: exits then neither restart nor auto-remove */
+  shuttingDown = false;
+  private cgroupInfo: CgroupInfo | undefined;
+
+  constructor(
+    readonly config: DaemonConfig,
+    readonly runtime: Runtime,
+    readonly store: ContainerStore,
+    readonly images: ImagesPort,
+    readonly logs: LogsPort,
+    readonly fifos: FifosPort,
+    readonly hooks: ContainerHooks,
+  ) {}
+
+  /** The host's cgroup capabilities, probed on first use. */
+  get cgroups(): CgroupInfo {
+    this.cgroupInfo ??= probeCgroups();
+    return this.cgroupInfo;
+  }
+
+  /** Where a container's task FIFOs live (runtime state, under the exec root). */
+  fifoDir(id: string): string {
+    return path.join(this.config.execRoot, 'containers', id);
+  }
+
+  /** A container by full ID, or undefined (for events about containers that may be gone). */
+  tryGet(id: string): ReturnType<ContainerStore['get']> | undefined {
+    try { return this.store.get(id); } catch { return undefined; }
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

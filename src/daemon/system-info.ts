@@ -1,0 +1,129 @@
+// `GET /version` and `GET /info`: what this engine is and what the host offers, with dockerd's keys.
+import fs from 'node:fs';
+import os from 'node:os';
+import type { InfoResult, SystemBackend, VersionResult } from '../api/routers/system/backend.js';
+import { MAX_API_VERSION, MIN_API_VERSION } from '../internal/version.js';
+import type { Container } from './container.js';
+
+export interface SystemInfoSource {
+  serverVersion: string;
+  dataRoot: string;
+  engineId(): string;
+  containerdVersion(): { version: string; revision: string };
+  containers(): Container[];
+  imageCount(): number;
+}
+
+export class SystemInfo implements SystemBackend {
+  constructor(private readonly info: SystemInfoSource) {}
+
+  async systemVersion(): Promise<VersionResult> {
+    const details = {
+      ApiVersion: MAX_API_VERSION, Arch: goArch(), BuildTime: '', Experimental: 'false', GitCommit: '',
+      GoVersion: `node${process.versions.node}`, KernelVersion: os.release(), MinAPIVersion: MIN_API_VERSION, Os: 'linux',
+    };
+    return {
+      Platform: { Name: 'Berth Engine' },
+      Components: [
+        { Name: 'Engine', Version: this.info.serverVersion, Details: details },
+        { Name: 'containerd', Version: this.info.containerdVersion().version, Details: { GitCommit: this.info.containerdVersion().revision } },
+      ],
+      Version: this.info.serverVersion,
+      ApiVersion: MAX_API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: details.GoVersion,
+      Os: 'linux',
+      Arch: goArch(),
+      KernelVersion: os.release(),
+      BuildTime: '',
+    };
+  }
+
+  async systemInfo(): Promise<InfoResult> {
+    const all = this.info.containers();
+    const count = (s: string): number => all.filter((c) => c.record.state.status === s).length;
+    const running = count('running') + count('restarting');
+    const paused = count('paused');
+    const cgroupV2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+    return {
+      ID: this.info.engineId(),
+      Containers: all.length,
+      ContainersRunning: running,
+      ContainersPaused: paused,
+      ContainersStopped: all.length - running - paused,
+      Images: this.info.imageCount(),
+      Driver: 'overlayfs',
+      DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+      Plugins: { Volume: ['local'], Network: ['null'], Authorization: null, Log: ['json-file'] },
+      MemoryLimit: true, SwapLimit: true, KernelMemory: false, KernelMemoryTCP: false,
+      CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true, PidsLimit: true,
+      IPv4Forwarding: true, BridgeNfIptables: false, BridgeNfIp6tables: false,
+      Debug: false, NFd: countFds(), OomKillDisable: !cgroupV2, NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'json-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: cgroupV2 ? '2' : '1',
+      NEventsListener: 0,
+      KernelVersion: os.release(),
+      OperatingSystem: osPrettyName(),
+      OSVersion: osVersionId(),
+      OSType: 'linux',
+      Architecture: os.machine(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: {
+        AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [],
+        InsecureRegistryCIDRs: ['127.0.0.0/8'],
+        IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
+        Mirrors: [],
+      },
+      NCPU: os.cpus().length,
+      MemTotal: os.totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.info.dataRoot,
+      HttpProxy: process.env.HTTP_PROXY ?? '',
+      HttpsProxy: process.env.HTTPS_PROXY ?? '',
+      NoProxy: process.env.NO_PROXY ?? '',
+      Name: os.hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: this.info.serverVersion,
+      Runtimes: { runc: { path: 'runc' }, 'io.containerd.runc.v2': { path: 'io.containerd.runc.v2' } },
+      DefaultRuntime: 'runc',
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: false,
+      Isolation: '',
+      InitBinary: 'docker-init',
+      ContainerdCommit: { ID: this.info.containerdVersion().revision, Expected: this.info.containerdVersion().revision },
+      RuncCommit: { ID: '', Expected: '' },
+      InitCommit: { ID: '', Expected: '' },
+      SecurityOptions: [],
+      Warnings: [],
+    };
+  }
+}
+
+function goArch(): string {
+  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+  return map[process.arch] ?? process.arch;
+}
+
+function osRelease(): Record<string, string> {
+  try {
+    const out: Record<string, string> = {};
+    for (const line of fs.readFileSync('/etc/os-release', 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m) out[m[1]!] = m[2]!.replace(/^"|"$/g, '');
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+const osPrettyName = (): string => osRelease().PRETTY_NAME ?? 'Linux';
+const osVersionId = (): string => osRelease().VERSION_ID ?? '';
+
+function countFds(): number {
+  try { return fs.readdirSync('/proc/self/fd').length; } catch { return 0; }
+}

@@ -14,6 +14,8 @@ import { Daemon } from '../daemon/daemon.js';
 import { ImageService } from '../daemon/image-service.js';
 import { ContainerFsRouter } from '../api/routers/containers/fs-routes.js';
 import { DiskUsageRouter } from '../api/routers/system/df-routes.js';
+import { SwarmRouter } from '../api/routers/swarm/routes.js';
+import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   });
   const server = new ApiServer([
     new SystemRouter(daemon), new ContainersRouter(daemon), new ContainerLifecycleRouter(daemon), new ImagesRouter(images), new ExecRouter(execs),
-    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage),
+    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage), new SwarmRouter(new NoSwarm()),
   ], {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -778,7 +778,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
   async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {
     const c = this.store.get(ref);
     const sizeOf = options.size ? this.sizeOf : undefined;
-    return { ...containerInspect(c.record), ...(sizeOf ? await sizeOf(c) : {}) };
+    return { ...containerInspect(c.record, c.liveExecIds()), ...(sizeOf ? await sizeOf(c) : {}) };
   }
 
   // ---- logs / attach / resize ----

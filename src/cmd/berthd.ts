@@ -17,6 +17,8 @@ import { delegate } from '../internal/delegate.js';
 import { ImageService } from '../daemon/image-service.js';
 import { ContainerFsRouter } from '../api/routers/containers/fs-routes.js';
 import { DiskUsageRouter } from '../api/routers/system/df-routes.js';
+import { SwarmRouter } from '../api/routers/swarm/routes.js';
+import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   };
   const server = new ApiServer([
     new SystemRouter(daemon.system), new ContainersRouter(containers), new ContainerLifecycleRouter(lifecycle), new ImagesRouter(images), new ExecRouter(execs),
-    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage),
+    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage), new SwarmRouter(new NoSwarm()),
   ], {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

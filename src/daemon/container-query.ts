@@ -38,7 +38,7 @@ export class ContainerQueries implements ContainerQueryBackend, ContainerTopBack
   async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {
     const c = this.ctx.store.get(ref);
     const sizeOf = options.size ? this.sizeOf() : undefined;
-    return { ...containerInspect(c.record), ...(sizeOf ? await sizeOf(c) : {}) };
+    return { ...containerInspect(c.record, c.liveExecIds()), ...(sizeOf ? await sizeOf(c) : {}) };
   }
 
   async containerWait(ref: string, condition: WaitCondition, signal: AbortSignal): Promise<{ result: Promise<WaitResponse> }> {

@@ -58,8 +58,21 @@ export class Container {
   removed = false;
   /** the restart policy's state for the current run sequence (replaced by a manual start) */
   restartManager: RestartManager | undefined;
+  /**
+   * Exec instances not yet exited, each with the StartedAt of the run it was created in: dockerd
+   * lists them in inspect's ExecIDs and drops all of a run's execs when the container stops.
+   */
+  readonly execs = new Map<string, string>();
 
   constructor(public record: ContainerRecord) {}
+
+  /** ExecIDs for inspect: this run's execs while the container runs. */
+  liveExecIds(): string[] {
+    const run = this.record.state.startedAt;
+    // execs created in an earlier run but never started are forgotten here, as dockerd's cleanup does
+    for (const [id, createdIn] of this.execs) if (createdIn !== run) this.execs.delete(id);
+    return this.running ? [...this.execs.keys()] : [];
+  }
 
   get id(): string { return this.record.id; }
   get name(): string { return this.record.name; }

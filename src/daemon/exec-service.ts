@@ -65,6 +65,7 @@ export class ExecService implements ExecBackend {
     if (config.DetachKeys) parseDetachKeys(config.DetachKeys);
     const id = generateId();
     this.execs.set(id, { id, container: c, config, started: false, running: false, exitCode: null, pid: 0 });
+    c.execs.set(id, c.record.state.startedAt);
     return { Id: id };
   }
 
@@ -128,6 +129,7 @@ export class ExecService implements ExecBackend {
   }
 
   private cleanup(e: ExecInstance, fifos: TaskFifosPort, dir: string): void {
+    e.container.execs.delete(e.id);
     fifos.close();
     void this.deps.runtime.deleteProcess(e.container.id, e.id).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -20,3 +20,20 @@ test('inspect: a null or empty RestartPolicy shows as "no", and the create-time 
   assert.deepEqual(kept.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 });
   assert.equal(kept.IpcMode, 'shareable');
 });
+
+test('inspect Config: omitempty fields (MacAddress, NetworkDisabled, ArgsEscaped, Shell, StopTimeout) only when set', () => {
+  const bare = containerInspect(record({})).Config as Record<string, unknown>;
+  for (const k of ['MacAddress', 'NetworkDisabled', 'ArgsEscaped', 'Shell', 'StopTimeout', 'StopSignal', 'ExposedPorts']) assert.ok(!(k in bare), k);
+  const rec = record({});
+  rec.config = { MacAddress: '02:42:ac:11:00:05', NetworkDisabled: true, ArgsEscaped: true, Shell: ['/bin/sh', '-c'], StopTimeout: 3 };
+  const set = containerInspect(rec).Config as Record<string, unknown>;
+  assert.deepEqual([set.MacAddress, set.NetworkDisabled, set.ArgsEscaped, set.Shell, set.StopTimeout], ['02:42:ac:11:00:05', true, true, ['/bin/sh', '-c'], 3]);
+  // dockerd's key order: ... Entrypoint, NetworkDisabled, MacAddress, OnBuild ...
+  const keys = Object.keys(set);
+  assert.deepEqual(keys.slice(keys.indexOf('Entrypoint'), keys.indexOf('Entrypoint') + 4), ['Entrypoint', 'NetworkDisabled', 'MacAddress', 'OnBuild']);
+});
+
+test('inspect ExecIDs: null without execs, the IDs with them', () => {
+  assert.equal(containerInspect(record({})).ExecIDs, null);
+  assert.deepEqual(containerInspect(record({}), ['e1', 'e2']).ExecIDs, ['e1', 'e2']);
+});

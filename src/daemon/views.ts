@@ -61,7 +61,11 @@ const HOST_CONFIG_DEFAULTS = {
   IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null,
 };
 
-export function containerInspect(rec: ContainerRecord): ContainerInspect {
+/**
+ * `execIds`: the container's exec instances that have not exited. dockerd lists an exec from its
+ * create until its process ends, and forgets them all when the container stops.
+ */
+export function containerInspect(rec: ContainerRecord, execIds: readonly string[] = []): ContainerInspect {
   const s = rec.state;
   const hostConfig: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS };
   for (const [k, v] of Object.entries(rec.hostConfig)) if (v !== undefined) hostConfig[k] = v;
@@ -100,7 +104,7 @@ export function containerInspect(rec: ContainerRecord): ContainerInspect {
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: execIds.length > 0 ? [...execIds] : null,
     HostConfig: hostConfig,
     GraphDriver: { Data: null, Name: 'overlayfs' },
     Mounts: [],
@@ -118,14 +122,19 @@ export function containerInspect(rec: ContainerRecord): ContainerInspect {
       Env: cfg.Env ?? null,
       Cmd: cfg.Cmd ?? null,
       ...(cfg.Healthcheck ? { Healthcheck: cfg.Healthcheck } : {}),
+      // The omitempty fields of dockerd's container.Config, in its order: shown when set.
+      ...(cfg.ArgsEscaped ? { ArgsEscaped: true } : {}),
       Image: cfg.Image ?? '',
       Volumes: cfg.Volumes ?? null,
       WorkingDir: cfg.WorkingDir ?? '',
       Entrypoint: cfg.Entrypoint ?? null,
+      ...(cfg.NetworkDisabled ? { NetworkDisabled: true } : {}),
+      ...(cfg.MacAddress ? { MacAddress: cfg.MacAddress } : {}),
       OnBuild: cfg.OnBuild ?? null,
       Labels: cfg.Labels ?? {},
       ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
-      ...(cfg.StopTimeout !== undefined ? { StopTimeout: cfg.StopTimeout } : {}),
+      ...(cfg.StopTimeout !== undefined && cfg.StopTimeout !== null ? { StopTimeout: cfg.StopTimeout } : {}),
+      ...(cfg.Shell && cfg.Shell.length > 0 ? { Shell: cfg.Shell } : {}),
     },
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},

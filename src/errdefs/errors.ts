@@ -24,6 +24,12 @@ export class NotModifiedError extends BerthError {}
 export class NotImplementedError extends BerthError {}
 /** 503 */
 export class UnavailableError extends BerthError {}
+/**
+ * 503: the request needs a swarm (a manager) and this node is in none. berthd never joins a swarm, so
+ * every cluster endpoint ends here, as dockerd's daemon/cluster answers outside a swarm (its
+ * notAvailableError). A kind of UnavailableError, so the status mapping stays the class's.
+ */
+export class SwarmUnavailableError extends UnavailableError {}
 /** 500 */
 export class SystemError extends BerthError {}
 

@@ -12,7 +12,7 @@ export function statusCodeOf(err: unknown): number {
   if (err instanceof ConflictError) return 409;
   if (err instanceof NotModifiedError) return 304;
   if (err instanceof NotImplementedError) return 501;
-  if (err instanceof UnavailableError) return 503;
+  if (err instanceof UnavailableError) return 503; // SwarmUnavailableError too
   if (err instanceof SyntaxError) return 400; // malformed JSON bodies
   return 500;
 }

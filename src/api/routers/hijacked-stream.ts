@@ -8,6 +8,7 @@ import type { RequestContext } from '../server/context.js';
 import type { PreparedAttach } from './containers/backend.js';
 
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
+export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
 export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean): Promise<void> {
   const { socket } = await ctx.hijack(RAW_STREAM);

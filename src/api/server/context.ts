@@ -125,9 +125,17 @@ export class RequestContext {
   }
 
   send(status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const payload = body === undefined ? '' : JSON.stringify(body) + '\n';
+    if (body === undefined) { this.respond(status, '', headers); return; }
+    this.respond(status, JSON.stringify(body) + '\n', { ...headers, 'Content-Type': 'application/json' });
+  }
+
+  /** A plain-text response as Go's http.Error writes it: the text plus a newline, never sniffed. */
+  sendText(status: number, text: string): void {
+    this.respond(status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  }
+
+  private respond(status: number, payload: string, headers: Record<string, string>): void {
     const all: Record<string, string> = { ...this.baseHeaders, ...headers };
-    if (body !== undefined) all['Content-Type'] = 'application/json';
     if (this.res) {
       this.res.writeHead(status, { ...all, 'Content-Length': String(Buffer.byteLength(payload)) });
       this.res.end(payload);

@@ -1,6 +1,8 @@
 // The one place that turns a thrown error into an HTTP response: status from the error's class,
-// body in Docker's `{"message": "..."}` form. Errors after the headers went out end the stream.
+// body in Docker's `{"message": "..."}` form, or plain text for old API versions. Errors after the
+// headers went out end the stream.
 import { messageOf, statusCodeOf } from '../../errdefs/index.js';
+import { versionLt } from '../../internal/version.js';
 import type { RequestContext } from './context.js';
 
 export function writeError(ctx: RequestContext, err: unknown, log: (msg: string) => void): void {
@@ -16,5 +18,15 @@ export function writeError(ctx: RequestContext, err: unknown, log: (msg: string)
     ctx.noContent(304);
     return;
   }
-  ctx.send(status, { message: messageOf(err) });
+  if (plainTextErrors(ctx.version)) ctx.sendText(status, messageOf(err));
+  else ctx.send(status, { message: messageOf(err) });
+}
+
+/**
+ * JSON error bodies came with API 1.24; dockerd (api/server/errorhandler.go, makeErrorHandler)
+ * answers a /v1.23/… or older path with Go's http.Error instead. An unversioned path is the
+ * newest version, so JSON.
+ */
+export function plainTextErrors(version: string): boolean {
+  return versionLt(version, '1.24');
 }

@@ -60,7 +60,10 @@ test('versioned and unversioned paths answer with the standard headers', async (
 test('out-of-range versions get 400 with dockerd texts; unknown routes 404', async () => {
   const old = await request('GET', '/v1.11/version');
   assert.equal(old.status, 400);
-  assert.deepEqual(JSON.parse(old.body), { message: 'client version 1.11 is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version' });
+  assert.equal(old.body, 'client version 1.11 is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version\n');
+  const newer = await request('GET', '/v1.42/version');
+  assert.equal(newer.status, 400);
+  assert.deepEqual(JSON.parse(newer.body), { message: 'client version 1.42 is too new. Maximum supported API version is 1.41' });
   const nope = await request('GET', '/v1.41/nope');
   assert.equal(nope.status, 404);
   assert.deepEqual(JSON.parse(nope.body), { message: 'page not found' });
@@ -150,4 +153,25 @@ test('many requests on one keep-alive connection do not pile up listeners on its
   agent.destroy();
   assert.equal(sockets.size, 1, 'the connection was reused');
   assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
+});
+
+test('errors: JSON from API 1.24 and on unversioned paths, Go\'s http.Error text before 1.24', async () => {
+  for (const p of ['/containers/nope/json', '/v1.24/containers/nope/json', '/v1.41/containers/nope/json']) {
+    const r = await request('GET', p);
+    assert.equal(r.status, 404);
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(r.body, '{"message":"No such container: nope"}\n');
+  }
+  for (const [p, status, text] of [
+    ['/v1.23/containers/nope/json', 404, 'No such container: nope'],
+    ['/v1.12/nope', 404, 'page not found'],
+    ['/v1.11/version', 400, 'client version 1.11 is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version'],
+  ] as const) {
+    const r = await request('GET', p);
+    assert.equal(r.status, status, p);
+    assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.equal(r.headers['api-version'], '1.41');
+    assert.equal(r.body, `${text}\n`);
+  }
 });

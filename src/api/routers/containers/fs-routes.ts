@@ -25,7 +25,9 @@ export class ContainerFsRouter implements Router {
 
   private async getContainersExport(ctx: RequestContext): Promise<void> {
     const tar = await this.backend.containerExport(ctx.params.id!, ctx.signal);
-    const res = ctx.stream('application/x-tar');
+    // dockerd sets no Content-Type here; Go's server sniffs the first bytes of the tar (NUL padding
+    // in its header) as binary data.
+    const res = ctx.stream('application/octet-stream');
     try {
       for await (const chunk of tar) {
         if (res.destroyed) break;

@@ -12,10 +12,10 @@ import type { ContainerUpdateBody } from '../../types/host-config.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
-import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
+import { serveHijacked } from '../hijacked-stream.js';
 import { checkCreateBodyTypes } from '../../types/create-body.js';
 import { parseFilters } from './filters.js';
-import { shapeInspect, shapeSummary } from './shape.js';
+import { logsContentType, shapeInspect, shapeSummary } from './shape.js';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
 async function write(stream: Writable, data: Buffer): Promise<void> {
@@ -162,7 +162,7 @@ export class ContainersRouter implements Router {
       throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
     }
     const { tty, entries } = await this.backend.containerLogs(ctx.params.id!, options, ctx.signal);
-    const res = ctx.stream(RAW_STREAM);
+    const res = ctx.stream(logsContentType(ctx.version, tty));
     try {
       for await (const e of entries) {
         const prefix = (options.timestamps ? `${e.timeText} ` : '') + (options.details ? detailsPrefix(e.attrs) : '');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shapeInspect, shapeSummary } from './shape.js';
+import { logsContentType, shapeInspect, shapeSummary } from './shape.js';
 
 test('list shape: State/Mounts from 1.23, HostConfig/NetworkSettings 1.22, ImageID 1.21, Labels 1.18', () => {
   const s = { Id: 'x', Names: ['/a'], State: 'running', Labels: {}, Mounts: [], HostConfig: {}, NetworkSettings: {}, ImageID: 'sha256:y' };
@@ -47,4 +47,11 @@ test('inspect 1.20 has Mounts but no Status; 1.21 Status but no Dead', () => {
   assert.ok('Mounts' in v120 && !('Volumes' in v120));
   assert.deepEqual(v120.State, { Running: true });
   assert.deepEqual(shapeInspect(current, '1.21').State, { Status: 'running', Running: true });
+});
+
+test('logs Content-Type: raw-stream up to 1.41 and for TTY; multiplexed-stream from 1.42 without TTY', () => {
+  assert.equal(logsContentType('1.41', false), 'application/vnd.docker.raw-stream');
+  assert.equal(logsContentType('1.12', true), 'application/vnd.docker.raw-stream');
+  assert.equal(logsContentType('1.42', true), 'application/vnd.docker.raw-stream');
+  assert.equal(logsContentType('1.42', false), 'application/vnd.docker.multiplexed-stream');
 });

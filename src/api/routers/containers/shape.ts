@@ -4,6 +4,7 @@
 // with the newest shape get the backend's object itself, not a copy.
 import { versionLt } from '../../../internal/version.js';
 import type { ContainerInspect, ContainerSummary } from './backend.js';
+import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijacked-stream.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
   if (!versionLt(version, '1.23')) return s;
@@ -55,4 +56,13 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   out.State = state;
   if (out.Config !== undefined) out.Config = config;
   return out;
+}
+
+/**
+ * Content-Type of GET /containers/{id}/logs. dockerd 23+ sends application/vnd.docker.raw-stream,
+ * and from API 1.42 application/vnd.docker.multiplexed-stream when the stream is multiplexed (no
+ * TTY). (dockerd 20.10 sent none: WriteLogStream flushes before the first byte, so Go sniffs nothing.)
+ */
+export function logsContentType(version: string, tty: boolean): string {
+  return !tty && !versionLt(version, '1.42') ? MULTIPLEXED_STREAM : RAW_STREAM;
 }

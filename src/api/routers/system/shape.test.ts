@@ -15,8 +15,40 @@ test('version: components only from 1.35, MinAPIVersion from 1.25', () => {
   assert.ok(!('MinAPIVersion' in shapeVersion(v, '1.12')));
 });
 
-test('info: state counts only from 1.24', () => {
-  const info = { Containers: 3, ContainersRunning: 1, ContainersPaused: 0, ContainersStopped: 2 };
-  assert.deepEqual(shapeInfo(info, '1.18'), { Containers: 3 });
+test('info: state counts from 1.22 (CHANGELOG v1.22), CgroupVersion from 1.40', () => {
+  const info = { Containers: 3, ContainersRunning: 1, ContainersPaused: 0, ContainersStopped: 2, CgroupVersion: '1' };
   assert.deepEqual(shapeInfo(info, '1.41'), info);
+  assert.deepEqual(shapeInfo(info, '1.39'), { Containers: 3, ContainersRunning: 1, ContainersPaused: 0, ContainersStopped: 2 });
+  assert.deepEqual(pick(shapeInfo(info, '1.22'), 'ContainersRunning', 'ContainersStopped'), { ContainersRunning: 1, ContainersStopped: 2 });
+  assert.ok(!('ContainersRunning' in shapeInfo(info, '1.21')));
 });
+
+const host = {
+  KernelVersion: '', OperatingSystem: 'Debian', Debug: false, IPv4Forwarding: true, MemoryLimit: true, SwapLimit: false,
+  SecurityOptions: ['name=seccomp,profile=default', 'name=cgroupns'],
+};
+
+test('info 1.41 and 1.39: host facts as they are; 1.38: empty ones are "<unknown>"', () => {
+  assert.deepEqual(shapeInfo(host, '1.41'), host);
+  assert.deepEqual(shapeInfo(host, '1.39'), host);
+  assert.deepEqual(pick(shapeInfo(host, '1.38'), 'KernelVersion', 'OperatingSystem'), { KernelVersion: '<unknown>', OperatingSystem: 'Debian' });
+  assert.ok(!('ExecutionDriver' in shapeInfo(host, '1.25')));
+});
+
+test('info 1.24: ExecutionDriver, InitPath, InitSha1 and security options by name', () => {
+  const v124 = shapeInfo(host, '1.24');
+  assert.deepEqual(pick(v124, 'ExecutionDriver', 'InitPath', 'InitSha1', 'SecurityOptions', 'Debug'), {
+    ExecutionDriver: '<not supported>', InitPath: '', InitSha1: '', SecurityOptions: ['seccomp', 'cgroupns'], Debug: false,
+  });
+});
+
+test('info 1.18: Debug, IPv4Forwarding, MemoryLimit, SwapLimit as 0/1', () => {
+  assert.deepEqual(pick(shapeInfo(host, '1.18'), 'Debug', 'IPv4Forwarding', 'MemoryLimit', 'SwapLimit', 'ExecutionDriver'), {
+    Debug: 0, IPv4Forwarding: 1, MemoryLimit: 1, SwapLimit: 0, ExecutionDriver: '<not supported>',
+  });
+  assert.equal(shapeInfo(host, '1.19').Debug, false);
+});
+
+function pick(o: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}

@@ -100,7 +100,9 @@ export class ImageService implements ImageBackend, ImagesPort {
   }
 
   async imageList(options: { all: boolean; digests: boolean; sharedSize?: boolean; filters: Record<string, string[]> }): Promise<ImageSummary[]> {
-    return listImages(this.store, { all: options.all, filters: options.filters, sharedSize: options.sharedSize ?? false }).map((s) => ({ ...s }));
+    return listImages(this.store, {
+      all: options.all, filters: options.filters, sharedSize: options.sharedSize ?? false, containerCounts: this.containerCounts(),
+    }).map((s) => ({ ...s }));
   }
 
   async imageInspect(ref: string): Promise<ImageInspect> {
@@ -147,11 +149,16 @@ export class ImageService implements ImageBackend, ImagesPort {
     importTarget(repo, tag);
   }
 
-  /** `system df`'s image part: every image with its container count and shared size. */
-  diskUsage(): { LayersSize: number; Images: ImageSummary[] } {
+  /** Image ID → number of containers created from it (ImageSummary.Containers). */
+  private containerCounts(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const c of this.containers()) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
-    const images = listImages(this.store, { all: true, filters: {}, sharedSize: true, containerCounts: counts });
+    return counts;
+  }
+
+  /** `system df`'s image part: every image with its container count and shared size. */
+  diskUsage(): { LayersSize: number; Images: ImageSummary[] } {
+    const images = listImages(this.store, { all: true, filters: {}, sharedSize: true, containerCounts: this.containerCounts() });
     return { LayersSize: layersSize(this.store.list()), Images: images.map((s) => ({ ...s })) };
   }
 }

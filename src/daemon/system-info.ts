@@ -9,7 +9,7 @@ export interface SystemInfoSource {
   serverVersion: string;
   dataRoot: string;
   engineId(): string;
-  containerdVersion(): { version: string; revision: string };
+  containerdVersion(): { version: string; revision: string; address?: string; namespace?: string };
   containers(): Container[];
   imageCount(): number;
 }
@@ -56,9 +56,11 @@ export class SystemInfo implements SystemBackend {
       Driver: 'overlayfs',
       DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
       Plugins: { Volume: ['local'], Network: ['null'], Authorization: null, Log: ['json-file'] },
-      MemoryLimit: true, SwapLimit: true, KernelMemory: false, KernelMemoryTCP: false,
+      // KernelMemory, KernelMemoryTCP (false: omitted from 1.42, like dockerd's omitempty; gone at 1.52)
+      // and BridgeNfIptables/BridgeNfIp6tables (gone at 1.50) are shape.ts's for older versions.
+      MemoryLimit: true, SwapLimit: true,
       CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true, PidsLimit: true,
-      IPv4Forwarding: true, BridgeNfIptables: false, BridgeNfIp6tables: false,
+      IPv4Forwarding: true,
       Debug: false, NFd: countFds(), OomKillDisable: !cgroupV2, NGoroutines: 0,
       SystemTime: new Date().toISOString(),
       LoggingDriver: 'json-file',
@@ -72,7 +74,6 @@ export class SystemInfo implements SystemBackend {
       Architecture: os.machine(),
       IndexServerAddress: 'https://index.docker.io/v1/',
       RegistryConfig: {
-        AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [],
         InsecureRegistryCIDRs: ['127.0.0.0/8'],
         IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
         Mirrors: [],
@@ -94,11 +95,22 @@ export class SystemInfo implements SystemBackend {
       LiveRestoreEnabled: false,
       Isolation: '',
       InitBinary: 'docker-init',
-      ContainerdCommit: { ID: this.info.containerdVersion().revision, Expected: this.info.containerdVersion().revision },
-      RuncCommit: { ID: '', Expected: '' },
-      InitCommit: { ID: '', Expected: '' },
+      // `Expected` (= ID) before 1.49: shape.ts
+      ContainerdCommit: { ID: this.info.containerdVersion().revision },
+      RuncCommit: { ID: '' },
+      InitCommit: { ID: '' },
       SecurityOptions: [],
       Warnings: [],
+      // 1.44: CDI is experimental in dockerd; non-experimental daemons always report an empty list.
+      CDISpecDirs: [],
+      // 1.46: the containerd berthd runs its containers in. berthd has no plugins; dockerd's
+      // "plugins.<namespace>" naming is kept for the field.
+      Containerd: {
+        Address: this.info.containerdVersion().address ?? '',
+        Namespaces: { Containers: this.info.containerdVersion().namespace ?? '', Plugins: `plugins.${this.info.containerdVersion().namespace ?? ''}` },
+      },
+      // Not sent (dockerd omits them when empty): FirewallBackend (1.49; berthd sets up no firewall
+      // rules yet), DiscoveredDevices (1.50; no CDI device driver), NRI (1.53; not enabled).
     };
   }
 }

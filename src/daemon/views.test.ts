@@ -1,3 +1,4 @@
+import { shapeInspect } from '../api/routers/containers/shape.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerRecord } from './container.js';
@@ -26,7 +27,7 @@ test('inspect Config: omitempty fields (MacAddress, NetworkDisabled, ArgsEscaped
   for (const k of ['MacAddress', 'NetworkDisabled', 'ArgsEscaped', 'Shell', 'StopTimeout', 'StopSignal', 'ExposedPorts']) assert.ok(!(k in bare), k);
   const rec = record({});
   rec.config = { MacAddress: '02:42:ac:11:00:05', NetworkDisabled: true, ArgsEscaped: true, Shell: ['/bin/sh', '-c'], StopTimeout: 3 };
-  const set = containerInspect(rec).Config as Record<string, unknown>;
+  const set = shapeInspect(containerInspect(rec), '1.41').Config as Record<string, unknown>;
   assert.deepEqual([set.MacAddress, set.NetworkDisabled, set.ArgsEscaped, set.Shell, set.StopTimeout], ['02:42:ac:11:00:05', true, true, ['/bin/sh', '-c'], 3]);
   // dockerd's key order: ... Entrypoint, NetworkDisabled, MacAddress, OnBuild ...
   const keys = Object.keys(set);

@@ -1,6 +1,6 @@
 // Builds the API's views of a container (list summary, inspect) from its record. Pure functions
 // of the record, so they are cheap to test. (`docker ps` filters: container-list.ts.)
-import type { ContainerInspect, ContainerSummary } from '../api/routers/containers/backend.js';
+import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from '../api/routers/containers/backend.js';
 import { humanDuration } from '../internal/human-duration.js';
 import type { ContainerRecord } from './container.js';
 import { fillHostConfigDefaults } from './host-config-view.js';
@@ -56,7 +56,7 @@ const HOST_CONFIG_DEFAULTS = {
   CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: [], BlkioDeviceReadBps: null, BlkioDeviceWriteBps: null,
   BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
   CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
-  KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+  MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
   OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0,
   IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null,
 };
@@ -70,6 +70,8 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
   const hostConfig: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS };
   for (const [k, v] of Object.entries(rec.hostConfig)) if (v !== undefined) hostConfig[k] = v;
   fillHostConfigDefaults(hostConfig);
+  // 1.42: KernelMemory/KernelMemoryTCP omitted unless set (older versions: containers/shape.ts).
+  for (const k of ['KernelMemory', 'KernelMemoryTCP']) if (!hostConfig[k]) delete hostConfig[k];
   // A client may have sent RestartPolicy null (Go: the zero policy).
   const rp = (hostConfig.RestartPolicy ?? {}) as { Name?: string; MaximumRetryCount?: number };
   hostConfig.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
@@ -129,18 +131,18 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
       WorkingDir: cfg.WorkingDir ?? '',
       Entrypoint: cfg.Entrypoint ?? null,
       ...(cfg.NetworkDisabled ? { NetworkDisabled: true } : {}),
-      ...(cfg.MacAddress ? { MacAddress: cfg.MacAddress } : {}),
-      OnBuild: cfg.OnBuild ?? null,
+      // Config.MacAddress (container-wide, gone in 1.52) and an empty OnBuild (omitted from 1.52)
+      // are added back for older versions by containers/shape.ts from the record's config.
+      ...(cfg.OnBuild && cfg.OnBuild.length > 0 ? { OnBuild: cfg.OnBuild } : {}),
       Labels: cfg.Labels ?? {},
       ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
       ...(cfg.StopTimeout !== undefined && cfg.StopTimeout !== null ? { StopTimeout: cfg.StopTimeout } : {}),
       ...(cfg.Shell && cfg.Shell.length > 0 ? { Shell: cfg.Shell } : {}),
     },
-    NetworkSettings: {
-      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
-      SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '',
-      GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
-      Networks: {},
-    },
+    // The 1.52 shape: the fields deprecated in 1.21 (Bridge, IPAddress, ...) are shape.ts's.
+    NetworkSettings: { SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
+    // The container-wide MAC address a client set (Config.MacAddress before 1.52), beside the
+    // response as dockerd's ContainerInspect returns desiredMACAddress; shape.ts moves or drops it.
+    ...(cfg.MacAddress ? { [LEGACY_MAC_ADDRESS]: cfg.MacAddress } : {}),
   };
 }

@@ -81,9 +81,7 @@ export function listImages(store: ImageStore, options: ListImagesOptions): Image
       if (dangling?.length && !danglingOnly) continue;
       if (references.length) continue;
     } else if (danglingOnly && shown.repoTags.length > 0) continue;
-    const summary = summarizeImage(shown);
-    if (options.containerCounts) summary.Containers = options.containerCounts.get(img.id) ?? 0;
-    out.push(summary);
+    out.push(summarizeImage(shown, options.containerCounts ? options.containerCounts.get(img.id) ?? 0 : -1));
   }
   if (options.sharedSize) addSharedSizes(all, out);
   return out.sort((a, b) => b.Created - a.Created);

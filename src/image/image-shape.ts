@@ -1,6 +1,9 @@
-// Engine API shapes of a local image (newest-relevant form, v1.41): `GET /images/{name}/json`
-// (ImageInspect) and `GET /images/json` (ImageSummary). Pure functions of the record so the router's
-// per-version shaping can start from them and tests need no store.
+// Engine API shapes of a local image: `GET /images/{name}/json` (ImageInspect) and `GET /images/json`
+// (ImageSummary). Pure functions of the record so the router's per-version shaping can start from them
+// and tests need no store. The summary is the newest (v1.55) shape. The inspect data is dockerd's
+// `inspectData`: the fields of every version, the legacy ones (Container, ContainerConfig, VirtualSize,
+// container.Config's defaults) included, because only the record has them; the router's shape.ts
+// removes what each version no longer has (images/shape.ts).
 import { familiarString } from './reference.js';
 import type { ImageContainerConfig, ImageRecord } from './types.js';
 
@@ -38,8 +41,8 @@ export interface ImageSummary {
   Created: number;
   Size: number;
   SharedSize: number;
-  VirtualSize: number;
   Labels: Record<string, string> | null;
+  /** containers using the image (dockerd sends it from API 1.51; -1 before) */
   Containers: number;
 }
 
@@ -114,20 +117,18 @@ export function inspectImage(record: ImageRecord): ImageInspect {
   };
 }
 
-export function summarizeImage(record: ImageRecord): ImageSummary {
-  const size = imageSize(record);
-  const untagged = record.repoTags.length === 0 && record.repoDigests.length === 0;
+/** `containers`: how many containers use the image (-1: not counted). */
+export function summarizeImage(record: ImageRecord, containers = -1): ImageSummary {
   return {
     Id: record.id,
     ParentId: record.parent ?? '',
-    // dockerd (API < 1.43) shows untagged images with these placeholders.
-    RepoTags: untagged ? ['<none>:<none>'] : familiarAll(record.repoTags),
-    RepoDigests: untagged ? ['<none>@<none>'] : familiarAll(record.repoDigests),
+    // Untagged images have empty lists; the <none> placeholders of API < 1.43 are shape.ts's.
+    RepoTags: familiarAll(record.repoTags),
+    RepoDigests: familiarAll(record.repoDigests),
     Created: unixSeconds(record.config.created ?? ''),
-    Size: size,
+    Size: imageSize(record),
     SharedSize: -1,
-    VirtualSize: size,
     Labels: record.config.config?.Labels ?? null,
-    Containers: -1,
+    Containers: containers,
   };
 }

@@ -1,7 +1,8 @@
 // API version helpers: the only place that compares "major.minor" strings.
 
 export const MIN_API_VERSION = '1.12';
-export const MAX_API_VERSION = '1.41';
+// The newest version berthd serves; unversioned paths are served at it (dockerd's DefaultVersion).
+export const MAX_API_VERSION = '1.55';
 
 function parts(v: string): [number, number] {
   const [a, b] = v.split('.');

@@ -125,7 +125,8 @@ export interface Runtime {
   readonly snapshots: Snapshotter;
   readonly differ: Differ;
 
-  version(): Promise<{ version: string; revision: string }>;
+  /** The runtime's version; `address` and `namespace` where it is reached (GET /info `Containerd`, 1.46). */
+  version(): Promise<{ version: string; revision: string; address?: string; namespace?: string }>;
   /**
    * Frees the disk space of deleted blobs and removed snapshots now. containerd only unlinks them
    * from its metadata on delete; the files go at its next garbage collection, which its scheduler

@@ -22,10 +22,10 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     d.cleanup();
   });
 
-  test('docker version shows the server with API 1.41 (minimum 1.12)', async () => {
+  test('docker version shows the server with API 1.55 (minimum 1.12)', async () => {
     const r = await d.docker(['version', '--format', '{{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}}']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), '1.41 1.12 linux');
+    assert.equal(r.stdout.trim(), '1.55 1.12 linux');
   });
 
   test('docker images lists the loaded image; inspect by name and ID prefix', async () => {

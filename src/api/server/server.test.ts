@@ -20,7 +20,7 @@ let server: ApiServer;
 
 const system: SystemBackend = {
   systemVersion: async () => ({
-    Platform: { Name: 'Berth' }, Components: [], Version: '0.1.0', ApiVersion: '1.41', MinAPIVersion: '1.12',
+    Platform: { Name: 'Berth' }, Components: [], Version: '0.1.0', ApiVersion: '1.55', MinAPIVersion: '1.12',
     GitCommit: '', GoVersion: 'node', Os: 'linux', Arch: 'amd64', KernelVersion: '6', BuildTime: '',
   }),
   systemInfo: async () => ({ Containers: 0 }),
@@ -46,10 +46,10 @@ before(async () => {
 after(async () => { await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 test('versioned and unversioned paths answer with the standard headers', async () => {
-  for (const p of ['/version', '/v1.12/version', '/v1.41/version']) {
+  for (const p of ['/version', '/v1.12/version', '/v1.41/version', '/v1.55/version']) {
     const r = await request('GET', p);
     assert.equal(r.status, 200, p);
-    assert.equal(r.headers['api-version'], '1.41');
+    assert.equal(r.headers['api-version'], '1.55');
     assert.equal(r.headers.ostype, 'linux');
     assert.equal(r.headers['docker-experimental'], 'false');
     assert.match(String(r.headers.server), /^Berth\//);
@@ -61,9 +61,9 @@ test('out-of-range versions get 400 with dockerd texts; unknown routes 404', asy
   const old = await request('GET', '/v1.11/version');
   assert.equal(old.status, 400);
   assert.equal(old.body, 'client version 1.11 is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version\n');
-  const newer = await request('GET', '/v1.42/version');
+  const newer = await request('GET', '/v1.56/version');
   assert.equal(newer.status, 400);
-  assert.deepEqual(JSON.parse(newer.body), { message: 'client version 1.42 is too new. Maximum supported API version is 1.41' });
+  assert.deepEqual(JSON.parse(newer.body), { message: 'client version 1.56 is too new. Maximum supported API version is 1.55' });
   const nope = await request('GET', '/v1.41/nope');
   assert.equal(nope.status, 404);
   assert.deepEqual(JSON.parse(nope.body), { message: 'page not found' });
@@ -74,7 +74,7 @@ test('ping answers GET and HEAD', async () => {
   assert.equal(g.body, 'OK');
   const h = await request('HEAD', '/_ping');
   assert.equal(h.status, 200);
-  assert.equal(h.headers['api-version'], '1.41');
+  assert.equal(h.headers['api-version'], '1.55');
 });
 
 test('error classes map to status codes; malformed JSON is a 400', async () => {
@@ -171,7 +171,7 @@ test('errors: JSON from API 1.24 and on unversioned paths, Go\'s http.Error text
     assert.equal(r.status, status, p);
     assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
-    assert.equal(r.headers['api-version'], '1.41');
+    assert.equal(r.headers['api-version'], '1.55');
     assert.equal(r.body, `${text}\n`);
   }
 });

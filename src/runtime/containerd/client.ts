@@ -65,9 +65,9 @@ export class ContainerdRuntime implements Runtime {
     return this.conn.address;
   }
 
-  async version(): Promise<{ version: string; revision: string }> {
+  async version(): Promise<{ version: string; revision: string; address: string; namespace: string }> {
     const res = await this.conn.unary<{ version: string; revision: string }>('version', 'Version', {});
-    return { version: res.version, revision: res.revision };
+    return { version: res.version, revision: res.revision, address: this.address, namespace: this.namespace };
   }
 
   async collectGarbage(): Promise<void> {

@@ -1,4 +1,4 @@
-// What the containers router needs from the daemon. Results are in the newest (v1.41) shape;
+// What the containers router needs from the daemon. Results are in the newest (v1.55) shape;
 // shape.ts downgrades them for older API versions.
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerUpdateBody } from '../../types/host-config.js';
@@ -14,6 +14,12 @@ export interface ContainerListOptions {
 
 export type ContainerSummary = Record<string, unknown> & { Id: string };
 export type ContainerInspect = Record<string, unknown> & { Id: string };
+
+/**
+ * Key of an inspect result holding the container-wide MAC address a client set at create (shown as
+ * Config.MacAddress before 1.52); never sent as it is: shapeInspect removes or moves it.
+ */
+export const LEGACY_MAC_ADDRESS = '__legacyMacAddress';
 
 export interface LogsOptions {
   stdout: boolean;

@@ -15,7 +15,7 @@ import { serveWebSocket } from '../websocket-stream.js';
 import { serveHijacked } from '../hijacked-stream.js';
 import { checkCreateBodyTypes } from '../../types/create-body.js';
 import { parseFilters } from './filters.js';
-import { logsContentType, shapeInspect, shapeSummary } from './shape.js';
+import { logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, stopSignal } from './shape.js';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
 async function write(stream: Writable, data: Buffer): Promise<void> {
@@ -78,8 +78,9 @@ export class ContainersRouter implements Router {
     }
     checkCreateBodyTypes(body);
     const name = ctx.string('name') || undefined;
-    const result = await this.backend.containerCreate(name, body);
-    ctx.send(201, result);
+    const shaped = shapeCreateRequest(body, ctx.version);
+    const result = await this.backend.containerCreate(name, shaped.body);
+    ctx.send(201, shaped.warnings.length > 0 ? { ...result, Warnings: [...(result.Warnings ?? []), ...shaped.warnings] } : result);
   }
 
   private async getContainersInspect(ctx: RequestContext): Promise<void> {
@@ -98,7 +99,7 @@ export class ContainersRouter implements Router {
 
   private stopOptions(ctx: RequestContext): { timeout?: number; signal?: string } {
     const t = ctx.int('t');
-    const signal = ctx.string('signal') || undefined;
+    const signal = stopSignal(ctx.string('signal') || undefined, ctx.version);
     return { ...(t !== undefined ? { timeout: t } : {}), ...(signal ? { signal } : {}) };
   }
 
@@ -204,7 +205,7 @@ export class ContainersRouter implements Router {
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw new InvalidParameterError('json: cannot unmarshal into Go value of type container.UpdateConfig');
     }
-    ctx.json200(await this.backend.containerUpdate(ctx.params.id!, body ?? {}));
+    ctx.json200(await this.backend.containerUpdate(ctx.params.id!, shapeUpdateRequest(body ?? {}, ctx.version)));
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logsContentType, shapeInspect, shapeSummary } from './shape.js';
+import { logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, stopSignal } from './shape.js';
+import { LEGACY_MAC_ADDRESS } from './backend.js';
 
 test('list shape: State/Mounts from 1.23, HostConfig/NetworkSettings 1.22, ImageID 1.21, Labels 1.18', () => {
   const s = { Id: 'x', Names: ['/a'], State: 'running', Labels: {}, Mounts: [], HostConfig: {}, NetworkSettings: {}, ImageID: 'sha256:y' };
@@ -18,11 +19,39 @@ const current = {
   Platform: 'linux',
   Config: { Image: 'busybox' },
   HostConfig: { Memory: 1024, CpuShares: 2, CpusetCpus: '0', MemorySwap: 0, VolumeDriver: '' },
-  NetworkSettings: { Networks: {}, IPAddress: '' },
+  NetworkSettings: { SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
 };
 
-test('inspect 1.41 and 1.24 keep the current shape (minus Platform)', () => {
-  assert.deepEqual(shapeInspect(current, '1.41'), current);
+const LEGACY_NETWORK_SETTINGS = {
+  Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+  SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '',
+  GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
+  Networks: {},
+};
+
+test('inspect 1.52–1.55: the backend\'s shape; the legacy MAC address never leaks', () => {
+  assert.equal(shapeInspect(current, '1.55'), current);
+  const withMac = { ...current, [LEGACY_MAC_ADDRESS]: '02:42:ac:11:00:05' };
+  assert.deepEqual(shapeInspect(withMac, '1.52'), current);
+});
+
+test('inspect 1.51 (golden): NetworkSettings\' deprecated fields, Config.MacAddress and OnBuild back; no KernelMemory', () => {
+  const v151 = shapeInspect({ ...current, [LEGACY_MAC_ADDRESS]: '02:42:ac:11:00:05' }, '1.51');
+  assert.deepEqual(v151, { ...current, NetworkSettings: LEGACY_NETWORK_SETTINGS, Config: { Image: 'busybox', MacAddress: '02:42:ac:11:00:05', OnBuild: null } });
+  assert.deepEqual(Object.keys(v151.NetworkSettings as object), Object.keys(LEGACY_NETWORK_SETTINGS), 'dockerd 20.10 key order');
+});
+
+test('inspect 1.41 (golden): today\'s shape, KernelMemory/KernelMemoryTCP 0 after DeviceRequests', () => {
+  const hc = { DeviceRequests: null, MemoryReservation: 0 };
+  const v141 = shapeInspect({ ...current, HostConfig: hc }, '1.41');
+  assert.deepEqual(v141, {
+    ...current, NetworkSettings: LEGACY_NETWORK_SETTINGS, Config: { Image: 'busybox', OnBuild: null },
+    HostConfig: { DeviceRequests: null, KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0 },
+  });
+  assert.deepEqual(Object.keys(v141.HostConfig as object), ['DeviceRequests', 'KernelMemory', 'KernelMemoryTCP', 'MemoryReservation']);
+});
+
+test('inspect 1.24 drops Platform', () => {
   const v124 = shapeInspect(current, '1.24');
   assert.ok(!('Platform' in v124));
   assert.deepEqual(v124.State, current.State);
@@ -36,10 +65,11 @@ test('inspect 1.18: Volumes/VolumesRW, no Mounts, State without Status/Dead, res
   assert.ok(!('Mounts' in old));
   assert.equal(old.ExecDriver, 'native-0.2');
   assert.deepEqual(old.Config, {
-    Image: 'busybox', Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '',
+    Image: 'busybox', OnBuild: null, Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '',
     MacAddress: '', NetworkDisabled: false, ExposedPorts: null,
   });
-  assert.deepEqual(old.NetworkSettings, { IPAddress: '' });
+  const { Networks: _, ...withoutNetworks } = LEGACY_NETWORK_SETTINGS;
+  assert.deepEqual(old.NetworkSettings, withoutNetworks);
 });
 
 test('inspect 1.20 has Mounts but no Status; 1.21 Status but no Dead', () => {
@@ -54,4 +84,35 @@ test('logs Content-Type: raw-stream up to 1.41 and for TTY; multiplexed-stream f
   assert.equal(logsContentType('1.12', true), 'application/vnd.docker.raw-stream');
   assert.equal(logsContentType('1.42', true), 'application/vnd.docker.raw-stream');
   assert.equal(logsContentType('1.42', false), 'application/vnd.docker.multiplexed-stream');
+});
+
+test('list: HostConfig.Annotations from 1.46', () => {
+  const s = { Id: 'x', HostConfig: { NetworkMode: 'default', Annotations: { a: 'b' } } };
+  assert.equal(shapeSummary(s, '1.46'), s);
+  assert.deepEqual(shapeSummary(s, '1.45').HostConfig, { NetworkMode: 'default' });
+});
+
+test('create request per version: ConsoleSize 1.42, KernelMemory ignored 1.42, Annotations 1.43, StartInterval 1.44, MacAddress', () => {
+  const body = {
+    Image: 'busybox', MacAddress: '02:42:ac:11:00:05', Healthcheck: { Test: ['CMD', 'true'], StartInterval: 1e9 },
+    HostConfig: { ConsoleSize: [10, 20] as [number, number], KernelMemory: 1, Annotations: { a: 'b' } },
+  };
+  const v141 = shapeCreateRequest(body, '1.41');
+  assert.deepEqual(v141.body.HostConfig, { KernelMemory: 1 });
+  assert.deepEqual(v141.body.Healthcheck, { Test: ['CMD', 'true'] });
+  assert.deepEqual(v141.warnings, []);
+  const v143 = shapeCreateRequest(body, '1.43');
+  assert.deepEqual(v143.body.HostConfig, { ConsoleSize: [10, 20], Annotations: { a: 'b' } });
+  const v144 = shapeCreateRequest(body, '1.44');
+  assert.deepEqual(v144.body.Healthcheck, body.Healthcheck);
+  assert.deepEqual(v144.warnings, ['The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.']);
+  assert.throws(() => shapeCreateRequest(body, '1.52'), { message: 'container-wide MAC address no longer supported; use endpoint-specific MAC address instead' });
+});
+
+test('stop/restart signal from 1.42; per-device blkio on update from 1.55', () => {
+  assert.equal(stopSignal('SIGINT', '1.41'), undefined);
+  assert.equal(stopSignal('SIGINT', '1.42'), 'SIGINT');
+  const update = { Memory: 1, BlkioDeviceReadBps: [{ Path: '/dev/sda', Rate: 1 }] };
+  assert.deepEqual(shapeUpdateRequest(update, '1.54'), { Memory: 1 });
+  assert.deepEqual(shapeUpdateRequest(update, '1.55'), update);
 });

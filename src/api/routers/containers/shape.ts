@@ -2,11 +2,19 @@
 // Versions follow the API reference docs (reference/api/v1.x.md) and dockerd 20.10's
 // containerInspectPre120/containerInspect120. List and inspect are hot paths: clients of a version
 // with the newest shape get the backend's object itself, not a copy.
-import { versionLt } from '../../../internal/version.js';
-import type { ContainerInspect, ContainerSummary } from './backend.js';
+import { InvalidParameterError } from '../../../errdefs/index.js';
+import { withKeysAfter } from '../../../internal/object-keys.js';
+import { versionGte, versionLt } from '../../../internal/version.js';
+import type { ContainerCreateBody } from '../../types/container.js';
+import type { ContainerUpdateBody } from '../../types/host-config.js';
+import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from './backend.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijacked-stream.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
+  if (!versionLt(version, '1.46')) return s;
+  const hc = s.HostConfig as Record<string, unknown> | undefined;
+  // HostConfig.Annotations in the list: 1.46.
+  if (hc && 'Annotations' in hc) { const { Annotations: _, ...rest } = hc; s = { ...s, HostConfig: rest }; }
   if (!versionLt(version, '1.23')) return s;
   // State, Mounts (1.23); NetworkSettings, HostConfig (1.22); ImageID (1.21); Labels (1.18)
   const out: Record<string, unknown> = { ...s };
@@ -19,8 +27,43 @@ export function shapeSummary(s: ContainerSummary, version: string): Record<strin
 
 interface InspectMount { Source?: string; Destination?: string; RW?: boolean }
 
+/** NetworkSettings before 1.52: dockerd 20.10's order, with the fields deprecated in 1.21 (no bridge network yet: empty). */
+function networkSettingsPre152(ns: Record<string, unknown>): Record<string, unknown> {
+  return {
+    Bridge: '', SandboxID: ns.SandboxID ?? '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+    Ports: ns.Ports ?? {}, SandboxKey: ns.SandboxKey ?? '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0,
+    IPv6Gateway: '', MacAddress: '', Networks: ns.Networks ?? {},
+  };
+}
+
+/**
+ * Inspect from the newest shape down. 1.52 removed NetworkSettings' deprecated fields, the
+ * container-wide Config.MacAddress and HostConfig.KernelMemoryTCP, and omits an empty OnBuild;
+ * 1.42 omits KernelMemory/KernelMemoryTCP when not set (they were always there before).
+ */
 export function shapeInspect(c: ContainerInspect, version: string): Record<string, unknown> {
-  if (!versionLt(version, '1.25')) return c;
+  const mac = c[LEGACY_MAC_ADDRESS];
+  if (versionGte(version, '1.52') && mac === undefined) return c;
+  let top: Record<string, unknown> = { ...c };
+  delete top[LEGACY_MAC_ADDRESS];
+  if (versionGte(version, '1.52')) return top;
+  top.NetworkSettings = networkSettingsPre152((c.NetworkSettings ?? {}) as Record<string, unknown>);
+  let cfg = { ...(c.Config as Record<string, unknown> | undefined) };
+  // dockerd 20.10's order: ..., Entrypoint, NetworkDisabled?, MacAddress?, OnBuild, Labels
+  const before = 'NetworkDisabled' in cfg ? 'NetworkDisabled' : 'Entrypoint';
+  if (!('OnBuild' in cfg)) cfg = withKeysAfter(cfg, before, { OnBuild: null });
+  if (typeof mac === 'string') cfg = withKeysAfter(cfg, before, { MacAddress: mac });
+  if (c.Config !== undefined) top.Config = cfg;
+  if (versionLt(version, '1.42') && top.HostConfig) {
+    const hc = top.HostConfig as Record<string, unknown>;
+    top.HostConfig = withKeysAfter(hc, 'DeviceRequests', { KernelMemory: hc.KernelMemory ?? 0, KernelMemoryTCP: hc.KernelMemoryTCP ?? 0 });
+  }
+  if (!versionLt(version, '1.25')) return top;
+  return inspectPre125(top, version);
+}
+
+function inspectPre125(c: Record<string, unknown>, version: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...c };
   const state = { ...(out.State as Record<string, unknown>) };
   const config = { ...(out.Config as Record<string, unknown> | undefined) };
@@ -56,6 +99,52 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   out.State = state;
   if (out.Config !== undefined) out.Config = config;
   return out;
+}
+
+/**
+ * A create body as the version's clients meant it (dockerd's postContainersCreate): fields a version
+ * did not have are ignored, and the container-wide MAC address is refused from 1.52 (a warning from 1.44).
+ */
+export function shapeCreateRequest(body: ContainerCreateBody, version: string): { body: ContainerCreateBody; warnings: string[] } {
+  const out: ContainerCreateBody = { ...body };
+  const warnings: string[] = [];
+  const hc = out.HostConfig ? { ...out.HostConfig } as Record<string, unknown> : undefined;
+  if (hc) {
+    // ConsoleSize is honoured from 1.42 (Linux dockerd ignored it before).
+    if (versionLt(version, '1.42')) delete hc.ConsoleSize;
+    // KernelMemory is ignored from 1.42, KernelMemoryTCP from 1.52.
+    if (versionGte(version, '1.42')) delete hc.KernelMemory;
+    if (versionGte(version, '1.52')) delete hc.KernelMemoryTCP;
+    // HostConfig.Annotations: 1.43.
+    if (versionLt(version, '1.43')) delete hc.Annotations;
+    out.HostConfig = hc as ContainerCreateBody['HostConfig'];
+  }
+  // Healthcheck.StartInterval: 1.44.
+  if (versionLt(version, '1.44') && out.Healthcheck && typeof out.Healthcheck === 'object') {
+    const { StartInterval: _, ...rest } = out.Healthcheck as Record<string, unknown>;
+    out.Healthcheck = rest as ContainerCreateBody['Healthcheck'];
+  }
+  if (out.MacAddress && versionGte(version, '1.44')) {
+    if (versionGte(version, '1.52')) throw new InvalidParameterError('container-wide MAC address no longer supported; use endpoint-specific MAC address instead');
+    warnings.push('The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.');
+  }
+  return { body: out, warnings };
+}
+
+/** `signal` on stop and restart exists from 1.42; older clients' value is ignored, as dockerd does. */
+export function stopSignal(signal: string | undefined, version: string): string | undefined {
+  return versionGte(version, '1.42') ? signal : undefined;
+}
+
+/** Per-device blkio settings on update are honoured from 1.55 (dockerd ignored them before). */
+export function shapeUpdateRequest(body: ContainerUpdateBody, version: string): ContainerUpdateBody {
+  const out: Record<string, unknown> = { ...body };
+  if (versionLt(version, '1.55')) {
+    for (const k of ['BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps']) delete out[k];
+  }
+  if (versionGte(version, '1.52')) delete out.KernelMemoryTCP;
+  if (versionGte(version, '1.42')) delete out.KernelMemory;
+  return out as ContainerUpdateBody;
 }
 
 /**

@@ -43,7 +43,12 @@ const request = (method: string, p: string, body?: string): Promise<UnixResponse
 before(async () => {
   server = new ApiServer([
     new ImagesRouter(images), new ContainerFsRouter(fsBackend),
-    new DiskUsageRouter({ systemDiskUsage: async () => ({ LayersSize: 1, Images: [], Containers: [], Volumes: [], BuildCache: [] }) }),
+    new DiskUsageRouter({
+      systemDiskUsage: async (types) => Object.fromEntries([...types].map((t) => [
+        { image: 'ImageUsage', container: 'ContainerUsage', volume: 'VolumeUsage', 'build-cache': 'BuildCacheUsage' }[t],
+        { ActiveCount: 0, TotalCount: 0, Reclaimable: 0, TotalSize: t === 'image' ? 1 : 0, Items: [] },
+      ])),
+    }),
   ], { serverVersion: '0.1.0', log: () => undefined });
   await server.listen({ proto: 'unix', addr: sock });
 });

@@ -3,8 +3,30 @@ import { InvalidParameterError, NotFoundError, NotImplementedError } from '../..
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import { parseFilters } from '../containers/filters.js';
-import type { ImageBackend } from './backend.js';
-import { shapeImageInspect, shapeImageSummary } from './shape.js';
+import type { ImageBackend, ImageInspect } from './backend.js';
+import { versionGte, versionLt } from '../../../internal/version.js';
+import { listSharedSize, platformParams, shapeImageInspect, shapeImageSummary, type OciPlatform } from './shape.js';
+
+/** Actions under /images/{name}/ and the API version each appeared in (a wildcard route: gated here). */
+const GET_ACTIONS: Readonly<Record<string, string>> = { json: '1.12', history: '1.12', get: '1.12', attestations: '1.55' };
+
+/** dockerd's check of a single-platform image against requested platforms (daemon/images/image.go). */
+function checkPlatform(name: string, image: ImageInspect, wanted: OciPlatform[] | undefined): void {
+  if (!wanted || wanted.length === 0) return;
+  const os = String(image.Os ?? ''), arch = String(image.Architecture ?? ''), variant = String(image.Variant ?? '');
+  const ok = wanted.some((p) => (!p.os || p.os === os) && (!p.architecture || p.architecture === arch) && (!p.variant || p.variant === variant));
+  if (ok) return;
+  const text = (p: OciPlatform): string => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  throw new NotFoundError(`image with reference ${name} was found but does not match the specified platform: wanted ${wanted.map(text).join(', ')}, actual: ${text({ os, architecture: arch, variant })}`);
+}
+
+/** `platform` on get/load (1.48; several values from 1.52). */
+function exportPlatforms(values: string[], version: string): OciPlatform[] | undefined {
+  if (values.length > 1 && versionGte(version, '1.48') && versionLt(version, '1.52')) {
+    throw new InvalidParameterError('multiple platform parameters are not supported in this API version; use API version 1.52 or later');
+  }
+  return platformParams(values, version, '1.48');
+}
 
 /** "{name}/{action}" of a wildcard path (decoded by the router); names may contain slashes (registry/repo:tag). */
 function splitNameAction(rest: string, actions: readonly string[]): { name: string; action: string } | undefined {
@@ -35,7 +57,7 @@ export class ImagesRouter implements Router {
     const legacy = ctx.string('filter');
     if (legacy) filters.reference = [legacy];
     const list = await this.backend.imageList({
-      all: ctx.bool('all'), digests: ctx.bool('digests'), sharedSize: ctx.bool('shared-size'), filters,
+      all: ctx.bool('all'), digests: ctx.bool('digests'), sharedSize: listSharedSize(ctx.bool('shared-size'), ctx.version), filters,
     });
     ctx.json200(list.map((s) => shapeImageSummary(s, ctx.version)));
   }
@@ -59,6 +81,9 @@ export class ImagesRouter implements Router {
   }
 
   private async postImagesLoad(ctx: RequestContext): Promise<void> {
+    // `platform` (1.48) selects from multi-platform archives; berthd loads single-platform images,
+    // so the values are validated and the archive loaded as it is.
+    exportPlatforms(ctx.query.getAll('platform'), ctx.version);
     const quiet = ctx.bool('quiet');
     await this.jsonStream(ctx, (out) => this.backend.imageLoad(ctx.req, { quiet, signal: ctx.signal, onProgress: (p) => out(p) }));
   }
@@ -84,10 +109,11 @@ export class ImagesRouter implements Router {
   }
 
   private async getImagesGet(ctx: RequestContext): Promise<void> {
-    await this.save(ctx, ctx.query.getAll('names'));
+    await this.save(ctx, ctx.query.getAll('names'), exportPlatforms(ctx.query.getAll('platform'), ctx.version));
   }
 
-  private async save(ctx: RequestContext, names: string[]): Promise<void> {
+  private async save(ctx: RequestContext, names: string[], platforms?: OciPlatform[]): Promise<void> {
+    if (platforms?.length) for (const n of names) checkPlatform(n, await this.backend.imageInspect(n), platforms);
     const write = await this.backend.imageSave(names);
     const res = ctx.stream('application/x-tar');
     try {
@@ -103,12 +129,31 @@ export class ImagesRouter implements Router {
 
   /** GET /images/{name}/json, /history, /get. */
   private async getImagesByName(ctx: RequestContext): Promise<void> {
-    const target = splitNameAction(ctx.params['*'] ?? '', ['json', 'history', 'get']);
-    if (!target) throw new NotFoundError('page not found');
+    const target = splitNameAction(ctx.params['*'] ?? '', Object.keys(GET_ACTIONS));
+    if (!target || versionLt(ctx.version, GET_ACTIONS[target.action]!)) throw new NotFoundError('page not found');
+    const platforms = (since: string): OciPlatform[] | undefined => platformParams(ctx.query.getAll('platform'), ctx.version, since);
     switch (target.action) {
-      case 'json': return ctx.json200(shapeImageInspect(await this.backend.imageInspect(target.name), ctx.version));
-      case 'history': return ctx.json200(await this.backend.imageHistory(target.name));
-      default: return this.save(ctx, [target.name]);
+      case 'json': {
+        const wanted = platforms('1.49');
+        if (wanted?.length && versionGte(ctx.version, '1.48') && ctx.bool('manifests')) {
+          throw new InvalidParameterError('conflicting options: manifests and platform options cannot both be set');
+        }
+        const image = await this.backend.imageInspect(target.name);
+        checkPlatform(target.name, image, wanted);
+        return ctx.json200(shapeImageInspect(image, ctx.version));
+      }
+      case 'history': {
+        const wanted = platforms('1.48');
+        if (wanted?.length) checkPlatform(target.name, await this.backend.imageInspect(target.name), wanted);
+        return ctx.json200(await this.backend.imageHistory(target.name));
+      }
+      case 'attestations': {
+        // 1.55: in-toto statements attached to the image. berthd stores single-platform images
+        // without attestation manifests, so an existing image has none.
+        checkPlatform(target.name, await this.backend.imageInspect(target.name), platforms('1.55'));
+        return ctx.json200([]);
+      }
+      default: return this.save(ctx, [target.name], exportPlatforms(ctx.query.getAll('platform'), ctx.version));
     }
   }
 
@@ -126,6 +171,10 @@ export class ImagesRouter implements Router {
   private async deleteImages(ctx: RequestContext): Promise<void> {
     const name = ctx.params['*'] ?? '';
     if (name === '') throw new NotFoundError('page not found');
+    // `platforms` (1.50) deletes the content of those platforms; a berthd image has one platform,
+    // so it is removed when its platform is among them.
+    const wanted = platformParams(ctx.query.getAll('platforms'), ctx.version, '1.50');
+    if (wanted?.length) checkPlatform(name, await this.backend.imageInspect(name), wanted);
     ctx.json200(await this.backend.imageRemove(name, { force: ctx.bool('force'), noprune: ctx.bool('noprune') }));
   }
 }

@@ -1,8 +1,8 @@
 // GET /system/df (docker system df).
-import { versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { DiskUsageBackend } from './df-backend.js';
+import { diskUsageTypes, shapeDiskUsage } from './df-shape.js';
 
 export class DiskUsageRouter implements Router {
   constructor(private readonly backend: DiskUsageBackend) {}
@@ -12,8 +12,8 @@ export class DiskUsageRouter implements Router {
   }
 
   private async getSystemDf(ctx: RequestContext): Promise<void> {
-    const du: Record<string, unknown> = { ...(await this.backend.systemDiskUsage(ctx.signal)) };
-    if (versionLt(ctx.version, '1.31')) delete du.BuildCache; // added in 1.31
-    ctx.json200(du);
+    const types = diskUsageTypes(ctx.query.getAll('type'), ctx.version);
+    const du = await this.backend.systemDiskUsage(types, ctx.signal);
+    ctx.json200(shapeDiskUsage(du, ctx.version, ctx.bool('verbose')));
   }
 }

@@ -104,4 +104,39 @@ describe('API 1.42–1.55 responses match their OpenAPI schema', { skip: skipRea
       assert.deepEqual(problems, [], `v${version}:\n${problems.join('\n')}`);
     });
   }
+
+  // Acceptance: the docker CLI here (28.x, API 1.50) uses berthd at its own version, pinned to 1.50
+  // and pinned to 1.41, without "downgraded" in `docker version`.
+  for (const apiVersion of [undefined, '1.50', '1.41']) {
+    test(`docker CLI with DOCKER_API_VERSION=${apiVersion ?? '(unset)'}: version, run, exec, logs, ps, inspect, images, commit, rmi`, async () => {
+      const docker = (args: string[]): ReturnType<Berthd['docker']> => d.docker(args, apiVersion ? { apiVersion } : {});
+      const tag = `cli-${(apiVersion ?? 'unset').replace('.', '')}`;
+      const version = await docker(['version']);
+      assert.equal(version.code, 0, version.stderr);
+      // Pinned to 1.41 the CLI itself says "downgraded from 1.50"; otherwise it must not.
+      if (apiVersion !== '1.41') assert.ok(!/downgraded/i.test(version.stdout), version.stdout);
+      assert.match(version.stdout, /API version:\s+1\.55 \(minimum version 1\.12\)/);
+      const run = await docker(['run', '-d', '--name', tag, 'busybox', 'sh', '-c', 'echo hello; sleep 300']);
+      assert.equal(run.code, 0, run.stderr);
+      const exec = await docker(['exec', tag, 'echo', 'from-exec']);
+      assert.deepEqual([exec.code, exec.stdout.trim()], [0, 'from-exec'], exec.stderr);
+      const logs = await docker(['logs', tag]);
+      assert.deepEqual([logs.code, logs.stdout.trim()], [0, 'hello'], logs.stderr);
+      const ps = await docker(['ps', '--format', '{{.Names}}']);
+      assert.ok(ps.stdout.split('\n').includes(tag), ps.stdout + ps.stderr);
+      const inspect = await docker(['inspect', '--format', '{{.State.Status}}', tag]);
+      assert.deepEqual([inspect.code, inspect.stdout.trim()], [0, 'running'], inspect.stderr);
+      const commit = await docker(['commit', tag, `${tag}:img`]);
+      assert.equal(commit.code, 0, commit.stderr);
+      const images = await docker(['images', '--format', '{{.Repository}}:{{.Tag}}']);
+      assert.ok(images.stdout.includes(`${tag}:img`), images.stdout + images.stderr);
+      const imageInspect = await docker(['image', 'inspect', '--format', '{{.Os}}', `${tag}:img`]);
+      assert.deepEqual([imageInspect.code, imageInspect.stdout.trim()], [0, 'linux'], imageInspect.stderr);
+      assert.equal((await docker(['rm', '-f', tag])).code, 0);
+      const rmi = await docker(['rmi', `${tag}:img`]);
+      assert.equal(rmi.code, 0, rmi.stderr);
+      const df = await docker(['system', 'df']);
+      assert.equal(df.code, 0, df.stderr);
+    });
+  }
 });

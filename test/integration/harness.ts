@@ -89,10 +89,12 @@ export class Berthd {
     await exited;
   }
 
-  docker(args: string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+  /** `apiVersion`: DOCKER_API_VERSION for this call (unset by default). */
+  docker(args: string[], options: { input?: string | Buffer; timeoutMs?: number; apiVersion?: string } = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: this.host, DOCKER_CONFIG: this.dockerConfig };
       delete env.DOCKER_CONTEXT; delete env.DOCKER_API_VERSION; delete env.DOCKER_TLS_VERIFY;
+      if (options.apiVersion) env.DOCKER_API_VERSION = options.apiVersion;
       const child = spawn('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = []; const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -43,10 +43,9 @@ import { containerTop, type TopResult } from './container-top.js';
 import { policyWantsRestart, RestartManager } from './restart-manager.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
 import { hostConfigSpecOptions, kernelSupportsSeccomp } from './container-spec.js';
-import { mergeUpdate, validateUpdate } from './container-update.js';
+import { liveUpdateResources, mergeUpdate, validateUpdate } from './container-update.js';
 import { checkCreateBodyTypes } from '../api/types/create-body.js';
 import { validateCreate, validateLogConfig, validateRestartPolicy } from './create-validation.js';
-import { linuxResources } from '../oci/resources.js';
 import { mountShm, shmPath, unmountShm } from './shm-mount.js';
 
 export interface DaemonConfig {
@@ -875,7 +874,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
       }
       const backup = structuredClone(c.record.hostConfig);
       mergeUpdate(c.id, c.record.hostConfig, update);
-      const resources = linuxResources(update);
+      const resources = liveUpdateResources(update);
       // A stopped container gets the new limits from its spec at the next start.
       if (c.running && Object.keys(resources).length > 0) {
         try {

@@ -47,6 +47,7 @@ import { liveUpdateResources, mergeUpdate, validateUpdate } from './container-up
 import { checkCreateBodyTypes } from '../api/types/create-body.js';
 import { validateCreate, validateLogConfig, validateRestartPolicy } from './create-validation.js';
 import { mountShm, shmPath, unmountShm } from './shm-mount.js';
+import { checkVolumesFrom } from './volumes-from.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -324,6 +325,7 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
     const warnings = validateCreate(configIn, hostConfig, this.cgroups);
     const spans = new Spans('create');
     const image = this.images.resolveForContainer(configIn.Image);
+    checkVolumesFrom(hostConfig.VolumesFrom, (ref) => this.store.get(ref));
     const merged = mergeImageConfig(configIn, image.config);
     const argv = commandLine(merged);
     if (argv.length === 0) throw new InvalidParameterError('No command specified');

@@ -80,4 +80,5 @@ export interface HostConfigSettings extends Resources {
   OomScoreAdj?: number;
   PublishAllPorts?: boolean;
   Links?: string[] | null;
+  VolumesFrom?: string[] | null;
 }

@@ -18,6 +18,8 @@ export interface CgroupInfo {
   cpuset: boolean;
   pidsLimit: boolean;
   blkioWeight: boolean;
+  /** realtime group scheduling (cpu.rt_*): dockerd's sysinfo sees it on cgroup v1 only */
+  cpuRealtime: boolean;
   /** e.g. "0-3" */
   cpusAvailable: string;
   memsAvailable: string;
@@ -38,7 +40,7 @@ export function probeCgroups(root = '/sys/fs/cgroup'): CgroupInfo {
       memoryLimit: has('memory'), swapLimit: has('memory'), memoryReservation: has('memory'),
       memorySwappiness: false, oomKillDisable: false, kernelMemory: false,
       cpuShares: has('cpu'), cpuCfs: has('cpu'), cpuset: has('cpuset'), pidsLimit: has('pids'),
-      blkioWeight: has('io'),
+      blkioWeight: has('io'), cpuRealtime: false,
       cpusAvailable: readTrim(path.join(root, 'cpuset.cpus.effective')) || `0-${ncpu - 1}`,
       memsAvailable: readTrim(path.join(root, 'cpuset.mems.effective')) || '0',
       ncpu,
@@ -58,6 +60,7 @@ export function probeCgroups(root = '/sys/fs/cgroup'): CgroupInfo {
     cpuset: exists('cpuset', 'cpuset.cpus'),
     pidsLimit: exists('pids', 'pids.max') || fs.existsSync(path.join(root, 'pids')),
     blkioWeight: exists('blkio', 'blkio.weight'),
+    cpuRealtime: exists('cpu', 'cpu.rt_period_us'),
     cpusAvailable: readTrim(path.join(root, 'cpuset', 'cpuset.effective_cpus')) || readTrim(path.join(root, 'cpuset', 'cpuset.cpus')) || `0-${ncpu - 1}`,
     memsAvailable: readTrim(path.join(root, 'cpuset', 'cpuset.effective_mems')) || readTrim(path.join(root, 'cpuset', 'cpuset.mems')) || '0',
     ncpu,

@@ -15,6 +15,7 @@ import { validateCreate } from './create-validation.js';
 import { commandLine, mergeImageConfig } from './image-config.js';
 import { logFilePath, logSettingsFor } from './log-settings.js';
 import { generateName, validateName } from './names.js';
+import { checkVolumesFrom } from './volumes-from.js';
 
 export class ContainerCreator implements ContainerCreateBackend {
   constructor(private readonly ctx: DaemonContext) {}
@@ -29,6 +30,7 @@ export class ContainerCreator implements ContainerCreateBackend {
     const warnings = validateCreate(configIn, hostConfig, this.ctx.cgroups);
     const spans = new Spans('create');
     const image = this.ctx.images.resolveForContainer(configIn.Image);
+    checkVolumesFrom(hostConfig.VolumesFrom, (ref) => store.get(ref));
     const merged = mergeImageConfig(configIn, image.config);
     const argv = commandLine(merged);
     if (argv.length === 0) throw new InvalidParameterError('No command specified');

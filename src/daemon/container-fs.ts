@@ -98,13 +98,14 @@ export class ContainerFsService implements ContainerFsBackend {
     const newConfig = mergeCommitConfig(applyChanges(options.config ?? c.record.config, options.changes), c.record.config);
 
     const { runtime, images } = this.deps;
-    const pause = options.pause && status === 'running';
-    if (pause) await runtime.pauseTask(c.id);
+    // dockerd pauses a running, unpaused container and ignores a failed pause (the container exited
+    // or is exiting): the commit goes on either way, and only a pause that worked is undone.
+    const paused = options.pause && status === 'running' && await runtime.pauseTask(c.id).then(() => true, () => false);
     let desc;
     try {
       desc = await this.diffLayer(c);
     } finally {
-      if (pause) await runtime.resumeTask(c.id).catch(() => undefined);
+      if (paused) await runtime.resumeTask(c.id).catch(() => undefined);
     }
     const parent = images.get(c.record.image);
     const img = await createChildImage(images, {

@@ -4,8 +4,7 @@ import type { ContainerUpdateBackend } from '../api/routers/containers/backend.j
 import type { ContainerRenameBackend } from '../api/routers/containers/lifecycle-backend.js';
 import type { ContainerUpdateBody } from '../api/types/host-config.js';
 import { ConflictError, InvalidParameterError, SystemError, withPrefix } from '../errdefs/index.js';
-import { linuxResources } from '../oci/resources.js';
-import { mergeUpdate, validateUpdate } from './container-update.js';
+import { liveUpdateResources, mergeUpdate, validateUpdate } from './container-update.js';
 import type { DaemonContext } from './context.js';
 import { validateName } from './names.js';
 
@@ -43,7 +42,7 @@ export class ContainerModifier implements ContainerRenameBackend, ContainerUpdat
       }
       const backup = structuredClone(c.record.hostConfig);
       mergeUpdate(c.id, c.record.hostConfig, update);
-      const resources = linuxResources(update);
+      const resources = liveUpdateResources(update);
       // A stopped container gets the new limits from its spec at the next start.
       if (c.running && Object.keys(resources).length > 0) {
         try {

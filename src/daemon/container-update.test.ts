@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostConfig } from '../api/types/container.js';
 import type { CgroupInfo } from './cgroup-info.js';
-import { mergeUpdate, validateUpdate } from './container-update.js';
+import { liveUpdateResources, mergeUpdate, validateUpdate } from './container-update.js';
 
 const CG: CgroupInfo = {
   version: 1, memoryLimit: true, swapLimit: true, memoryReservation: true, memorySwappiness: true, oomKillDisable: true,
-  kernelMemory: true, cpuShares: true, cpuCfs: true, cpuset: true, pidsLimit: true, blkioWeight: false,
+  kernelMemory: true, cpuShares: true, cpuCfs: true, cpuset: true, pidsLimit: true, blkioWeight: false, cpuRealtime: true,
   cpusAvailable: '0-1', memsAvailable: '0', ncpu: 2,
 };
 
@@ -33,4 +33,14 @@ test('update conflicts use dockerd\'s texts and change nothing', () => {
   assert.throws(() => validateUpdate({ RestartPolicy: { Name: 'bogus' as 'no' } }, CG), { message: "invalid restart policy 'bogus'" });
   assert.throws(() => validateUpdate({ Memory: 'x' as unknown as number }, CG), { message: 'json: cannot unmarshal string into Go struct field UpdateConfig.Memory of type int64' });
   assert.deepEqual(validateUpdate({ MemorySwap: 128 << 20 }, CG), [], 'swap alone is fine in an update');
+});
+
+test('CPU realtime values are stored by an update but not sent to the running task (dockerd 20.10)', () => {
+  const hc: HostConfig = {};
+  const update = { CpuShares: 512, CpuRealtimePeriod: 1_000_000, CpuRealtimeRuntime: 10_000, MemorySwappiness: 10 };
+  mergeUpdate('c1', hc, update);
+  assert.equal(hc.CpuRealtimePeriod, 1_000_000);
+  assert.equal(hc.CpuRealtimeRuntime, 10_000);
+  assert.deepEqual(liveUpdateResources(update), { cpu: { shares: 512 } });
+  assert.deepEqual(validateUpdate({ CpuRealtimeRuntime: 10_000 }, { ...CG, cpuRealtime: false }), []);
 });

@@ -4,6 +4,7 @@ import type { HostConfig } from '../api/types/container.js';
 import { checkHostConfigTypes } from '../api/types/create-body.js';
 import type { ContainerUpdateBody, Resources } from '../api/types/host-config.js';
 import { ConflictError } from '../errdefs/index.js';
+import { linuxResources, type OciLinuxResources } from '../oci/resources.js';
 import type { CgroupInfo } from './cgroup-info.js';
 import { validateRestartPolicy, verifyResources } from './create-validation.js';
 
@@ -20,8 +21,24 @@ export function validateUpdate(update: ContainerUpdateBody, cg: CgroupInfo): str
 
 const COPIED: Array<keyof Resources> = [
   'BlkioWeight', 'CpuShares', 'NanoCpus', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'MemorySwap',
-  'MemoryReservation', 'KernelMemory',
+  'MemoryReservation', 'KernelMemory', 'CpuRealtimePeriod', 'CpuRealtimeRuntime',
 ];
+
+/**
+ * What dockerd sends to a running container (toContainerdResources): CPU realtime, swappiness and
+ * the OOM killer are stored but wait for the next start. Realtime values in particular are refused by
+ * the kernel for a cgroup whose parent has no realtime budget, yet dockerd's update succeeds.
+ */
+const LIVE: Array<keyof Resources> = [
+  'BlkioWeight', 'CpuShares', 'NanoCpus', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'Memory', 'MemorySwap',
+  'MemoryReservation', 'KernelMemory', 'PidsLimit',
+];
+
+export function liveUpdateResources(update: ContainerUpdateBody): OciLinuxResources {
+  const live: Resources = {};
+  for (const k of LIVE) if (update[k] !== undefined) (live as Record<string, unknown>)[k] = update[k];
+  return linuxResources(live);
+}
 
 /** Applies `update` to `hc` (in place) or throws without changing anything. */
 export function mergeUpdate(id: string, hc: HostConfig, update: ContainerUpdateBody): void {

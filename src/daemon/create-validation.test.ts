@@ -12,10 +12,10 @@ const checkBodyTypes = (config: Record<string, unknown>, hostConfig: unknown, wr
 
 const V1: CgroupInfo = {
   version: 1, memoryLimit: true, swapLimit: true, memoryReservation: true, memorySwappiness: true, oomKillDisable: true,
-  kernelMemory: true, cpuShares: true, cpuCfs: true, cpuset: true, pidsLimit: true, blkioWeight: false,
+  kernelMemory: true, cpuShares: true, cpuCfs: true, cpuset: true, pidsLimit: true, blkioWeight: false, cpuRealtime: true,
   cpusAvailable: '0-1', memsAvailable: '0', ncpu: 2,
 };
-const V2: CgroupInfo = { ...V1, version: 2, memorySwappiness: false, oomKillDisable: false, kernelMemory: false, blkioWeight: true };
+const V2: CgroupInfo = { ...V1, version: 2, memorySwappiness: false, oomKillDisable: false, kernelMemory: false, blkioWeight: true, cpuRealtime: false };
 
 const create = (hc: HostConfig, cfg = {}, cg = V1): string[] => validateCreate(cfg, hc, cg);
 
@@ -63,6 +63,16 @@ test('cpu limits and cpusets', () => {
   assert.throws(() => create({ CpusetCpus: '0-9' }), { message: 'Requested CPUs are not available - requested 0-9, available: 0-1' });
   assert.throws(() => create({ CpusetCpus: 'x' }), { message: 'Invalid value x for cpuset cpus' });
   assert.deepEqual([...parseCpuset('0-2,5')!], [0, 1, 2, 5]);
+});
+
+test('CPU realtime: refused without realtime group scheduling, runtime at most the period', () => {
+  assert.deepEqual(create({ CpuRealtimePeriod: 1_000_000, CpuRealtimeRuntime: 10_000 }), []);
+  assert.throws(() => create({ CpuRealtimeRuntime: 10_000 }, {}, V2), { message: 'Your kernel does not support CPU real-time scheduler' });
+  assert.throws(() => create({ CpuRealtimePeriod: 1000, CpuRealtimeRuntime: 2000 }), { message: 'cpu real-time runtime cannot be higher than cpu real-time period' });
+});
+
+test('ulimits are not checked at create (runc refuses unknown ones at start)', () => {
+  assert.deepEqual(create({ Ulimits: [{}, { Name: 'bogus', Soft: 10, Hard: 2 }] }), []);
 });
 
 test('unsupported settings are discarded with dockerd\'s warnings (v1 without blkio weight, v2)', () => {

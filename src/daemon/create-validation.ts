@@ -11,7 +11,6 @@ import { parseSignal } from '../internal/signals.js';
 import { normalizeCapabilities } from '../oci/capabilities.js';
 import { userMounts, checkBindSources } from '../oci/mounts.js';
 import { containerRef } from '../oci/namespaces.js';
-import { validateUlimits } from '../oci/resources.js';
 import { parseSecurityOpt } from '../oci/security.js';
 import { parseCpuset, type CgroupInfo } from './cgroup-info.js';
 
@@ -160,6 +159,17 @@ const IPC_MODES = ['', 'private', 'shareable', 'host', 'none'];
 
 
 /**
+ * runconfig's validateResources, run by dockerd when it decodes a create body (not an update: there
+ * the values are only stored, and applied at the next start).
+ */
+function validateRealtime(r: Resources, cg: CgroupInfo): void {
+  const period = r.CpuRealtimePeriod ?? 0;
+  const runtime = r.CpuRealtimeRuntime ?? 0;
+  if ((period !== 0 || runtime !== 0) && !cg.cpuRealtime) throw new InvalidParameterError('Your kernel does not support CPU real-time scheduler');
+  if (period !== 0 && runtime !== 0 && runtime > period) throw new InvalidParameterError('cpu real-time runtime cannot be higher than cpu real-time period');
+}
+
+/**
  * Everything dockerd checks at create, in its order: config (working dir, stop signal), network
  * mode conflicts, namespace modes, mounts, security options, resources, restart policy. Fills in
  * dockerd's defaults and returns the warnings for the create response.
@@ -191,6 +201,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if ((containerRef(net) !== undefined || net === 'host') && config.MacAddress) {
     throw new InvalidParameterError('conflicting options: mac-address and the network mode');
   }
+  validateRealtime(hc, cg);
   const cgroupns = hc.CgroupnsMode ?? '';
   if (cgroupns !== '' && cgroupns !== 'host' && cgroupns !== 'private') throw new InvalidParameterError(`invalid cgroup namespace mode: ${cgroupns}`);
   if (hc.UTSMode === 'host' && config.Hostname) throw new InvalidParameterError('conflicting options: hostname and the UTS mode');
@@ -209,7 +220,8 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
     }
   }
   parseSecurityOpt(hc.SecurityOpt);
-  validateUlimits(hc.Ulimits);
+  // Ulimits are not checked here: dockerd takes any entry (even `{}`, as in the API docs' examples)
+  // and runc refuses an unknown one when the container starts.
 
   if ((hc.ShmSize ?? 0) < 0) throw new InvalidParameterError('SHM size can not be less than 0');
   const adj = hc.OomScoreAdj ?? 0;

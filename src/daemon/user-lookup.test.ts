@@ -13,3 +13,14 @@ test('resolves names, uids and groups from the image files', () => {
   assert.equal(resolveUser('nobody:staff', passwd, group).gid, 50);
   assert.throws(() => resolveUser('ghost', passwd, group), /unable to find user ghost: no matching entries in passwd file/);
 });
+
+test('HOME is runc\'s: the home of the first entry with the uid, "/" without one', () => {
+  assert.equal(resolveUser('', undefined, undefined).home, '/');
+  assert.equal(resolveUser('', 'daemon:x:1:1::/usr/sbin:/bin/false\n', undefined).home, '/');
+  assert.equal(resolveUser('4242', passwd, group).home, '/');
+  // runc looks the uid up again: the first entry with that uid wins, not the named one
+  assert.equal(resolveUser('toor', 'root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/home/toor:/bin/sh\n', undefined).home, '/root');
+  // libcontainer's parser: no comment syntax, a bad number reads as 0, a missing field as ""
+  assert.equal(resolveUser('', '#comment\nroot:x:0:0::/root:/bin/sh\n', undefined).home, '');
+  assert.equal(resolveUser('', 'root:x:0:0\n', undefined).home, '');
+});

@@ -1,5 +1,5 @@
 // Resolves a container's User (`name`, `uid`, `uid:gid`, `name:group`) against the image's
-// /etc/passwd and /etc/group, with dockerd's error texts.
+// /etc/passwd and /etc/group, with dockerd's error texts, and the HOME runc gives the process.
 import { InvalidParameterError } from '../errdefs/index.js';
 
 export interface ResolvedUser {
@@ -12,11 +12,26 @@ export interface ResolvedUser {
 interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 interface GroupEntry { name: string; gid: number; members: string[] }
 
+/** Go's strconv.Atoi with the error ignored, as libcontainer's passwd parser does. */
+const atoi = (s: string | undefined): number => (s !== undefined && /^[+-]?[0-9]+$/.test(s) ? Number(s) : 0);
+
+/**
+ * libcontainer/user's ParsePasswd, which dockerd (user lookup) and runc (HOME) both use: every
+ * non-blank line is an entry (no comment syntax), bad numbers read as 0, missing fields as "".
+ */
 export function parsePasswd(text: string): PasswdEntry[] {
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => {
     const f = l.split(':');
-    return { name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '/' };
-  }).filter((e) => Number.isInteger(e.uid) && Number.isInteger(e.gid));
+    return { name: f[0] ?? '', uid: atoi(f[2]), gid: atoi(f[3]), home: f[5] ?? '' };
+  });
+}
+
+/**
+ * runc's setupUser: HOME is the home of the first passwd entry with the process's uid, "/" when the
+ * image has none (dockerd itself never sets HOME).
+ */
+export function homeOf(uid: number, passwd: PasswdEntry[]): string {
+  return passwd.find((p) => p.uid === uid)?.home ?? '/';
 }
 
 export function parseGroup(text: string): GroupEntry[] {
@@ -32,21 +47,19 @@ export function resolveUser(spec: string, passwdText: string | undefined, groupT
   const passwd = parsePasswd(passwdText ?? '');
   const groups = parseGroup(groupText ?? '');
   const [userPart = '', groupPart] = (spec || '').split(':');
-  let uid = 0; let gid = 0; let home = '/'; let userName = '';
+  let uid = 0; let gid = 0; let userName = '';
   if (userPart === '') {
     const root = passwd.find((p) => p.uid === 0);
-    home = root?.home ?? '/root';
     userName = root?.name ?? 'root';
   } else if (isNumeric(userPart)) {
     uid = Number(userPart);
     const entry = passwd.find((p) => p.uid === uid);
     gid = entry?.gid ?? 0;
-    home = entry?.home ?? '/';
     userName = entry?.name ?? '';
   } else {
     const entry = passwd.find((p) => p.name === userPart);
     if (!entry) throw new InvalidParameterError(`unable to find user ${userPart}: no matching entries in passwd file`);
-    uid = entry.uid; gid = entry.gid; home = entry.home; userName = entry.name;
+    uid = entry.uid; gid = entry.gid; userName = entry.name;
   }
   if (groupPart !== undefined && groupPart !== '') {
     if (isNumeric(groupPart)) gid = Number(groupPart);
@@ -66,5 +79,5 @@ export function resolveUser(spec: string, passwdText: string | undefined, groupT
       additional.add(found.gid);
     }
   }
-  return { uid, gid, additionalGids: [...additional], home };
+  return { uid, gid, additionalGids: [...additional], home: homeOf(uid, passwd) };
 }

@@ -162,6 +162,8 @@ function archiveError(err: unknown, signal: AbortSignal | undefined): unknown {
     return new InvalidParameterError('archive/tar: invalid tar header', { cause: err });
   }
   if (/Unexpected end of data/i.test(message)) return new InvalidParameterError('unexpected EOF', { cause: err });
+  // a truncated gzip stream: Go's gzip reader says io.ErrUnexpectedEOF
+  if (e?.code === 'Z_BUF_ERROR' && /unexpected end of file/i.test(message)) return new InvalidParameterError('unexpected EOF', { cause: err });
   if (typeof e?.code === 'string' && e.code.startsWith('Z_')) {
     return new InvalidParameterError(`gzip: invalid data: ${message}`, { cause: err });
   }

@@ -149,7 +149,7 @@ test('failures: nothing recorded, working snapshot removed, temp dir removed', a
     assert.equal(t.store.list().length, 0);
     assert.deepEqual(fs.readdirSync(path.join(t.root, 'tmp')), []);
 
-    await assert.rejects(loadArchive(t.store, Readable.from([Buffer.alloc(2048, 'z')])), { name: 'InvalidParameterError', message: 'archive/tar: invalid tar header' });
+    await assert.rejects(loadArchive(t.store, Readable.from([Buffer.alloc(2048, 'z')])), { name: 'InvalidParameterError', message: 'Error processing tar file(exit status 1): archive/tar: invalid tar header' });
     await assert.rejects(loadArchive(t.store, Readable.from([await buildTar([{ name: 'x', data: 'y' }])])), {
       name: 'InvalidParameterError',
       message: 'open manifest.json: no such file or directory',

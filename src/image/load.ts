@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { InvalidParameterError } from '../errdefs/index.js';
 import { extractArchive } from './archive-extract.js';
 import type { ImageStore } from './image-store.js';
 import { ensureBlob, unpackLayer } from './layer-unpack.js';
@@ -38,7 +39,13 @@ export async function loadArchive(store: ImageStore, input: Readable, options: L
   await fs.promises.mkdir(tmpRoot, { recursive: true, mode: 0o700 });
   const dir = await fs.promises.mkdtemp(path.join(tmpRoot, 'load-'));
   try {
-    const archive = await extractArchive(input, dir, signal ? { signal } : {});
+    const archive = await extractArchive(input, dir, signal ? { signal } : {}).catch((err: unknown) => {
+      // dockerd untars in a child process (chrootarchive) and reports its failure with this prefix
+      if (err instanceof InvalidParameterError && !signal?.aborted) {
+        throw new InvalidParameterError(`Error processing tar file(exit status 1): ${err.message}`, { cause: err });
+      }
+      throw err;
+    });
     const plans = await planLoad(archive, options.platform ? { platform: options.platform } : {});
     const loaded: LoadResult['loaded'] = [];
     for (const plan of plans) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linuxResources, validateUlimits, withOomScoreAdj, withResources, withSysctls, withUlimits } from './resources.js';
+import { linuxResources, withOomScoreAdj, withResources, withSysctls, withUlimits } from './resources.js';
 import { buildSpec } from './spec.js';
 
 test('resources map to OCI LinuxResources; NanoCpus becomes quota/period', () => {
@@ -30,6 +30,9 @@ test('ulimits, oom score, sysctls', () => {
   assert.equal(spec.process.rlimits?.[1]?.hard, Number.MAX_SAFE_INTEGER);
   assert.equal(spec.process.oomScoreAdj, 500);
   assert.deepEqual(spec.linux.sysctl, { 'net.ipv4.ip_forward': '1' });
-  assert.throws(() => validateUlimits([{ Name: 'bogus', Soft: 1, Hard: 1 }]), { message: 'invalid ulimit type: bogus' });
-  assert.throws(() => validateUlimits([{ Name: 'nofile', Soft: 10, Hard: 2 }]), { message: 'ulimit soft limit must be less than or equal to hard limit: 10 > 2' });
+});
+
+test('ulimit entries with fields left out take Go zero values, as dockerd passes them to runc', () => {
+  const spec = buildSpec([withUlimits([{}, { Name: 'nofile' }])]);
+  assert.deepEqual(spec.process.rlimits, [{ type: 'RLIMIT_', soft: 0, hard: 0 }, { type: 'RLIMIT_NOFILE', soft: 0, hard: 0 }]);
 });

@@ -3,7 +3,6 @@
 // the process-level limits: ulimits (rlimits), OOM score, sysctls. The same object is sent to a
 // running task by `docker update`.
 import type { Resources, Ulimit } from '../api/types/host-config.js';
-import { InvalidParameterError } from '../errdefs/index.js';
 import type { OciProcess, SpecOption } from './spec.js';
 
 export interface OciLinuxResources {
@@ -56,16 +55,6 @@ export const withResources = (r: OciLinuxResources): SpecOption => (s) => {
   Object.assign(s.linux.resources, r);
 };
 
-const ULIMIT_NAMES = ['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc',
-  'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
-
-export function validateUlimits(ulimits: Ulimit[] | null | undefined): void {
-  for (const u of ulimits ?? []) {
-    if (!ULIMIT_NAMES.includes(u.Name)) throw new InvalidParameterError(`invalid ulimit type: ${u.Name}`);
-    if (u.Soft > u.Hard && u.Hard !== -1) throw new InvalidParameterError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
-  }
-}
-
 /**
  * -1 is "unlimited". RLIM_INFINITY (2^64-1) has no exact JSON number in JavaScript, so the largest
  * safe integer stands in: effectively unlimited, though `ulimit` shows the number.
@@ -83,8 +72,9 @@ type Rlimit = NonNullable<OciProcess['rlimits']>[number];
 export function mergeRlimits(base: Rlimit[], ulimits: Ulimit[] | null | undefined): Rlimit[] {
   const byType = new Map(base.map((r) => [r.type, r]));
   for (const u of ulimits ?? []) {
-    const type = `RLIMIT_${u.Name.toUpperCase()}`;
-    byType.set(type, { type, soft: rlim(u.Soft), hard: rlim(u.Hard) });
+    // dockerd's WithRlimits: no check here; runc refuses an unknown type ("RLIMIT_" for `{}`) at start
+    const type = `RLIMIT_${(u.Name ?? '').toUpperCase()}`;
+    byType.set(type, { type, soft: rlim(u.Soft ?? 0), hard: rlim(u.Hard ?? 0) });
   }
   return [...byType.values()];
 }

@@ -84,4 +84,18 @@ describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
     assert.match(paused.stderr, /Container locked is paused, unpause the container before exec/);
     assert.equal((await d.docker(['rm', '-f', 'locked'])).code, 0);
   });
+
+  test('HOME is / when the image has no passwd entry for the user (runc\'s rule), for run and exec', async () => {
+    assert.equal((await d.docker(['run', '--name', 'nopasswd-src', 'busybox', 'rm', '/etc/passwd'])).code, 0);
+    assert.equal((await d.docker(['commit', 'nopasswd-src', 'nopasswd'])).code, 0);
+    assert.equal((await d.docker(['run', '--rm', 'nopasswd', 'sh', '-c', 'echo "[$HOME]"'])).stdout, '[/]\n');
+    const run = await d.docker(['run', '-d', '--name', 'homeless', 'nopasswd', 'sleep', '300']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((await d.docker(['exec', 'homeless', 'sh', '-c', 'echo "[$HOME]"'])).stdout, '[/]\n');
+    assert.equal((await d.docker(['exec', '-u', '1000', 'homeless', 'sh', '-c', 'echo "[$HOME]"'])).stdout, '[/]\n');
+    // with the entry: its home; an empty HOME is replaced too, as runc does
+    assert.equal((await d.docker(['exec', '-e', 'HOME=', 'box', 'sh', '-c', 'echo "[$HOME]"'])).stdout, '[/root]\n');
+    assert.equal((await d.docker(['rm', '-f', 'homeless', 'nopasswd-src'])).code, 0);
+    assert.equal((await d.docker(['rmi', 'nopasswd'])).code, 0);
+  });
 });

@@ -204,6 +204,35 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     assert.match(cli.stdout, /Images space usage:[\s\S]*busybox\s+latest/);
   });
 
+  test('load of a body that is not an image archive: 200, the error inside the stream (quiet or not); the CLI fails with it', async () => {
+    for (const q of ['', '?quiet=0', '?quiet=1']) {
+      const r = await d.requestRaw('POST', `/images/load${q}`, 'not an archive', 'application/x-tar');
+      assert.equal(r.status, 200, r.body);
+      const message = 'Error processing tar file(exit status 1): unexpected EOF';
+      assert.deepEqual(JSON.parse(r.body.trim()), { errorDetail: { message }, error: message });
+    }
+    const cli = await d.docker(['load'], { input: 'not an archive' });
+    assert.equal(cli.code, 1);
+    assert.match(cli.stderr, /Error processing tar file\(exit status 1\): unexpected EOF/);
+  });
+
+  test('commit with pause of a container that exited or is exiting commits without pausing', async () => {
+    // whether berthd has seen the exit yet or not, dockerd's answer is the same: a new image
+    for (let i = 0; i < 3; i++) {
+      const run = await d.docker(['run', '-d', 'busybox', 'true']);
+      assert.equal(run.code, 0, run.stderr);
+      const id = run.stdout.trim();
+      const c = await d.request('POST', `/commit?container=${id}&pause=1&repo=exiting&tag=${i}`);
+      assert.equal(c.status, 201, c.body + d.logTail());
+      assert.equal((await d.docker(['wait', id])).stdout.trim(), '0');
+      const again = await d.request('POST', `/commit?container=${id}&pause=1`);
+      assert.equal(again.status, 201, again.body);
+      assert.equal((await d.docker(['rm', id])).code, 0);
+      const rmi = await d.docker(['rmi', `exiting:${i}`, JSON.parse(again.body).Id]);
+      assert.equal(rmi.code, 0, rmi.stderr);
+    }
+  });
+
   test('image prune -a --filter until, then removing everything leaves no blobs or snapshots', async () => {
     const old = await d.docker(['image', 'prune', '-a', '-f', '--filter', 'until=2000-01-01T00:00:00Z']);
     assert.equal(old.code, 0, old.stderr);

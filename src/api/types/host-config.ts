@@ -1,7 +1,8 @@
 // The typed part of the Engine API's HostConfig (v1.41) that berthd maps onto the OCI spec:
 // resources, mounts, security and namespace settings. Field names are the API's.
 
-export interface Ulimit { Name: string; Soft: number; Hard: number }
+/** Go's units.Ulimit: a field the client leaves out is its zero value (the API docs' examples send `{}`). */
+export interface Ulimit { Name?: string; Soft?: number; Hard?: number }
 
 export interface DeviceMapping { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }
 
@@ -79,4 +80,5 @@ export interface HostConfigSettings extends Resources {
   OomScoreAdj?: number;
   PublishAllPorts?: boolean;
   Links?: string[] | null;
+  VolumesFrom?: string[] | null;
 }

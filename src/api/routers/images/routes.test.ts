@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NotFoundError } from '../../../errdefs/index.js';
+import { InvalidParameterError, NotFoundError } from '../../../errdefs/index.js';
 import { ApiServer } from '../../server/server.js';
 import type { ContainerFsBackend } from '../containers/fs-backend.js';
 import { ContainerFsRouter } from '../containers/fs-routes.js';
@@ -30,6 +30,10 @@ const images = {
   },
   validateImportTarget: () => undefined,
   imageImport: async () => 'sha256:new',
+  imageLoad: async (_body: unknown, o: { quiet: boolean; onProgress: (p: object) => void }) => {
+    calls.push(`load quiet=${o.quiet}`);
+    throw new InvalidParameterError('unexpected EOF');
+  },
 } as unknown as ImageBackend;
 
 const fsBackend: ContainerFsBackend = {
@@ -77,6 +81,17 @@ test('save: errors before the first byte are plain JSON errors; names= repeats',
   assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch:latest' });
   assert.equal((await request('GET', '/images/get?names=a&names=b')).body, 'tar of a,b');
   assert.equal((await request('GET', '/images/a/b/get')).body, 'tar of a/b');
+});
+
+test('load answers 200 and reports a failed load inside the stream; quiet defaults to true', async () => {
+  calls.length = 0;
+  const r = await request('POST', '/images/load', 'not an archive');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['content-type'], 'application/json');
+  assert.deepEqual(JSON.parse(r.body.trim()), { errorDetail: { message: 'unexpected EOF' }, error: 'unexpected EOF' });
+  assert.equal((await request('POST', '/images/load?quiet=0', 'x')).status, 200);
+  await request('POST', '/images/load?quiet=1', 'x');
+  assert.deepEqual(calls, ['load quiet=true', 'load quiet=false', 'load quiet=true']);
 });
 
 test('import streams the new ID as a status message; pulls are not supported yet', async () => {

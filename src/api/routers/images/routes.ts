@@ -62,9 +62,12 @@ export class ImagesRouter implements Router {
     ctx.json200(list.map((s) => shapeImageSummary(s, ctx.version)));
   }
 
-  /** A JSON progress stream: headers on the first message; errors after that go inside the stream. */
-  private async jsonStream(ctx: RequestContext, run: (out: (obj: object) => void) => Promise<void>): Promise<void> {
-    let res: ReturnType<RequestContext['stream']> | undefined;
+  /**
+   * A JSON progress stream: headers on the first message (at once with `eager`); errors after that
+   * go inside the stream.
+   */
+  private async jsonStream(ctx: RequestContext, run: (out: (obj: object) => void) => Promise<void>, eager = false): Promise<void> {
+    let res: ReturnType<RequestContext['stream']> | undefined = eager ? ctx.stream('application/json') : undefined;
     const out = (obj: object): void => {
       res ??= ctx.stream('application/json');
       res.write(JSON.stringify(obj) + '\r\n');
@@ -80,12 +83,16 @@ export class ImagesRouter implements Router {
     res.end();
   }
 
+  /**
+   * dockerd answers 200 before reading the archive, so every load error (not an archive, no
+   * manifest, ...) is an `errorDetail` message in the stream. `quiet` defaults to true when absent.
+   */
   private async postImagesLoad(ctx: RequestContext): Promise<void> {
     // `platform` (1.48) selects from multi-platform archives; berthd loads single-platform images,
     // so the values are validated and the archive loaded as it is.
     exportPlatforms(ctx.query.getAll('platform'), ctx.version);
-    const quiet = ctx.bool('quiet');
-    await this.jsonStream(ctx, (out) => this.backend.imageLoad(ctx.req, { quiet, signal: ctx.signal, onProgress: (p) => out(p) }));
+    const quiet = ctx.bool('quiet', true);
+    await this.jsonStream(ctx, (out) => this.backend.imageLoad(ctx.req, { quiet, signal: ctx.signal, onProgress: (p) => out(p) }), true);
   }
 
   private async postImagesCreate(ctx: RequestContext): Promise<void> {

@@ -16,7 +16,7 @@ import {
   ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, withPrefix,
 } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
-import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
+import { pumpOutput } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
 import { resolveLogConfig, type LogDriverName, type LogDriverSettings } from '../logger/log-config.js';
@@ -27,6 +27,7 @@ import {
   buildSpec, withBindFile, withCgroupsPath, withCwd, withEnv, withHostname, withProcessArgs, withTerminal, withUser,
 } from '../oci/spec.js';
 import type { Runtime, RuntimeEvent } from '../runtime/runtime.js';
+import { copyClientStdin } from './client-stdin.js';
 import { Container, ZERO_TIME, type ContainerRecord, type WaitCondition } from './container.js';
 import { writeContainerFiles } from './container-files.js';
 import { ContainerStore } from './container-store.js';
@@ -838,22 +839,14 @@ export class Daemon implements ContainerBackend, ContainerLifecycleBackend, Syst
           io.signal.addEventListener('abort', finish, { once: true });
           if (c.removed) finish();
           if (options.stdin && io.stdin && c.record.config.OpenStdin) {
-            void this.pumpStdin(c, io.stdin, detachKeys, finish);
+            void copyClientStdin(io.stdin, {
+              target: () => c.streams.whenStdin(), tty, detachKeys, closeOnEof: Boolean(c.record.config.StdinOnce),
+              closeIO: () => this.runtime.closeStdin(c.id, '').catch((err: unknown) => this.config.log(`close stdin of ${c.id}: ${String(err)}`)),
+            }).then((end) => { if (end === 'detached') finish(); });
           }
         });
       },
     };
-  }
-
-  private async pumpStdin(c: Container, stdin: AsyncIterable<Buffer>, keys: Buffer, detach: () => void): Promise<void> {
-    if (await pumpStdin(stdin, () => c.streams.whenStdin(), keys) === 'detach') { detach(); return; }
-    // Client EOF: with StdinOnce the container's stdin closes too (e.g. `echo hi | docker run -i`).
-    // The shim holds a write end of the stdin FIFO itself, so closing ours is not an EOF: after our
-    // bytes are flushed, CloseIO releases the shim's end and the process reads EOF once the pipe drains.
-    const w = c.streams.stdin;
-    if (!c.record.config.StdinOnce || !w || w.destroyed) return;
-    await endWritable(w);
-    await this.runtime.closeStdin(c.id, '').catch((err: unknown) => this.config.log(`close stdin of ${c.id}: ${String(err)}`));
   }
 
   async containerResize(ref: string, height: number, width: number): Promise<void> {

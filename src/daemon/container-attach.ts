@@ -6,9 +6,8 @@ import type {
 } from '../api/routers/containers/backend.js';
 import { ConflictError, NotImplementedError } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
-import { endWritable, pumpStdin } from '../internal/stream-pumps.js';
 import { formatRfc3339NanoFixed, parseRfc3339Nano } from '../logger/rfc3339-nano.js';
-import type { Container } from './container.js';
+import { copyClientStdin } from './client-stdin.js';
 import type { DaemonContext } from './context.js';
 
 export class ContainerAttachService implements ContainerStreamsBackend {
@@ -69,22 +68,14 @@ export class ContainerAttachService implements ContainerStreamsBackend {
           io.signal.addEventListener('abort', finish, { once: true });
           if (c.removed) finish();
           if (options.stdin && io.stdin && c.record.config.OpenStdin) {
-            void this.pumpStdin(c, io.stdin, detachKeys, finish);
+            void copyClientStdin(io.stdin, {
+              target: () => c.streams.whenStdin(), tty, detachKeys, closeOnEof: Boolean(c.record.config.StdinOnce),
+              closeIO: () => this.ctx.runtime.closeStdin(c.id, '').catch((err: unknown) => this.ctx.config.log(`close stdin of ${c.id}: ${String(err)}`)),
+            }).then((end) => { if (end === 'detached') finish(); });
           }
         });
       },
     };
-  }
-
-  private async pumpStdin(c: Container, stdin: AsyncIterable<Buffer>, keys: Buffer, detach: () => void): Promise<void> {
-    if (await pumpStdin(stdin, () => c.streams.whenStdin(), keys) === 'detach') { detach(); return; }
-    // Client EOF: with StdinOnce the container's stdin closes too (e.g. `echo hi | docker run -i`).
-    // The shim holds a write end of the stdin FIFO itself, so closing ours is not an EOF: after our
-    // bytes are flushed, CloseIO releases the shim's end and the process reads EOF once the pipe drains.
-    const w = c.streams.stdin;
-    if (!c.record.config.StdinOnce || !w || w.destroyed) return;
-    await endWritable(w);
-    await this.ctx.runtime.closeStdin(c.id, '').catch((err: unknown) => this.ctx.config.log(`close stdin of ${c.id}: ${String(err)}`));
   }
 
   async containerResize(ref: string, height: number, width: number): Promise<void> {

@@ -7,13 +7,14 @@ import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend
 import type { ExecBackend, ExecConfig, ExecInspect } from '../api/routers/exec/backend.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
-import { endWritable, pumpOutput, pumpStdin } from '../internal/stream-pumps.js';
+import { pumpOutput } from '../internal/stream-pumps.js';
 import { generateId } from '../internal/ids.js';
 import { effectiveCapabilities } from '../oci/capabilities.js';
 import { mergeRlimits } from '../oci/resources.js';
 import { parseSecurityOpt } from '../oci/security.js';
 import type { OciProcess } from '../oci/spec.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { copyClientStdin, type ClientStdinEnd } from './client-stdin.js';
 import type { Container } from './container.js';
 import type { FifosPort, TaskFifosPort } from './ports.js';
 import { processEnv } from './process-env.js';
@@ -69,45 +70,59 @@ export class ExecService implements ExecBackend {
     return { Id: id };
   }
 
-  async execStart(id: string, options: { detach: boolean; tty: boolean }): Promise<PreparedAttach & { openStdin: boolean }> {
+  async execStart(id: string, options: { detach: boolean }): Promise<PreparedAttach & { openStdin: boolean }> {
     const e = this.get(id);
     if (e.started) throw new ConflictError(`Error: Exec command ${id} is already running`);
     this.checkRunning(e.container);
     e.started = true;
-    const tty = Boolean(e.config.Tty || options.tty);
+    // The process gets a terminal by the create request's Tty alone (dockerd); the start request's
+    // Tty only decides the stream's framing, which is the router's business.
+    const tty = Boolean(e.config.Tty);
     const openStdin = Boolean(e.config.AttachStdin) && !options.detach;
+    const logError = (err: unknown): void => this.deps.log(`exec ${id}: ${String(err)}`);
     return {
       tty,
       openStdin,
       run: async (io) => {
-        const started = this.launch(e, tty, openStdin, io);
+        const { finished, detached } = await this.launch(e, tty, openStdin, io);
         if (options.detach) {
-          await started.then(({ finished }) => { void finished.catch((err: unknown) => this.deps.log(`exec ${id}: ${String(err)}`)); });
+          void finished.catch(logError);
           return;
         }
-        const { finished } = await started;
-        await finished;
+        // A client that detaches leaves the process running with its stdin open, as dockerd does.
+        await Promise.race([finished, detached.then(() => { void finished.catch(logError); })]);
       },
     };
   }
 
-  /** Starts the process; `finished` resolves once it exited and its output was delivered. */
-  private async launch(e: ExecInstance, tty: boolean, openStdin: boolean, io: AttachIO): Promise<{ finished: Promise<void> }> {
+  /**
+   * Starts the process; `finished` resolves once it exited and its output was delivered, `detached`
+   * (never otherwise) when the client's stream ended first (see client-stdin.ts): the process runs
+   * on and its output is read and dropped, so that it never blocks on a full pipe.
+   */
+  private async launch(e: ExecInstance, tty: boolean, openStdin: boolean, io: AttachIO): Promise<{ finished: Promise<void>; detached: Promise<void> }> {
     const c = e.container;
     const cid = c.id;
     const dir = path.join(this.deps.fifoDir(cid), `exec-${e.id}`);
     const fifos = await this.deps.fifos.create(dir, { stdin: openStdin, terminal: tty });
     try {
       const spec = await this.processSpec(e, tty);
+      let attached = true;
       const drained = Promise.all([
-        this.pump(fifos.stdout, 'stdout', e.config.AttachStdout !== false, io),
-        fifos.stderr ? this.pump(fifos.stderr, 'stderr', e.config.AttachStderr !== false, io) : Promise.resolve(),
+        this.pump(fifos.stdout, e.config.AttachStdout !== false && (() => attached), 'stdout', io),
+        fifos.stderr ? this.pump(fifos.stderr, e.config.AttachStderr !== false && (() => attached), 'stderr', io) : Promise.resolve(),
       ]);
       await this.deps.runtime.exec(cid, e.id, spec, fifos.paths);
       const { pid } = await this.deps.runtime.startTask(cid, e.id);
       e.running = true;
       e.pid = pid;
-      if (openStdin && io.stdin && fifos.stdin) void this.pumpStdin(e, io.stdin, fifos, tty);
+      const stdin = openStdin ? io.stdin : undefined;
+      const detached = new Promise<void>((resolve) => {
+        if (!stdin || !fifos.stdin) return;
+        void this.copyStdin(e, stdin, fifos.stdin, tty).then((end) => {
+          if (end === 'detached') { attached = false; resolve(); }
+        });
+      });
       const finished = (async (): Promise<void> => {
         const { exitStatus } = await this.deps.runtime.waitTask(cid, e.id);
         await Promise.race([drained, sleep(DRAIN_TIMEOUT_MS)]);
@@ -115,7 +130,7 @@ export class ExecService implements ExecBackend {
         e.exitCode = exitStatus;
         this.cleanup(e, fifos, dir);
       })();
-      return { finished };
+      return { finished, detached };
     } catch (err) {
       this.cleanup(e, fifos, dir);
       e.exitCode = 126;
@@ -135,17 +150,18 @@ export class ExecService implements ExecBackend {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  private pump(sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr', wanted: boolean, io: AttachIO): Promise<void> {
-    return pumpOutput(sock, (chunk) => (!wanted || io.output(stream, chunk) ? undefined : io.drained()));
+  /** `wanted`: false, or whether the client still takes this stream's output. */
+  private pump(sock: NonNullable<TaskFifosPort['stderr']>, wanted: false | (() => boolean), stream: 'stdout' | 'stderr', io: AttachIO): Promise<void> {
+    return pumpOutput(sock, (chunk) => (!wanted || !wanted() || io.output(stream, chunk) ? undefined : io.drained()));
   }
 
-  /** Client stdin into the process; on client EOF the process's stdin closes (CloseIO). */
-  private async pumpStdin(e: ExecInstance, stdin: AsyncIterable<Buffer>, fifos: TaskFifosPort, tty: boolean): Promise<void> {
-    const w = fifos.stdin!;
-    const keys = tty ? parseDetachKeys(e.config.DetachKeys || DEFAULT_DETACH_KEYS) : Buffer.alloc(0);
-    if (await pumpStdin(stdin, async () => w, keys) === 'detach' || w.destroyed) return;
-    await endWritable(w);
-    await this.deps.runtime.closeStdin(e.container.id, e.id).catch(() => undefined);
+  /** Client stdin into the process; an exec closes stdin on the client's EOF (dockerd's CloseStdin). */
+  private copyStdin(e: ExecInstance, stdin: AsyncIterable<Buffer>, w: NonNullable<TaskFifosPort['stdin']>, tty: boolean): Promise<ClientStdinEnd> {
+    return copyClientStdin(stdin, {
+      target: async () => w, tty, closeOnEof: true,
+      detachKeys: tty ? parseDetachKeys(e.config.DetachKeys || DEFAULT_DETACH_KEYS) : Buffer.alloc(0),
+      closeIO: () => this.deps.runtime.closeStdin(e.container.id, e.id).catch(() => undefined),
+    });
   }
 
   private async processSpec(e: ExecInstance, tty: boolean): Promise<OciProcess> {

@@ -2,8 +2,24 @@
 // detached exec and exec inspect, errors for missing binaries and stopped containers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
+
+/** Splits a multiplexed (stdcopy) body into its streams; anything that is not a whole frame fails. */
+function demux(body: Buffer): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  for (let at = 0; at < body.length;) {
+    assert.ok(body.length - at >= 8, `a partial frame header at ${at}: ${JSON.stringify(body.toString())}`);
+    const id = body[at]!;
+    assert.ok(id === 1 || id === 2, `stream id ${id} at ${at}: ${JSON.stringify(body.toString())}`);
+    const size = body.readUInt32BE(at + 4);
+    assert.ok(at + 8 + size <= body.length, `a frame longer than the body at ${at}`);
+    out[id === 1 ? 'stdout' : 'stderr'] += body.subarray(at + 8, at + 8 + size).toString();
+    at += 8 + size;
+  }
+  return out;
+}
 
 describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
   let d: Berthd;
@@ -35,6 +51,64 @@ describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
     const split = await d.docker(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2']);
     assert.equal(split.stdout, 'out\n');
     assert.equal(split.stderr, 'err\n');
+  });
+
+  async function execCreate(config: object): Promise<string> {
+    const created = await d.request('POST', '/containers/box/exec', { AttachStdout: true, AttachStderr: true, ...config });
+    assert.equal(created.status, 201, created.body);
+    return (JSON.parse(created.body) as { Id: string }).Id;
+  }
+
+  /** Runs an exec attached over raw HTTP; resolves with everything the stream carried. */
+  async function execRaw(config: object, startTty: boolean): Promise<Buffer> {
+    const h = await d.hijack(`/exec/${await execCreate(config)}/start`, { Detach: false, Tty: startTty });
+    assert.equal(h.status, 101);
+    return h.ended;
+  }
+
+  test('the start request\'s Tty decides the framing: a TTY exec started without Tty is multiplexed, the reverse is raw', async () => {
+    assert.deepEqual(demux(await execRaw({ Cmd: ['echo', 'hello out'], Tty: true }, false)), { stdout: 'hello out\r\n', stderr: '' });
+    const raw = (await execRaw({ Cmd: ['sh', '-c', 'echo out; echo err >&2'], Tty: false }, true)).toString();
+    assert.deepEqual(raw.split('\n').sort(), ['', 'err', 'out']);
+  });
+
+  test('a TTY exec delivers all of its output, every time (50 runs, framed and raw)', async () => {
+    for (let i = 0; i < 50; i++) {
+      const startTty = i % 2 === 0;
+      const body = await execRaw({ Cmd: ['echo', `hello out ${i}`], Tty: true }, startTty);
+      assert.equal(startTty ? body.toString() : demux(body).stdout, `hello out ${i}\r\n`, `run ${i}, start Tty ${startTty}`);
+    }
+    for (let i = 0; i < 5; i++) {
+      const r = await d.docker(['exec', '-t', 'box', 'echo', `cli out ${i}`]);
+      assert.equal(r.stdout, `cli out ${i}\r\n`, r.stderr);
+    }
+  });
+
+  test('docker-py: exec_create(tty=True) then exec_start() (tty=False) reads the whole output', { skip: dockerPy ? false : 'no python3 with the docker module (Debian python3-docker)' }, () => {
+    const script = `
+import docker, json
+c = docker.APIClient(base_url=${JSON.stringify(d.host)})
+e = c.exec_create('box', ['echo', 'hello out'], tty=True)
+print(json.dumps(c.exec_start(e['Id']).decode()))
+`;
+    const r = spawnSync(dockerPy!, ['-c', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout), 'hello out\r\n');
+  });
+
+  test('a TTY exec whose client closes stdin (the CLI on ctrl-p ctrl-q) keeps running with its stdin; server-side detach keys too', async () => {
+    for (const leave of ['eof', 'keys'] as const) {
+      const id = await execCreate({ Cmd: ['sh'], Tty: true, AttachStdin: true, DetachKeys: 'ctrl-x,x' });
+      const h = await d.hijack(`/exec/${id}/start`, { Detach: false, Tty: true });
+      h.socket.write('echo ready-$((1+1))\n');
+      await h.until(/ready-2/);
+      if (leave === 'eof') h.socket.end();
+      else h.socket.write(Buffer.from([24, 120]));
+      await h.ended;
+      const info = JSON.parse((await d.request('GET', `/exec/${id}/json`)).body) as { Running: boolean; ExitCode: number | null; Pid: number };
+      assert.deepEqual({ leave, running: info.Running, exitCode: info.ExitCode }, { leave, running: true, exitCode: null });
+      process.kill(info.Pid, 'SIGKILL');
+    }
   });
 
   test('a missing binary exits 127; a stopped container is refused', async () => {

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,12 +130,64 @@ export class Berthd {
     });
   }
 
+  /**
+   * A request answered by a hijacked stream (attach, exec start) with `Upgrade: tcp`. Resolves on the
+   * 101 with the raw connection and the stream bytes that arrived with the response head.
+   */
+  hijack(p: string, body: unknown): Promise<HijackedStream> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        socketPath: this.socket, method: 'POST', path: p,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Connection: 'Upgrade', Upgrade: 'tcp' },
+      });
+      req.on('upgrade', (res, socket: Socket, head: Buffer) => resolve(new HijackedStream(res.statusCode ?? 0, socket, head)));
+      req.on('response', (res) => reject(new Error(`expected 101, got ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
   /** Removes the roots; containerd's mounts are gone once berthd stopped it. */
   cleanup(): void {
     spawnSync('sh', ['-c', `grep -o " ${this.root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/** The raw side of a hijacked connection: everything read so far, and waits on it. */
+export class HijackedStream {
+  private data: Buffer;
+  readonly ended: Promise<Buffer>;
+
+  constructor(readonly status: number, readonly socket: Socket, head: Buffer) {
+    this.data = head;
+    socket.on('data', (c: Buffer) => { this.data = Buffer.concat([this.data, c]); });
+    this.ended = new Promise((resolve) => socket.once('close', () => resolve(this.data)));
+    socket.resume();
+  }
+
+  get received(): Buffer { return this.data; }
+
+  /** Resolves once the text received so far matches `re`; rejects if the stream ends first. */
+  until(re: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (!re.test(this.data.toString())) return false;
+        this.socket.off('data', onData);
+        resolve(this.data.toString());
+        return true;
+      };
+      const onData = (): void => { check(); };
+      if (check()) return;
+      this.socket.on('data', onData);
+      void this.ended.then((d) => reject(new Error(`stream ended before ${re}: ${JSON.stringify(d.toString())}`)));
+    });
+  }
+}
+
+/** A python3 that can `import docker` (Debian's python3-docker), if there is one. */
+export const dockerPy = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import docker']).status === 0);
 
 export async function startBerthd(): Promise<Berthd> {
   const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));

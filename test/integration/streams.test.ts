@@ -9,15 +9,13 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Dockerode from 'dockerode';
 import WebSocket from 'ws';
-import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 const tmuxMissing = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux is not installed (scripts/install-deps.sh installs it)' : false;
 
 /** Echoes each stdin line to stdout as `out:<line>` and to stderr as `err:<line>`. */
 const ECHO_BOTH = ['sh', '-c', 'while read l; do echo "out:$l"; echo "err:$l" >&2; done'];
 
-/** A python3 that can `import docker` (Debian's python3-docker), if there is one. */
-const dockerPy = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import docker']).status === 0);
 
 describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
@@ -126,6 +124,44 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(b.stdout, 'tick1\ntick2\ntick3\n');
   });
 
+  // dockerd's rule (container/stream/attach.go): a client's stdin EOF closes the container's stdin
+  // only for StdinOnce without a TTY; otherwise it just ends that client's stream.
+  const attachPath = (name: string): string => `/containers/${name}/attach?stream=1&stdin=1&stdout=1&stderr=1`;
+
+  test('StdinOnce with a TTY: the client closing stdin (the CLI on ctrl-p ctrl-q) ends its stream, the shell keeps stdin for the next attach', async () => {
+    const created = await d.request('POST', '/containers/create?name=once', {
+      Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
+    });
+    assert.equal(created.status, 201, created.body);
+    const first = await d.hijack(attachPath('once'), {});
+    assert.equal((await d.request('POST', '/containers/once/start')).status, 204);
+    first.socket.write('echo one-$((1+1))\n');
+    await first.until(/one-2/);
+    first.socket.end();
+    await first.ended;
+    assert.equal((await inspect('once')).State.Running, true);
+    const second = await d.hijack(attachPath('once'), {});
+    second.socket.write('echo two-$((2+2))\n');
+    await second.until(/two-4/);
+    second.socket.destroy();
+    await d.docker(['rm', '-f', 'once']);
+  });
+
+  test('without StdinOnce a stdin EOF ends the attach and the container runs on; with it (no TTY) the process reads EOF, even before the start', async () => {
+    assert.equal((await d.docker(['run', '-d', '-i', '--name', 'keep', 'busybox', ...ECHO_BOTH])).code, 0);
+    const h = await d.hijack(attachPath('keep'), {});
+    h.socket.write('a\n');
+    await h.until(/out:a\n[^]*err:a\n|err:a\n[^]*out:a\n/);
+    h.socket.end();
+    await h.ended;
+    assert.equal((await inspect('keep')).State.Running, true);
+    await d.docker(['rm', '-f', 'keep']);
+    // `docker run -i` sets StdinOnce; an empty stdin may end before the container starts
+    const cat = await d.docker(['run', '-i', '--rm', 'busybox', 'cat'], { input: '' });
+    assert.equal(cat.code, 0, cat.stderr);
+    assert.equal(cat.stdout, '');
+  });
+
   describe('terminal in tmux', { skip: tmuxMissing }, () => {
     const server = `berth-test-${process.pid}`;
     const tmux = (...args: string[]): string => {
@@ -168,6 +204,33 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
       type('exit 3', 'Enter');
       await waitFor('the CLI to exit', async () => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '');
       assert.equal(fs.readFileSync(exitFile, 'utf8').trim(), 'exit=3');
+    });
+
+    test('docker run -it then ctrl-p ctrl-q: the shell keeps its stdin; docker attach and docker exec -it detach the same way', async () => {
+      type(`clear; docker run -it --name keepsh busybox sh; echo "run-exit=$?"`, 'Enter');
+      await seen(/\/ #\s*$/m);
+      type('echo first-$((5+5))', 'Enter');
+      await seen(/^first-10\s*$/m);
+      type('C-p', 'C-q');
+      await seen(/run-exit=0\s*$/m);
+      type('clear; docker attach --detach-keys ctrl-x,x keepsh', 'Enter');
+      type('echo second-$((6+6))', 'Enter');
+      await seen(/^second-12\s*$/m);
+      type('C-x', 'x');
+      await seen(/read escape sequence/);
+      type('clear; docker exec -it keepsh sh', 'Enter');
+      await seen(/\/ #\s*$/m);
+      type('echo third-$((7+7))', 'Enter');
+      await seen(/^third-14\s*$/m);
+      type('C-p', 'C-q');
+      await seen(/read escape sequence/);
+      type('clear; docker attach keepsh', 'Enter');
+      type('echo fourth-$((8+8))', 'Enter');
+      await seen(/^fourth-16\s*$/m);
+      type('exit 4', 'Enter');
+      await waitFor('the container to exit', async () => !(await inspect('keepsh')).State.Running);
+      assert.equal((await inspect('keepsh')).State.ExitCode, 4);
+      await d.docker(['rm', '-f', 'keepsh']);
     });
 
     test('docker attach: ctrl-p ctrl-q and custom detach keys leave the container running; docker exec -it', async () => {

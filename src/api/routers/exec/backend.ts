@@ -19,8 +19,11 @@ export type ExecInspect = Record<string, unknown> & { ID: string };
 
 export interface ExecBackend {
   execCreate(containerRef: string, config: ExecConfig): Promise<{ Id: string }>;
-  /** Validates (404, 409) before anything is written; `run` starts the process and streams it. */
-  execStart(id: string, options: { detach: boolean; tty: boolean }): Promise<PreparedAttach & { openStdin: boolean }>;
+  /**
+   * Validates (404, 409) before anything is written; `run` starts the process and streams it.
+   * `tty` in the result is the exec's own (from its create request).
+   */
+  execStart(id: string, options: { detach: boolean }): Promise<PreparedAttach & { openStdin: boolean }>;
   execInspect(id: string): Promise<ExecInspect>;
   execResize(id: string, height: number, width: number): Promise<void>;
 }

@@ -26,13 +26,16 @@ export class ExecRouter implements Router {
   private async postExecStart(ctx: RequestContext): Promise<void> {
     const body = (await ctx.json<{ Detach?: boolean; Tty?: boolean }>()) ?? {};
     const detach = Boolean(body.Detach);
-    const prepared = await this.backend.execStart(ctx.params.id!, { detach, tty: Boolean(body.Tty) });
+    const prepared = await this.backend.execStart(ctx.params.id!, { detach });
     if (detach) {
       await prepared.run({ output: () => true, drained: async () => undefined, signal: ctx.signal });
       ctx.send(200, undefined);
       return;
     }
-    await serveHijacked(ctx, prepared, prepared.openStdin);
+    // As dockerd: the start request's Tty alone decides the framing. An exec created with a TTY
+    // but started without one gets its (single) output stream multiplexed, which is what clients
+    // that then demultiplex expect (docker-py's exec_start defaults to tty=False).
+    await serveHijacked(ctx, { tty: Boolean(body.Tty), run: prepared.run }, prepared.openStdin);
   }
 
   private async postExecResize(ctx: RequestContext): Promise<void> {

@@ -25,6 +25,8 @@ export interface CliObserved { code: number; stdout: string; stderr: string; cut
 /** Replaces what legitimately differs between two engines with placeholders. */
 export function normaliseText(s: string): string {
   return s
+    // the engines' temporary roots (paths in inspect output)
+    .replace(/\/tmp\/compat-[A-Za-z0-9]+\/(berth|docker)\//g, '<root>/')
     .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<id>')
     .replace(/\b[0-9a-f]{64}\b/g, '<id>')
     .replace(/\b[0-9a-f]{12}\b/g, '<id12>')

@@ -12,7 +12,8 @@ export const TERMINABLE = ['sh', '-c', 'trap "exit 0" TERM; sleep 600 & wait'];
 export const SCENARIO: Step[] = [
   { cli: ['tag', IMAGE, IMAGE_TAG2] },
   { cli: ['create', '--name', 'cx-created', '-l', 'compat=created', IMAGE, 'true'] },
-  { cli: ['run', '--name', 'cx-exited', '-l', 'compat=exited', IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3'] },
+  // the sleep orders the two log lines: written back to back, which one the log gets last is a race
+  { cli: ['run', '--name', 'cx-exited', '-l', 'compat=exited', IMAGE, 'sh', '-c', 'echo out; sleep 0.2; echo err >&2; exit 3'] },
   { cli: ['run', '-d', '--name', 'cx-run', '-l', 'compat=run', IMAGE, ...TERMINABLE] },
   { cli: ['run', '-d', '-t', '--name', 'cx-tty', IMAGE, 'sh'] },
 ];
@@ -25,7 +26,8 @@ export const TMP = {
   created: [{ cli: ['create', '--name', 'cx-tmp', IMAGE, ...TERMINABLE] }] as Step[],
   exited: [{ cli: ['run', '--name', 'cx-tmp', IMAGE, 'sh', '-c', 'echo bye; exit 2'] }] as Step[],
   paused: [{ cli: ['run', '-d', '--name', 'cx-tmp', IMAGE, ...TERMINABLE] }, { cli: ['pause', 'cx-tmp'] }] as Step[],
-  teardown: [{ cli: ['rm', '-f', ...TMP_NAMES] }] as Step[],
+  // -v: anonymous volumes (the docs' create bodies declare one) go with the container
+  teardown: [{ cli: ['rm', '-f', '-v', ...TMP_NAMES] }] as Step[],
 };
 
 /** Image tags a case may make; removed after it. */

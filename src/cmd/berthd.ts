@@ -4,20 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiServer, parseHost } from '../api/server/server.js';
-import { ContainersRouter } from '../api/routers/containers/routes.js';
-import { ContainerLifecycleRouter } from '../api/routers/containers/lifecycle-routes.js';
-import { ImagesRouter } from '../api/routers/images/routes.js';
-import { ExecRouter } from '../api/routers/exec/routes.js';
+import { allRouters } from '../api/routers/index.js';
 import { ExecService } from '../daemon/exec-service.js';
-import { SystemRouter } from '../api/routers/system/routes.js';
 import { Daemon } from '../daemon/daemon.js';
 import type { ContainerBackend } from '../api/routers/containers/backend.js';
 import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecycle-backend.js';
 import { delegate } from '../internal/delegate.js';
 import { ImageService } from '../daemon/image-service.js';
-import { ContainerFsRouter } from '../api/routers/containers/fs-routes.js';
-import { DiskUsageRouter } from '../api/routers/system/df-routes.js';
-import { SwarmRouter } from '../api/routers/swarm/routes.js';
 import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
@@ -132,10 +125,9 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
-  const server = new ApiServer([
-    new SystemRouter(daemon.system), new ContainersRouter(containers), new ContainerLifecycleRouter(lifecycle), new ImagesRouter(images), new ExecRouter(execs),
-    new ContainerFsRouter(containerFs), new DiskUsageRouter(diskUsage), new SwarmRouter(new NoSwarm()),
-  ], {
+  const server = new ApiServer(allRouters({
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(),
+  }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
   });

@@ -34,7 +34,7 @@ function systemCases(): ApiCase[] {
     api('GET /system/df', 'disk usage', '/system/df'),
     api('GET /version', 'unknown route /nope (version middleware)', '/nope'),
     api('GET /version', 'version too old', '/v1.11/version', { versions: [''] }),
-    api('GET /version', 'version too new', '/v1.42/version', { versions: [''] }),
+    api('GET /version', 'version too new', '/v1.56/version', { versions: [''] }),
     api('GET /version', 'version malformed', '/v1.x/version', { versions: [''] }),
   ];
 }

@@ -1,0 +1,46 @@
+// Every router berthd serves, built from their backends: the one list the server, the
+// differential harness's route coverage and the README's compatibility matrix all read.
+import type { Router } from '../server/route.js';
+import type { ContainerBackend } from './containers/backend.js';
+import type { ContainerFsBackend } from './containers/fs-backend.js';
+import { ContainerFsRouter } from './containers/fs-routes.js';
+import type { ContainerLifecycleBackend } from './containers/lifecycle-backend.js';
+import { ContainerLifecycleRouter } from './containers/lifecycle-routes.js';
+import { ContainersRouter } from './containers/routes.js';
+import type { ExecBackend } from './exec/backend.js';
+import { ExecRouter } from './exec/routes.js';
+import type { ImageBackend } from './images/backend.js';
+import { ImagesRouter } from './images/routes.js';
+import type { SwarmBackend } from './swarm/backend.js';
+import { SwarmRouter } from './swarm/routes.js';
+import type { SystemBackend } from './system/backend.js';
+import type { DiskUsageBackend } from './system/df-backend.js';
+import { DiskUsageRouter } from './system/df-routes.js';
+import { SystemRouter } from './system/routes.js';
+
+export interface Backends {
+  system: SystemBackend;
+  containers: ContainerBackend;
+  lifecycle: ContainerLifecycleBackend;
+  images: ImageBackend;
+  exec: ExecBackend;
+  containerFs: ContainerFsBackend;
+  diskUsage: DiskUsageBackend;
+  swarm: SwarmBackend;
+}
+
+export function allRouters(b: Backends): Router[] {
+  return [
+    new SystemRouter(b.system), new ContainersRouter(b.containers), new ContainerLifecycleRouter(b.lifecycle),
+    new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
+    new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm),
+  ];
+}
+
+/** The route tables alone (routers keep their backend until a request comes, so none is needed). */
+export function routeTables(): Router[] {
+  const none = {} as never;
+  return allRouters({
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none,
+  });
+}

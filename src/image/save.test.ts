@@ -33,7 +33,8 @@ test('save writes dockerd\'s layout with uncompressed layers (gzip blobs inflate
     const l2 = zlib.gzipSync(await layerTar('etc/passwd', 'root:x:0:0'));
     const { tar: archive, ids } = await dockerSaveArchive([{ layers: [l1, l2], repoTags: ['busybox:latest', 'other:1'] }]);
     await loadArchive(store, chunked(archive));
-    assert.throws(() => planSave(store, ['nosuch']), { name: 'NotFoundError' });
+    assert.throws(() => planSave(store, ['nosuch']), { name: 'NotFoundError', message: 'No such image: nosuch' }); // a name without a tag: no default tag in the text (dockerd)
+    assert.throws(() => planSave(store, ['nosuch:1']), { name: 'NotFoundError', message: 'No such image: nosuch:1' });
 
     const out = new PassThrough();
     const chunks: Buffer[] = [];

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
-import { InvalidParameterError } from '../errdefs/errors.js';
+import { InvalidParameterError, NotFoundError } from '../errdefs/errors.js';
 import { waitForDrain } from '../internal/stream-pumps.js';
 import type { ImageStore } from './image-store.js';
 import { isFullHexId, isSha256Digest, parseNormalizedNamed, type Reference } from './reference.js';
@@ -45,7 +45,7 @@ export function planSave(store: ImageStore, names: readonly string[]): SavePlan 
       const tagged = store.list().flatMap((img) => img.repoTags.map((t) => ({ img, r: parseNormalizedNamed(t) })));
       const matches = tagged.filter(({ r }) => r.name() === ref.name());
       for (const { img, r } of matches) add(img, r);
-      if (matches.length === 0) add(store.resolve(name));
+      if (matches.length === 0) add(resolveNameOnly(store, name, ref));
       continue;
     }
     const img = store.resolve(name);
@@ -55,6 +55,20 @@ export function planSave(store: ImageStore, names: readonly string[]): SavePlan 
     if (e.image.layers.length === 0) throw new InvalidParameterError('empty export - not implemented');
   }
   return { entries: [...byId.values()] };
+}
+
+/**
+ * A repository name without tags may still be an ID prefix; when it is neither, the error names the
+ * repository as given, without a default tag ("No such image: nope"): dockerd's image-store Search
+ * and moby's containerd exporter (ErrImageDoesNotExist of the name-only reference) both say so.
+ */
+function resolveNameOnly(store: ImageStore, name: string, ref: Reference): ImageRecord {
+  try {
+    return store.resolve(name);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError(`No such image: ${ref.familiarString()}`, { cause: err });
+    throw err;
+  }
 }
 
 const sha256Hex = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');

@@ -74,7 +74,7 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     assert.equal((await d.docker(['version', '--format', '{{.Server.Os}}'])).stdout, 'linux\n');
     const bad = await d.request('GET', '/images/get?names=nosuch');
     assert.equal(bad.status, 404);
-    assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch:latest' });
+    assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch' });
   });
 
   test('round trip through the reference dockerd: both list the same image ID', { skip: dockerdAvailable ? false : 'reference dockerd not installed' }, async () => {
@@ -182,7 +182,8 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     const bad = await d.docker(['images', '--filter', 'dangling=maybe']);
     assert.match(bad.stderr, /Invalid filter 'dangling=\[maybe\]'/);
     const v112 = JSON.parse((await d.request('GET', '/v1.12/images/json')).body) as Array<Record<string, unknown>>;
-    assert.deepEqual(Object.keys(v112[0]!).sort(), ['Created', 'Id', 'ParentId', 'RepoTags', 'Size', 'VirtualSize']);
+    // v1.12 lacks Labels (1.17) and RepoDigests (1.18); SharedSize and Containers are -1 as dockerd sends them
+    assert.deepEqual(Object.keys(v112[0]!).sort(), ['Containers', 'Created', 'Id', 'ParentId', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
   });
 
   test('docker system df -v and ps -s agree with the stored sizes', async () => {

@@ -61,7 +61,15 @@ after(async () => { await server.close(); fs.rmSync(dir, { recursive: true, forc
 test('tag answers 201; names with slashes and ports reach the backend whole', async () => {
   assert.equal((await request('POST', '/images/localhost:5000/a/b:1/tag?repo=x&tag=2')).status, 201);
   assert.deepEqual(calls, ['tag localhost:5000/a/b:1 x 2']);
-  assert.equal((await request('POST', '/images/a/tag')).status, 400); // no repo
+  const noRepo = await request('POST', '/images/a/tag');
+  assert.equal(noRepo.status, 400);
+  assert.deepEqual(JSON.parse(noRepo.body), { message: 'invalid reference format' }); // dockerd's parser text
+});
+
+test('push is recognised and answers 501 until registry push exists (not 404 page not found)', async () => {
+  const res = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  assert.equal(res.status, 501);
+  assert.match(JSON.parse(res.body).message as string, /^pushing images is not supported by berthd yet \(requested localhost:5000\/a\)/);
 });
 
 test('rmi, history, prune (from 1.25), unknown image actions', async () => {

@@ -164,12 +164,14 @@ export class ImagesRouter implements Router {
     }
   }
 
-  /** POST /images/{name}/tag. */
+  /** POST /images/{name}/tag, /push. */
   private async postImagesByName(ctx: RequestContext): Promise<void> {
-    const target = splitNameAction(ctx.params['*'] ?? '', ['tag']);
+    const target = splitNameAction(ctx.params['*'] ?? '', ['tag', 'push']);
     if (!target) throw new NotFoundError('page not found');
+    if (target.action === 'push') throw new NotImplementedError(`pushing images is not supported by berthd yet (requested ${target.name}); use docker save`);
     const repo = ctx.string('repo') ?? '';
-    if (repo === '') throw new InvalidParameterError('repository name must have at least one component');
+    // dockerd parses the empty repo as a normalized name ("docker.io/library/"): its parser's text.
+    if (repo === '') throw new InvalidParameterError('invalid reference format');
     await this.backend.imageTag(target.name, repo, ctx.string('tag') ?? '');
     ctx.noContent(201);
   }

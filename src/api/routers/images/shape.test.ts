@@ -2,12 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { platformParams, shapeImageInspect, shapeImageSummary } from './shape.js';
 
-test('image list shape: v1.12 has RepoTags, Size, VirtualSize, ParentId; RepoDigests from 1.18; Labels from 1.20', () => {
-  const s = { Id: 'sha256:x', ParentId: '', RepoTags: ['a:1'], RepoDigests: [], Created: 1, Size: 2, SharedSize: -1, VirtualSize: 2, Labels: null, Containers: -1 };
+test('image list shape: Labels from 1.17 and RepoDigests from 1.18 (CHANGELOG); SharedSize and Containers at every version', () => {
+  const s = { Id: 'sha256:x', ParentId: '', RepoTags: ['a:1'], RepoDigests: ['a@sha256:1'], Created: 1, Size: 2, SharedSize: -1, VirtualSize: 2, Labels: null, Containers: -1 };
   assert.deepEqual(shapeImageSummary(s, '1.41'), s);
-  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.12')).sort(), ['Created', 'Id', 'ParentId', 'RepoTags', 'Size', 'VirtualSize']);
-  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.18')).sort(), ['Created', 'Id', 'ParentId', 'RepoDigests', 'RepoTags', 'Size', 'VirtualSize']);
-  assert.ok('Labels' in shapeImageSummary(s, '1.24') && !('Containers' in shapeImageSummary(s, '1.24')));
+  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.12')).sort(), ['Containers', 'Created', 'Id', 'ParentId', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
+  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.16')).sort(), ['Containers', 'Created', 'Id', 'ParentId', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
+  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.17')).sort(), ['Containers', 'Created', 'Id', 'Labels', 'ParentId', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
+  assert.deepEqual(Object.keys(shapeImageSummary(s, '1.18')).sort(), ['Containers', 'Created', 'Id', 'Labels', 'ParentId', 'RepoDigests', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
+});
+
+test('image list before 1.43: an empty RepoTags or RepoDigests beside a filled one is null (dockerd)', () => {
+  const tagged = { Id: 'sha256:x', ParentId: '', RepoTags: ['a:1'], RepoDigests: [], Created: 1, Size: 2, SharedSize: -1, Labels: null, Containers: -1 };
+  assert.deepEqual(shapeImageSummary(tagged, '1.41'), { ...tagged, RepoDigests: null, VirtualSize: 2 });
+  assert.deepEqual(shapeImageSummary(tagged, '1.24'), { ...tagged, RepoDigests: null, VirtualSize: 2 });
+  assert.deepEqual(shapeImageSummary(tagged, '1.43'), { ...tagged, VirtualSize: 2 });
+  const digestOnly = { ...tagged, RepoTags: [], RepoDigests: ['a@sha256:1'] };
+  assert.deepEqual(shapeImageSummary(digestOnly, '1.42').RepoTags, null);
+  assert.deepEqual(shapeImageSummary(digestOnly, '1.55').RepoTags, []);
 });
 
 const summary = { Id: 'sha256:x', ParentId: '', RepoTags: [], RepoDigests: [], Created: 1, Size: 2, SharedSize: -1, Labels: null, Containers: 3 };
@@ -41,6 +52,15 @@ test('image inspect golden per version', () => {
   const v152 = shapeImageInspect(inspectData, '1.52');
   assert.deepEqual(v152.Config, { Env: ['PATH=/bin'], Cmd: ['sh'] });
   for (const k of ['Parent', 'Comment', 'DockerVersion', 'Author']) assert.ok(!(k in v152), k);
+});
+
+test('image inspect golden at old versions: RepoTags and RepoDigests from 1.21 (CHANGELOG); RootFS and Metadata at every version', () => {
+  const v120 = shapeImageInspect(inspectData, '1.20');
+  const { RepoTags: _t, RepoDigests: _d, ...rest } = inspectData;
+  assert.deepEqual(v120, rest);
+  assert.deepEqual(shapeImageInspect(inspectData, '1.12'), rest);
+  assert.deepEqual(shapeImageInspect(inspectData, '1.21'), inspectData);
+  assert.deepEqual(shapeImageInspect(inspectData, '1.24'), inspectData);
 });
 
 test('platform parameters: JSON objects, from their version on', () => {

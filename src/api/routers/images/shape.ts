@@ -8,21 +8,29 @@ import type { ImageInspect, ImageSummary } from './backend.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/**
+ * Before 1.43 dockerd leaves an image's empty RepoTags or RepoDigests list nil (JSON null) when the
+ * other one has entries, and puts the <none> placeholders in both when neither has (moby's
+ * getImagesJSON; 1.43 made them empty arrays).
+ */
+export function repoListsBefore143(tags: unknown, digests: unknown): { RepoTags: unknown; RepoDigests: unknown } {
+  const empty = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
+  if (empty(tags) && empty(digests)) return { RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'] };
+  return { RepoTags: empty(tags) ? null : tags, RepoDigests: empty(digests) ? null : digests };
+}
+
 export function shapeImageSummary(s: ImageSummary, version: string): Record<string, unknown> {
   let out: Record<string, unknown> = { ...s };
   // 1.51: Containers counts the image's containers; before, dockerd always sent -1.
   if (versionLt(version, '1.51')) out.Containers = -1;
   // 1.44: VirtualSize (= Size) removed.
   if (versionLt(version, '1.44')) out = withKeysAfter(out, 'SharedSize', { VirtualSize: s.Size });
-  // 1.43: untagged images have empty lists instead of the <none> placeholders.
-  const none = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
-  if (versionLt(version, '1.43') && none(s.RepoTags) && none(s.RepoDigests)) {
-    out.RepoTags = ['<none>:<none>'];
-    out.RepoDigests = ['<none>@<none>'];
-  }
-  if (versionLt(version, '1.25')) { delete out.SharedSize; delete out.Containers; }
-  if (versionLt(version, '1.20')) delete out.Labels;
-  if (versionLt(version, '1.18')) delete out.RepoDigests; // added in 1.18
+  // 1.43: empty lists instead of the <none> placeholders and of null.
+  if (versionLt(version, '1.43')) Object.assign(out, repoListsBefore143(s.RepoTags, s.RepoDigests));
+  // SharedSize and Containers (-1 unless computed) are sent at every version: the docs before
+  // 1.25 do not list them and the CHANGELOG never says they were added; dockerd sends them.
+  if (versionLt(version, '1.17')) delete out.Labels; // CHANGELOG v1.17: "returns the labels ... (Labels)"
+  if (versionLt(version, '1.18')) delete out.RepoDigests; // CHANGELOG v1.18: "added a RepoDigests field"
   return out;
 }
 
@@ -70,9 +78,10 @@ export function shapeImageInspect(i: ImageInspect, version: string): Record<stri
     delete out.VirtualSize;
     if (out.Created === ZERO_TIME) delete out.Created;
   }
-  if (versionLt(version, '1.23')) delete out.RootFS;
+  // RootFS and Metadata are sent at every version: the older docs do not list them and the
+  // CHANGELOG never says they were added; dockerd sends them.
+  // CHANGELOG v1.21: "GET /images/(name)/json now returns ... RepoTags and RepoDigests".
   if (versionLt(version, '1.21')) { delete out.RepoTags; delete out.RepoDigests; }
-  if (versionLt(version, '1.30')) delete out.Metadata;
   return out;
 }
 

@@ -56,3 +56,11 @@ test('waiters: next-exit resolves on exit, removed only on removal', async () =>
   assert.equal((await removed).StatusCode, 3);
   assert.deepEqual(await c.wait('not-running'), { StatusCode: 3, Error: null });
 });
+
+test('waiters: a removal after a failed start reports no Error (dockerd\'s SetRemovalError(nil))', async () => {
+  const c = new Container(record('ef'.repeat(32), 'y'));
+  const removed = c.wait('removed');
+  c.record.state = { ...c.record.state, status: 'created', exitCode: 127, error: 'failed to create shim task: exec: "nope": executable file not found' };
+  c.notifyRemoved();
+  assert.deepEqual(await removed, { StatusCode: 127, Error: null });
+});

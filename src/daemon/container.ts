@@ -108,8 +108,13 @@ export class Container {
     });
   }
 
+  /**
+   * dockerd's SetRemoved is SetRemovalError(nil): it clears the state's error before waking the
+   * `removed` waiters, so a container removed after a failed start reports no Error (the CLI
+   * prints the start's error, not "Error waiting for container").
+   */
   notifyRemoved(): void {
-    const result = this.result();
+    const result: WaitResult = { StatusCode: this.record.state.exitCode, Error: null };
     for (const w of this.waiters) w.resolve(result);
     this.waiters = [];
   }

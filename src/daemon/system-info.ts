@@ -89,6 +89,7 @@ export class SystemInfo implements SystemBackend {
       Labels: [],
       ExperimentalBuild: false,
       ServerVersion: this.info.serverVersion,
+      // dockerd 20.10 also lists io.containerd.runtime.v1.linux (shim v1), removed in moby 23 (moby#43695).
       Runtimes: { runc: { path: 'runc' }, 'io.containerd.runc.v2': { path: 'io.containerd.runc.v2' } },
       DefaultRuntime: 'runc',
       Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
@@ -99,8 +100,9 @@ export class SystemInfo implements SystemBackend {
       ContainerdCommit: { ID: this.info.containerdVersion().revision },
       RuncCommit: { ID: '' },
       InitCommit: { ID: '' },
-      SecurityOptions: [],
-      Warnings: [],
+      SecurityOptions: securityOptions(cgroupV2),
+      // a nil list in dockerd (daemon/info.go appends only when there is something to say)
+      Warnings: null,
       // 1.44: CDI is experimental in dockerd; non-experimental daemons always report an empty list.
       CDISpecDirs: [],
       // 1.46: the containerd berthd runs its containers in. berthd has no plugins; dockerd's
@@ -113,6 +115,23 @@ export class SystemInfo implements SystemBackend {
       // rules yet), DiscoveredDevices (1.50; no CDI device driver), NRI (1.53; not enabled).
     };
   }
+}
+
+/**
+ * What every container gets unless it asks otherwise, in dockerd's `name=…` form
+ * (daemon/info_unix.go fillSecurityOptions): berthd's default seccomp profile when the kernel has
+ * seccomp, and a private cgroup namespace on cgroup v2 (create-validation.ts's default). No
+ * AppArmor, SELinux, user namespaces or rootless mode: berthd applies none of them.
+ */
+export function securityOptions(cgroupV2: boolean, seccomp = kernelHasSeccomp()): string[] {
+  const out: string[] = [];
+  if (seccomp) out.push('name=seccomp,profile=default');
+  if (cgroupV2) out.push('name=cgroupns');
+  return out;
+}
+
+function kernelHasSeccomp(): boolean {
+  try { return /^Seccomp:/m.test(fs.readFileSync('/proc/self/status', 'utf8')); } catch { return false; }
 }
 
 function goArch(): string {

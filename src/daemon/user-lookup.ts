@@ -69,15 +69,19 @@ export function resolveUser(spec: string, passwdText: string | undefined, groupT
       gid = g.gid;
     }
   }
-  const additional = new Set<number>();
-  if (userName) for (const g of groups) if (g.members.includes(userName) && g.gid !== gid) additional.add(g.gid);
+  // dockerd's getUser (daemon/oci_linux.go, since 20.10.18 / moby 22.06, GHSA-rc4r-wh2q-q6c4): the
+  // primary gid first, then runc's supplementary groups (only in the implicit `user` form: the
+  // groups listing the user), then --group-add; duplicates are kept, as dockerd keeps them.
+  const additional: number[] = [gid];
+  const explicitGroup = groupPart !== undefined && groupPart !== '';
+  if (userName && !explicitGroup) for (const g of groups) if (g.members.includes(userName)) additional.push(g.gid);
   for (const g of groupAdd) {
-    if (isNumeric(g)) additional.add(Number(g));
+    if (isNumeric(g)) additional.push(Number(g));
     else {
       const found = groups.find((x) => x.name === g);
       if (!found) throw new InvalidParameterError(`Unable to find group ${g}: no matching entries in group file`);
-      additional.add(found.gid);
+      additional.push(found.gid);
     }
   }
-  return { uid, gid, additionalGids: [...additional], home: homeOf(uid, passwd) };
+  return { uid, gid, additionalGids: additional, home: homeOf(uid, passwd) };
 }

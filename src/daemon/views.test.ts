@@ -38,3 +38,11 @@ test('inspect ExecIDs: null without execs, the IDs with them', () => {
   assert.equal(containerInspect(record({})).ExecIDs, null);
   assert.deepEqual(containerInspect(record({}), ['e1', 'e2']).ExecIDs, ['e1', 'e2']);
 });
+
+test('inspect: ResolvConfPath, HostnamePath, HostsPath and LogPath stay empty until the first start, as dockerd sets them then', () => {
+  const rec = Object.assign(record({}), { resolvConfPath: '/d/resolv.conf', hostnamePath: '/d/hostname', hostsPath: '/d/hosts', logPath: '/d/x-json.log' });
+  const paths = (r: ContainerRecord): unknown[] => { const i = containerInspect(r); return [i.ResolvConfPath, i.HostnamePath, i.HostsPath, i.LogPath]; };
+  assert.deepEqual(paths(rec), ['', '', '', '']);
+  rec.hasBeenStartedBefore = true;
+  assert.deepEqual(paths(rec), ['/d/resolv.conf', '/d/hostname', '/d/hosts', '/d/x-json.log']);
+});

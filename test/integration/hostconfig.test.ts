@@ -49,7 +49,7 @@ describe('create options and update', { skip: skipReason, timeout: 300_000 }, ()
     assert.equal(r.code, 0, r.stderr + d.logTail());
     const [id, pwd, host, hosts, resolv, nofile, hardNofile, status, cgroup, mounts, forward, env, rootRo, unshare] =
       r.stdout.split('---\n').map((s) => s.trim());
-    assert.equal(id, 'uid=1000 gid=1000 groups=1234');
+    assert.equal(id, 'uid=1000 gid=1000 groups=1000,1234'); // dockerd: the primary gid is an additional gid too
     assert.equal(pwd, '/made/here');
     assert.equal(host, 'myhost');
     assert.equal(hosts, '127.0.1.1\tmyhost.example.com myhost\n1.2.3.4\tfoo');

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InvalidParameterError } from '../../errdefs/index.js';
+import { goAtoi } from '../../internal/go-strconv.js';
 
 export interface HijackResult {
   /** the raw connection: read stdin from it, write output to it */
@@ -59,6 +60,11 @@ export class RequestContext {
     const n = Number(v);
     if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid value for ${name}: ${v}`);
     return n;
+  }
+
+  /** An integer parameter read as dockerd reads it with strconv.Atoi: required, Go's error texts. */
+  atoi(name: string): number {
+    return goAtoi(this.query.get(name) ?? '');
   }
 
   string(name: string): string | undefined {

@@ -69,6 +69,22 @@ test('out-of-range versions get 400 with dockerd texts; unknown routes 404', asy
   assert.deepEqual(JSON.parse(nope.body), { message: 'page not found' });
 });
 
+test('headers as dockerd sends them: none on "page not found", no Docker-Experimental on a refused version', async () => {
+  for (const p of ['/nope', '/v1.41/nope', '/v1.x/version', '/v1.12/containers/json/extra']) {
+    const r = await request('GET', p);
+    assert.equal(r.status, 404, p);
+    for (const h of ['api-version', 'ostype', 'docker-experimental', 'server']) assert.equal(r.headers[h], undefined, `${p} ${h}`);
+  }
+  for (const p of ['/v1.11/version', '/v1.56/version']) {
+    const r = await request('GET', p);
+    assert.equal(r.status, 400, p);
+    assert.equal(r.headers['api-version'], '1.55');
+    assert.equal(r.headers.ostype, 'linux');
+    assert.match(String(r.headers.server), /^Berth\//);
+    assert.equal(r.headers['docker-experimental'], undefined, p);
+  }
+});
+
 test('ping answers GET and HEAD', async () => {
   const g = await request('GET', '/_ping');
   assert.equal(g.body, 'OK');
@@ -171,7 +187,8 @@ test('errors: JSON from API 1.24 and on unversioned paths, Go\'s http.Error text
     assert.equal(r.status, status, p);
     assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
-    assert.equal(r.headers['api-version'], '1.55');
+    // dockerd's 404 handler runs outside its middlewares: no Api-Version on "page not found"
+    assert.equal(r.headers['api-version'], status === 404 && text === 'page not found' ? undefined : '1.55');
     assert.equal(r.body, `${text}\n`);
   }
 });

@@ -62,15 +62,12 @@ export class ApiServer {
     const rawQuery = q >= 0 ? url.slice(q + 1) : '';
     const { version, path } = splitVersion(pathname);
     const found = this.router.find(req.method as 'GET', path);
-    const ctx = new RequestContext(req, res, upgrade, version, (found?.params ?? {}) as Record<string, string>, rawQuery, this.baseHeaders);
+    const route = found?.store as Route | undefined;
+    const admitted = this.admit(route, version);
+    const ctx = new RequestContext(req, res, upgrade, version, (found?.params ?? {}) as Record<string, string>, rawQuery, admitted.headers);
     const run = async (): Promise<void> => {
-      const route = found?.store as Route | undefined;
-      if (!route) throw new NotFoundError('page not found');
-      checkVersion(version, MIN_API_VERSION, MAX_API_VERSION);
-      if ((route.minVersion && versionLt(version, route.minVersion)) || (route.maxVersion && versionLt(route.maxVersion, version))) {
-        throw new NotFoundError('page not found');
-      }
-      await route.handler(ctx);
+      if (admitted.error) throw admitted.error;
+      await route!.handler(ctx);
     };
     run().catch((err: unknown) => {
       try {
@@ -79,6 +76,27 @@ export class ApiServer {
         this.log(`failed to write error response: ${String(e)}`);
       }
     });
+  }
+
+  /**
+   * Which headers a request's answer carries, and the error that refuses it. dockerd's 404 handler
+   * sits outside its middlewares (no Server/Api-Version/Ostype/Docker-Experimental); its version
+   * middleware sets Server, Api-Version and Ostype before checking the version, and the
+   * experimental middleware inside it never runs for a refused version. A route outside its
+   * version gate (dockerd has none) answers "page not found" after the version middleware ran,
+   * so with the usual headers.
+   */
+  private admit(route: Route | undefined, version: string): { headers: Record<string, string>; error?: Error } {
+    const notFound = (): { headers: Record<string, string>; error: Error } => ({ headers: {}, error: new NotFoundError('page not found') });
+    if (!route) return notFound();
+    try {
+      checkVersion(version, MIN_API_VERSION, MAX_API_VERSION);
+    } catch (err) {
+      const { 'Docker-Experimental': _experimental, ...headers } = this.baseHeaders;
+      return { headers, error: err as Error };
+    }
+    const gated = (route.minVersion && versionLt(version, route.minVersion)) || (route.maxVersion && versionLt(route.maxVersion, version));
+    return gated ? { headers: this.baseHeaders, error: new NotFoundError('page not found') } : { headers: this.baseHeaders };
   }
 
   private createServer(): http.Server {

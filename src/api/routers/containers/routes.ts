@@ -209,8 +209,9 @@ export class ContainersRouter implements Router {
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {
-    const h = ctx.int('h', 0)!;
-    const w = ctx.int('w', 0)!;
+    // dockerd: strconv.Atoi on both, so a missing one is an invalid parameter too
+    const h = ctx.atoi('h');
+    const w = ctx.atoi('w');
     await this.backend.containerResize(ctx.params.id!, h, w);
     ctx.send(200, undefined);
   }

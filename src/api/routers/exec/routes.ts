@@ -39,7 +39,9 @@ export class ExecRouter implements Router {
   }
 
   private async postExecResize(ctx: RequestContext): Promise<void> {
-    await this.backend.execResize(ctx.params.id!, ctx.int('h', 0)!, ctx.int('w', 0)!);
+    const h = ctx.atoi('h');
+    const w = ctx.atoi('w');
+    await this.backend.execResize(ctx.params.id!, h, w);
     ctx.send(200, undefined);
   }
 

@@ -19,14 +19,28 @@ export function diskUsageTypes(values: string[], version: string): Set<DiskUsage
   return out;
 }
 
-/** An image of the legacy `Images` list: <none> placeholders before 1.43, VirtualSize before 1.44. */
-function legacyImage(img: Record<string, unknown>, version: string): Record<string, unknown> {
+/**
+ * An image of the legacy `Images` list: <none> placeholders before 1.43, VirtualSize before 1.44.
+ * Before 1.43 an empty RepoTags/RepoDigests is a nil list (null), as dockerd's image summaries
+ * were; 1.43 made them empty arrays (image_routes.go: `useNone`).
+ */
+export function legacyImage(img: Record<string, unknown>, version: string): Record<string, unknown> {
   let out = img;
   if (versionLt(version, '1.44')) out = withKeysAfter(out, 'SharedSize', { VirtualSize: img.Size });
   const none = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
-  if (versionLt(version, '1.43') && none(img.RepoTags) && none(img.RepoDigests)) {
-    out = { ...out, RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'] };
+  if (versionLt(version, '1.43')) {
+    if (none(img.RepoTags) && none(img.RepoDigests)) out = { ...out, RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'] };
+    else out = { ...out, RepoTags: none(img.RepoTags) ? null : img.RepoTags, RepoDigests: none(img.RepoDigests) ? null : img.RepoDigests };
   }
+  return out;
+}
+
+/** A container of the df lists: SizeRw and SizeRootFs are omitted when 0 (`omitempty` in container.Summary). */
+export function dfContainer(c: Record<string, unknown>): Record<string, unknown> {
+  if (c.SizeRw !== 0 && c.SizeRootFs !== 0) return c;
+  const out = { ...c };
+  if (out.SizeRw === 0) delete out.SizeRw;
+  if (out.SizeRootFs === 0) delete out.SizeRootFs;
   return out;
 }
 
@@ -36,10 +50,12 @@ function legacyFields(du: DiskUsage, version: string): Record<string, unknown> {
     out.LayersSize = du.ImageUsage.TotalSize;
     out.Images = du.ImageUsage.Items.map((i) => legacyImage(i, version));
   }
-  if (du.ContainerUsage) out.Containers = du.ContainerUsage.Items;
+  if (du.ContainerUsage) out.Containers = du.ContainerUsage.Items.map(dfContainer);
   if (du.VolumeUsage) out.Volumes = du.VolumeUsage.Items;
   // BuildCache appeared in 1.31.
   if (du.BuildCacheUsage && !versionLt(version, '1.31')) out.BuildCache = du.BuildCacheUsage.Items;
+  // BuilderSize: 1.31 to 1.41 (CHANGELOG v1.42 removed it); berthd has no build cache yet, so 0.
+  if (du.BuildCacheUsage && !versionLt(version, '1.31') && versionLt(version, '1.42')) out.BuilderSize = du.BuildCacheUsage.TotalSize;
   return out;
 }
 
@@ -53,7 +69,8 @@ function usage<T>(u: { Items: T[] } | undefined): Record<string, unknown> | unde
 export function shapeDiskUsage(du: DiskUsage, version: string, verbose: boolean): Record<string, unknown> {
   if (versionLt(version, '1.52')) return legacyFields(du, version);
   const out: Record<string, unknown> = verbose ? {} : legacyFields(du, version);
-  for (const [k, u] of [['ImageUsage', du.ImageUsage], ['ContainerUsage', du.ContainerUsage], ['VolumeUsage', du.VolumeUsage], ['BuildCacheUsage', du.BuildCacheUsage]] as const) {
+  const containers = du.ContainerUsage && { ...du.ContainerUsage, Items: du.ContainerUsage.Items.map(dfContainer) };
+  for (const [k, u] of [['ImageUsage', du.ImageUsage], ['ContainerUsage', containers], ['VolumeUsage', du.VolumeUsage], ['BuildCacheUsage', du.BuildCacheUsage]] as const) {
     const shaped = usage(u);
     if (shaped) out[k] = shaped;
   }

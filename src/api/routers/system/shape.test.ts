@@ -43,6 +43,13 @@ test('info 1.24: ExecutionDriver, InitPath, InitSha1 and security options by nam
   });
 });
 
+test('info: InitPath before 1.25, InitSha1 only from 1.16 (as the docs list them)', () => {
+  const info = { Debug: false };
+  assert.deepEqual(pick(shapeInfo(info, '1.12'), 'InitPath', 'InitSha1'), { InitPath: '' });
+  assert.deepEqual(pick(shapeInfo(info, '1.16'), 'InitPath', 'InitSha1'), { InitPath: '', InitSha1: '' });
+  assert.deepEqual(pick(shapeInfo(info, '1.25'), 'InitPath', 'InitSha1'), {});
+});
+
 test('info 1.18: Debug, IPv4Forwarding, MemoryLimit, SwapLimit as 0/1', () => {
   assert.deepEqual(pick(shapeInfo(host, '1.18'), 'Debug', 'IPv4Forwarding', 'MemoryLimit', 'SwapLimit', 'ExecutionDriver'), {
     Debug: 0, IPv4Forwarding: 1, MemoryLimit: 1, SwapLimit: 0, ExecutionDriver: '<not supported>',

@@ -32,6 +32,8 @@ export function shapeInfo(info: InfoResult, version: string): InfoResult {
   if (versionLt(version, '1.40')) delete out.CgroupVersion;
   if (versionLt(version, '1.39')) out = unknownHostFacts(out);
   if (versionLt(version, '1.25')) out = infoPre125(out);
+  // InitSha1 is in the docs from v1.16 only (InitPath from v1.12); dockerd sends neither.
+  if (versionLt(version, '1.16')) delete out.InitSha1;
   if (versionLt(version, '1.19')) out = infoFlagsAsInts(out);
   return out;
 }

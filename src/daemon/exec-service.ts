@@ -204,7 +204,9 @@ export class ExecService implements ExecBackend {
       OpenStdout: Boolean(e.config.AttachStdout),
       ProcessConfig: {
         arguments: cmd.slice(1), entrypoint: cmd[0] ?? '', privileged: Boolean(e.config.Privileged),
-        tty: Boolean(e.config.Tty), user: e.config.User ?? '',
+        tty: Boolean(e.config.Tty),
+        // dockerd's ExecProcessConfig: `user,omitempty`
+        ...(e.config.User ? { user: e.config.User } : {}),
       },
       Running: e.running,
       Pid: e.pid,

@@ -35,11 +35,11 @@ export class ExecRouter implements Router {
     // As dockerd: the start request's Tty alone decides the framing. An exec created with a TTY
     // but started without one gets its (single) output stream multiplexed, which is what clients
     // that then demultiplex expect (docker-py's exec_start defaults to tty=False).
-    await serveHijacked(ctx, { tty: Boolean(body.Tty), run: prepared.run }, prepared.openStdin);
+    await serveHijacked(ctx, { tty: Boolean(body.Tty), run: prepared.run }, prepared.openStdin, true);
   }
 
   private async postExecResize(ctx: RequestContext): Promise<void> {
-    await this.backend.execResize(ctx.params.id!, ctx.int('h', 0)!, ctx.int('w', 0)!);
+    await this.backend.execResize(ctx.params.id!, ctx.atoi('h'), ctx.atoi('w'));
     ctx.send(200, undefined);
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goDecodeError } from './go-json-error.js';
+import { goDecodeError, goUnmarshalError } from './go-json-error.js';
 
 test('Go decoder texts for malformed JSON (checked against encoding/json)', () => {
   assert.equal(goDecodeError(''), 'EOF');
@@ -19,4 +19,13 @@ test('Go decoder texts for malformed JSON (checked against encoding/json)', () =
   assert.equal(goDecodeError('{"a":"\n"}'), "invalid character '\\n' in string literal");
   assert.equal(goDecodeError("{'a':1}"), "invalid character '\\'' looking for beginning of object key string");
   assert.equal(goDecodeError('{"a":[1,{"b":null}],"c":-1.5e+3} trailing'), undefined);
+});
+
+test('json.Unmarshal texts: end of input and trailing content', () => {
+  assert.equal(goUnmarshalError('{bad'), "invalid character 'b' looking for beginning of object key string");
+  assert.equal(goUnmarshalError('{"a":['), 'unexpected end of JSON input');
+  assert.equal(goUnmarshalError(''), 'unexpected end of JSON input');
+  assert.equal(goUnmarshalError('{"a":1} x'), "invalid character 'x' after top-level value");
+  assert.equal(goUnmarshalError('12 '), undefined);
+  assert.equal(goUnmarshalError('{"a":{"b":true}}'), undefined);
 });

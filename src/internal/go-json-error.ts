@@ -19,6 +19,24 @@ type Result = { end: number } | { error: string };
  * first value is not the decoder's concern (dockerd checks it with dec.More()).
  */
 export function goDecodeError(text: string): string | undefined {
+  const r = scanFirstValue(text);
+  return 'error' in r ? r.error : undefined;
+}
+
+/**
+ * The syntax error json.Unmarshal reports for `text` (it checks the whole input: its end is
+ * "unexpected end of JSON input", content after the value an error of its own), or undefined.
+ */
+export function goUnmarshalError(text: string): string | undefined {
+  const r = scanFirstValue(text);
+  if ('error' in r) return r.error === 'EOF' || r.error === 'unexpected EOF' ? 'unexpected end of JSON input' : r.error;
+  let i = r.end;
+  while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  return i < text.length ? `invalid character ${quoteChar(text[i]!)} after top-level value` : undefined;
+}
+
+/** Scans the first JSON value of `text` as Go's scanner does: where it ends, or the error (`EOF`: nothing but white space). */
+function scanFirstValue(text: string): Result {
   let i = 0;
   const n = text.length;
   const ws = (): void => { while (i < n && ' \t\r\n'.includes(text[i]!)) i++; };
@@ -132,7 +150,7 @@ export function goDecodeError(text: string): string | undefined {
   };
 
   ws();
-  if (i >= n) return 'EOF';
-  const r = value();
-  return 'error' in r ? r.error : undefined;
+  if (i >= n) return { error: 'EOF' };
+  return value();
 }
+

@@ -32,7 +32,11 @@ export class ContainerQueries implements ContainerQueryBackend, ContainerTopBack
     });
     const sizeOf = options.size ? this.sizeOf() : undefined;
     if (!sizeOf) return selected.map((e) => e.summary);
-    return Promise.all(selected.map(async (e) => ({ ...e.summary, ...(await sizeOf(e.container)) })));
+    // dockerd's list (types.Container) has `SizeRw`/`SizeRootFs int64 ,omitempty`: a zero is left out
+    return Promise.all(selected.map(async (e) => {
+      const { SizeRw, SizeRootFs } = await sizeOf(e.container);
+      return { ...e.summary, ...(SizeRw ? { SizeRw } : {}), ...(SizeRootFs ? { SizeRootFs } : {}) };
+    }));
   }
 
   async containerInspect(ref: string, options: { size: boolean }): Promise<ContainerInspect> {

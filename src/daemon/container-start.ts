@@ -23,6 +23,7 @@ import type { Restarts } from './restarts.js';
 import { readRootfsFile } from './rootfs-files.js';
 import { mountShm, shmPath } from './shm-mount.js';
 import { resolveUser } from './user-lookup.js';
+import { checkVolumesFrom } from './volumes-from.js';
 
 export class ContainerStarter implements ContainerStartBackend {
   constructor(
@@ -44,6 +45,8 @@ export class ContainerStarter implements ContainerStartBackend {
         checkCreateBodyTypes({ HostConfig: legacyHostConfig }, 'HostConfig');
         validateRestartPolicy(legacyHostConfig);
         validateLogConfig(legacyHostConfig);
+        // dockerd's setHostConfig registers the mount points first: a missing VolumesFrom source is a 400
+        checkVolumesFrom(legacyHostConfig.VolumesFrom as string[] | null | undefined, (r) => this.ctx.store.get(r));
         c.record.hostConfig = { ...c.record.hostConfig, ...legacyHostConfig };
       }
       this.restarts.reset(c);

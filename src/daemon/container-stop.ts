@@ -103,7 +103,8 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
   async containerUnpause(ref: string): Promise<void> {
     const c = this.ctx.store.get(ref);
     await c.exclusive(async () => {
-      if (c.record.state.status !== 'paused') throw new ConflictError(`Container ${c.id} is not paused`);
+      // A plain error (500) in dockerd, to this day (moby daemon/unpause.go), unlike pause's 409.
+      if (c.record.state.status !== 'paused') throw new SystemError(`Container ${c.id} is not paused`);
       await resumeContainer(this.ctx, c).catch((err: unknown) => {
         throw new SystemError(`Cannot unpause container ${c.id}: ${(err as Error).message}`, { cause: err });
       });

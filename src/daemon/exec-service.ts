@@ -202,9 +202,10 @@ export class ExecService implements ExecBackend {
       OpenStderr: Boolean(e.config.AttachStderr),
       OpenStdin: Boolean(e.config.AttachStdin),
       OpenStdout: Boolean(e.config.AttachStdout),
+      // dockerd's ExecProcessConfig, in its field order; `user,omitempty`
       ProcessConfig: {
-        arguments: cmd.slice(1), entrypoint: cmd[0] ?? '', privileged: Boolean(e.config.Privileged),
-        tty: Boolean(e.config.Tty), user: e.config.User ?? '',
+        tty: Boolean(e.config.Tty), entrypoint: cmd[0] ?? '', arguments: cmd.slice(1), privileged: Boolean(e.config.Privileged),
+        ...(e.config.User ? { user: e.config.User } : {}),
       },
       Running: e.running,
       Pid: e.pid,

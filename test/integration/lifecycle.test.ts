@@ -238,9 +238,12 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     for (const c of list) for (const k of ['Labels', 'Mounts', 'State', 'ImageID', 'HostConfig']) assert.ok(!(k in c), k);
     const old = JSON.parse((await d.request('GET', '/v1.18/containers/f-vol/json')).body) as Record<string, unknown>;
     assert.ok('Volumes' in old && 'VolumesRW' in old && !('Mounts' in old));
-    assert.ok(!('Status' in (old.State as object)));
+    // State.Status and Platform at every version, as dockerd sends them (no CHANGELOG entry adds them)
+    assert.ok('Status' in (old.State as object) && 'Platform' in old);
+    assert.equal(old.ExecDriver, 'native-0.2');
+    assert.equal((old.NetworkSettings as Record<string, unknown>).Ports, null);
     const v124 = JSON.parse((await d.request('GET', '/v1.24/containers/f-vol/json')).body) as Record<string, unknown>;
-    assert.ok('Mounts' in v124 && !('Platform' in v124));
+    assert.ok('Mounts' in v124 && 'Platform' in v124 && !('ExecDriver' in v124));
     // before 1.24 start takes a HostConfig body; from 1.24 it is refused
     await ok(['create', '--name', 'legacy', 'busybox', 'true']);
     const rejected = await d.request('POST', '/v1.24/containers/legacy/start', { RestartPolicy: { Name: 'no' } });

@@ -10,8 +10,9 @@ import type { PreparedAttach } from './containers/backend.js';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
-export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean): Promise<void> {
-  const { socket } = await ctx.hijack(RAW_STREAM);
+/** `engineHeaders`: dockerd's exec start answers with Api-Version, Server, …; its attach without. */
+export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean, engineHeaders: boolean): Promise<void> {
+  const { socket } = await ctx.hijack(RAW_STREAM, engineHeaders);
   const abort = new AbortController();
   socket.once('close', () => abort.abort());
   socket.on('error', () => abort.abort());

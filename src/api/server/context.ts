@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InvalidParameterError } from '../../errdefs/index.js';
 import { goAtoi } from '../../internal/go-strconv.js';
+import { goDecodeError } from '../../internal/go-json-error.js';
 
 export interface HijackResult {
   /** the raw connection: read stdin from it, write output to it */
@@ -20,6 +21,11 @@ export class RequestContext {
   private readonly abort = new AbortController();
   private hijacked = false;
   private upgradeBodyTaken: Buffer | undefined;
+  /**
+   * Set by a handler whose errors dockerd writes on the connection it hijacked (attach): the error
+   * sink then answers bare, with this Content-Type and the message as text (see sendBare).
+   */
+  hijackedErrorContentType: string | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -123,10 +129,15 @@ export class RequestContext {
     if (ct && ct.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
       throw new InvalidParameterError(`Content-Type specified (${ct}) must be 'application/json'`);
     }
+    const text = raw.toString('utf8');
     try {
-      return JSON.parse(raw.toString('utf8')) as T;
+      return JSON.parse(text) as T;
     } catch (err) {
-      throw new InvalidParameterError(`invalid JSON: ${(err as Error).message}`, { cause: err });
+      // moby 23+'s texts (httputils.ReadJSON, runconfig's loadJSON): Go's decoder error, or
+      // content after a well-formed first value
+      const goError = goDecodeError(text);
+      if (goError === undefined) throw new InvalidParameterError('unexpected content after JSON', { cause: err });
+      throw new InvalidParameterError(`invalid JSON: ${goError}`, { cause: err });
     }
   }
 
@@ -140,8 +151,18 @@ export class RequestContext {
     this.respond(status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
   }
 
-  private respond(status: number, payload: string, headers: Record<string, string>): void {
-    const all: Record<string, string> = { ...this.baseHeaders, ...headers };
+  /**
+   * An answer written the way dockerd writes one on a connection it hijacked (attach errors, a
+   * websocket request without the upgrade): the status line, the given headers and the payload,
+   * without the engine headers (Api-Version, Server, …) its middleware set on the response it bypassed.
+   */
+  sendBare(status: number, payload: string, headers: Record<string, string> = {}): void {
+    this.hijacked = true;
+    this.respond(status, payload, { ...headers, Connection: 'close' }, false);
+  }
+
+  private respond(status: number, payload: string, headers: Record<string, string>, engineHeaders = true): void {
+    const all: Record<string, string> = { ...(engineHeaders ? this.baseHeaders : {}), ...headers };
     if (this.res) {
       this.res.writeHead(status, { ...all, 'Content-Length': String(Buffer.byteLength(payload)) });
       this.res.end(payload);
@@ -150,7 +171,7 @@ export class RequestContext {
     // An upgrade request answered without upgrading: write a plain response on the raw socket.
     const socket = this.upgrade!.socket;
     const lines = [`HTTP/1.1 ${status} ${statusText(status)}`];
-    for (const [k, v] of Object.entries(all)) lines.push(`${k}: ${v}`);
+    for (const [k, v] of Object.entries(all)) if (k !== 'Connection') lines.push(`${k}: ${v}`);
     lines.push(`Content-Length: ${Buffer.byteLength(payload)}`, 'Connection: close', '', '');
     socket.end(lines.join('\r\n') + payload);
   }
@@ -176,18 +197,18 @@ export class RequestContext {
 
   /**
    * Completes a websocket handshake (RFC 6455, by the `ws` package) on an upgrade request and hands
-   * over the connection. Throws a 400 for a request that is not a websocket upgrade.
+   * over the connection. A request that is not a websocket upgrade is answered here as dockerd's
+   * websocket server answers it (400, bare "not websocket protocol"): the result is then undefined.
+   * Like dockerd's, the handshake carries no engine headers.
    */
-  websocket(): Promise<WebSocket> {
+  websocket(): Promise<WebSocket | undefined> {
     const up = this.upgrade;
     if (!up || String(this.req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      return Promise.reject(new InvalidParameterError('this endpoint needs a websocket upgrade request'));
+      this.sendBare(400, 'not websocket protocol');
+      return Promise.resolve(undefined);
     }
     this.hijacked = true;
     const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-    server.on('headers', (headers: string[]) => {
-      for (const [k, v] of Object.entries(this.baseHeaders)) headers.push(`${k}: ${v}`);
-    });
     return new Promise((resolve, reject) => {
       // A failed handshake is answered (400) and closed by `ws` without calling back.
       const onClose = (): void => reject(new InvalidParameterError('websocket handshake failed'));
@@ -202,14 +223,15 @@ export class RequestContext {
   /**
    * Takes over the connection for a bidirectional raw stream (attach, exec start). A request body
    * the handler did not read (dockerode sends its attach options as one) is dropped, not taken for
-   * stdin: dockerd never passes it on either.
+   * stdin: dockerd never passes it on either. `engineHeaders`: whether the answer carries the
+   * engine headers (Api-Version, Server, …): dockerd's exec start copies them, its attach does not.
    */
-  async hijack(contentType: string): Promise<HijackResult> {
+  async hijack(contentType: string, engineHeaders: boolean): Promise<HijackResult> {
     if (this.upgrade) await this.upgradeBody(64 * 1024 * 1024);
     this.hijacked = true;
     const headerLines = (first: string, extra: string[]): string => {
       const lines = [first, `Content-Type: ${contentType}`, ...extra];
-      for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
+      if (engineHeaders) for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
       return lines.join('\r\n') + '\r\n\r\n';
     };
     if (this.upgrade) {

@@ -14,6 +14,11 @@ export function writeError(ctx: RequestContext, err: unknown, log: (msg: string)
     ctx.req.socket.destroy();
     return;
   }
+  if (ctx.hijackedErrorContentType !== undefined) {
+    // dockerd's attach: "HTTP/1.1 404 Not Found\r\nContent-Type: …\r\n\r\n<message>\r\n", then close
+    ctx.sendBare(status, `${messageOf(err)}\r\n`, { 'Content-Type': ctx.hijackedErrorContentType });
+    return;
+  }
   if (status === 304) {
     ctx.noContent(304);
     return;

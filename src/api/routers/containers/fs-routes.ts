@@ -20,7 +20,9 @@ export class ContainerFsRouter implements Router {
   }
 
   private async getContainersChanges(ctx: RequestContext): Promise<void> {
-    ctx.json200(await this.backend.containerChanges(ctx.params.id!));
+    const changes = await this.backend.containerChanges(ctx.params.id!);
+    // dockerd encodes "no changes" as its nil slice: null
+    ctx.json200(changes.length > 0 ? changes : null);
   }
 
   private async getContainersExport(ctx: RequestContext): Promise<void> {

@@ -12,10 +12,10 @@ import type { ContainerUpdateBody } from '../../types/host-config.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
 import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
-import { serveHijacked } from '../hijacked-stream.js';
+import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { checkCreateBodyTypes } from '../../types/create-body.js';
 import { parseFilters } from './filters.js';
-import { logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, stopSignal } from './shape.js';
+import { legacyListFilters, logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, shapeWaitResult, stopSignal } from './shape.js';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
 async function write(stream: Writable, data: Buffer): Promise<void> {
@@ -61,10 +61,7 @@ export class ContainersRouter implements Router {
   }
 
   private async getContainersJson(ctx: RequestContext): Promise<void> {
-    const filters = parseFilters(ctx.string('filters'));
-    // Before 1.?? since/before were query parameters; they are filters now.
-    const since = ctx.string('since'); if (since) filters.since = [since];
-    const before = ctx.string('before'); if (before) filters.before = [before];
+    const filters = { ...parseFilters(ctx.string('filters')), ...legacyListFilters({ since: ctx.string('since'), before: ctx.string('before') }, ctx.version) };
     const list = await this.backend.containerList({
       all: ctx.bool('all'), limit: ctx.int('limit'), size: ctx.bool('size'), filters,
     });
@@ -73,6 +70,8 @@ export class ContainersRouter implements Router {
 
   private async postContainersCreate(ctx: RequestContext): Promise<void> {
     const body = await ctx.json<ContainerCreateBody>();
+    // moby 23+ (runconfig loadJSON): an empty body is the decoder's io.EOF
+    if (body === undefined) throw new InvalidParameterError('invalid JSON: got EOF while reading request body');
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidParameterError('Config cannot be empty in order to create a container');
     }
@@ -133,8 +132,7 @@ export class ContainersRouter implements Router {
     // them, which is what makes `next-exit` race-free.
     const res = ctx.stream('application/json');
     const r = await result;
-    const body = versionLt(ctx.version, '1.30') ? { StatusCode: r.StatusCode } : { StatusCode: r.StatusCode, Error: r.Error ?? null };
-    res.end(JSON.stringify(body) + '\n');
+    res.end(JSON.stringify(shapeWaitResult(r, ctx.version)) + '\n');
   }
 
   private async deleteContainers(ctx: RequestContext): Promise<void> {
@@ -182,8 +180,10 @@ export class ContainersRouter implements Router {
       stdout: ctx.bool('stdout'), stderr: ctx.bool('stderr'),
       ...(ctx.string('detachKeys') ? { detachKeys: ctx.string('detachKeys')! } : {}),
     };
+    // dockerd answers attach errors on the hijacked connection, as raw-stream text at every version
+    ctx.hijackedErrorContentType = RAW_STREAM;
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
-    await serveHijacked(ctx, prepared, options.stdin);
+    await serveHijacked(ctx, prepared, options.stdin, false);
   }
 
   /**
@@ -197,6 +197,7 @@ export class ContainersRouter implements Router {
     };
     const prepared = await this.backend.containerAttach(ctx.params.id!, options);
     const ws = await ctx.websocket();
+    if (!ws) return;
     await serveWebSocket(ws, prepared, { binary: versionGte(ctx.version, '1.28') });
   }
 
@@ -205,7 +206,9 @@ export class ContainersRouter implements Router {
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       throw new InvalidParameterError('json: cannot unmarshal into Go value of type container.UpdateConfig');
     }
-    ctx.json200(await this.backend.containerUpdate(ctx.params.id!, shapeUpdateRequest(body ?? {}, ctx.version)));
+    const { Warnings } = await this.backend.containerUpdate(ctx.params.id!, shapeUpdateRequest(body ?? {}, ctx.version));
+    // dockerd's ContainerUpdateOKBody: a nil slice when there is nothing to warn about
+    ctx.json200({ Warnings: Warnings.length > 0 ? Warnings : null });
   }
 
   private async postContainersResize(ctx: RequestContext): Promise<void> {

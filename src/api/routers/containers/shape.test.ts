@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, stopSignal } from './shape.js';
+import { legacyListFilters, logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, shapeWaitResult, stopSignal } from './shape.js';
 import { LEGACY_MAC_ADDRESS } from './backend.js';
 
 test('list shape: State/Mounts from 1.23, HostConfig/NetworkSettings 1.22, ImageID 1.21, Labels 1.18', () => {
@@ -51,32 +51,40 @@ test('inspect 1.41 (golden): today\'s shape, KernelMemory/KernelMemoryTCP 0 afte
   assert.deepEqual(Object.keys(v141.HostConfig as object), ['DeviceRequests', 'KernelMemory', 'KernelMemoryTCP', 'MemoryReservation']);
 });
 
-test('inspect 1.24 drops Platform', () => {
+test('inspect 1.24 keeps Platform and State.Status/Dead (dockerd sends them; no CHANGELOG entry adds them)', () => {
   const v124 = shapeInspect(current, '1.24');
-  assert.ok(!('Platform' in v124));
+  assert.equal(v124.Platform, 'linux');
   assert.deepEqual(v124.State, current.State);
+  assert.ok(!('ExecDriver' in v124));
 });
 
-test('inspect 1.18: Volumes/VolumesRW, no Mounts, State without Status/Dead, resources in Config', () => {
-  const old = shapeInspect(current, '1.18');
-  assert.deepEqual(old.State, { Running: true });
+test('inspect 1.18 (golden): Volumes/VolumesRW, no Mounts, ExecDriver, resources in Config, Ports null, no size', () => {
+  const old = shapeInspect({ ...current, SizeRw: 0, SizeRootFs: 5 }, '1.18');
+  assert.deepEqual(old.State, current.State);
   assert.deepEqual(old.Volumes, { '/data': '/host' });
   assert.deepEqual(old.VolumesRW, { '/data': false });
   assert.ok(!('Mounts' in old));
+  assert.ok(!('SizeRw' in old) && !('SizeRootFs' in old), 'size: 1.21');
+  assert.equal(old.Platform, 'linux');
   assert.equal(old.ExecDriver, 'native-0.2');
   assert.deepEqual(old.Config, {
     Image: 'busybox', OnBuild: null, Memory: 1024, MemorySwap: 0, CpuShares: 2, Cpuset: '0', VolumeDriver: '',
     MacAddress: '', NetworkDisabled: false, ExposedPorts: null,
   });
   const { Networks: _, ...withoutNetworks } = LEGACY_NETWORK_SETTINGS;
-  assert.deepEqual(old.NetworkSettings, withoutNetworks);
+  assert.deepEqual(old.NetworkSettings, { ...withoutNetworks, Ports: null });
 });
 
-test('inspect 1.20 has Mounts but no Status; 1.21 Status but no Dead', () => {
-  const v120 = shapeInspect(current, '1.20');
-  assert.ok('Mounts' in v120 && !('Volumes' in v120));
-  assert.deepEqual(v120.State, { Running: true });
-  assert.deepEqual(shapeInspect(current, '1.21').State, { Status: 'running', Running: true });
+test('inspect 1.20 has Mounts, Ports null when there are none; 1.21 the port map and size', () => {
+  const v120 = shapeInspect({ ...current, SizeRw: 1 }, '1.20');
+  assert.ok('Mounts' in v120 && !('Volumes' in v120) && !('SizeRw' in v120));
+  assert.equal((v120.NetworkSettings as Record<string, unknown>).Ports, null);
+  const ports = { '80/tcp': null };
+  const withPorts = shapeInspect({ ...current, NetworkSettings: { ...current.NetworkSettings, Ports: ports } }, '1.20');
+  assert.deepEqual((withPorts.NetworkSettings as Record<string, unknown>).Ports, ports);
+  const v121 = shapeInspect({ ...current, SizeRw: 1 }, '1.21');
+  assert.deepEqual((v121.NetworkSettings as Record<string, unknown>).Ports, {});
+  assert.equal(v121.SizeRw, 1);
 });
 
 test('logs Content-Type: raw-stream up to 1.41 and for TTY; multiplexed-stream from 1.42 without TTY', () => {
@@ -115,4 +123,17 @@ test('stop/restart signal from 1.42; per-device blkio on update from 1.55', () =
   const update = { Memory: 1, BlkioDeviceReadBps: [{ Path: '/dev/sda', Rate: 1 }] };
   assert.deepEqual(shapeUpdateRequest(update, '1.54'), { Memory: 1 });
   assert.deepEqual(shapeUpdateRequest(update, '1.55'), update);
+});
+
+test('wait body: Error from 1.34', () => {
+  assert.deepEqual(shapeWaitResult({ StatusCode: 3 }, '1.33'), { StatusCode: 3 });
+  assert.deepEqual(shapeWaitResult({ StatusCode: 3, Error: { Message: 'x' } }, '1.30'), { StatusCode: 3 });
+  assert.deepEqual(shapeWaitResult({ StatusCode: 3 }, '1.34'), { StatusCode: 3, Error: null });
+  assert.deepEqual(shapeWaitResult({ StatusCode: 3, Error: { Message: 'x' } }, '1.41'), { StatusCode: 3, Error: { Message: 'x' } });
+});
+
+test('list: since/before query parameters up to 1.24, ignored from 1.25', () => {
+  assert.deepEqual(legacyListFilters({ since: 'a', before: 'b' }, '1.24'), { since: ['a'], before: ['b'] });
+  assert.deepEqual(legacyListFilters({ before: 'b' }, '1.12'), { before: ['b'] });
+  assert.deepEqual(legacyListFilters({ since: 'a', before: 'b' }, '1.25'), {});
 });

@@ -63,18 +63,20 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   return inspectPre125(top, version);
 }
 
+/**
+ * Before 1.25. Platform, State.Status and State.Dead stay: dockerd 20.10 sends them at every
+ * version and the CHANGELOG never says they were added (the old docs' examples just lack them).
+ * ExecDriver is the v1.12–v1.21 docs' shape (dockerd 20.10 no longer sends it: allowlisted).
+ */
 function inspectPre125(c: Record<string, unknown>, version: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...c };
-  const state = { ...(out.State as Record<string, unknown>) };
   const config = { ...(out.Config as Record<string, unknown> | undefined) };
   const hostConfig = (out.HostConfig as Record<string, unknown> | undefined) ?? {};
-  delete out.Platform; // 1.25
-  if (versionLt(version, '1.22')) { delete state.Dead; out.ExecDriver = 'native-0.2'; }
+  if (versionLt(version, '1.22')) out.ExecDriver = 'native-0.2';
   if (versionLt(version, '1.21')) {
-    delete state.Status;
-    const ns = { ...(out.NetworkSettings as Record<string, unknown> | undefined) };
-    delete ns.Networks;
-    out.NetworkSettings = ns;
+    // `size` on inspect: 1.21 (CHANGELOG); dockerd's v1.20 and older inspect ignores it.
+    delete out.SizeRw; delete out.SizeRootFs;
+    out.NetworkSettings = networkSettingsPre121(out.NetworkSettings as Record<string, unknown> | undefined);
   }
   if (versionLt(version, '1.20')) {
     // Before 1.20 mounts were reported as Volumes/VolumesRW maps keyed by destination, and the
@@ -96,8 +98,19 @@ function inspectPre125(c: Record<string, unknown>, version: string): Record<stri
     config.NetworkDisabled ??= false;
     config.ExposedPorts ??= null;
   }
-  out.State = state;
   if (out.Config !== undefined) out.Config = config;
+  return out;
+}
+
+/**
+ * NetworkSettings before 1.21 (dockerd's getBackwardsCompatibleNetworkSettings): no Networks
+ * (1.21), and the container's own port map, null when it has none (the docs' `"Ports": null`),
+ * where the current shape always has an object.
+ */
+function networkSettingsPre121(ns: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { Networks: _, ...out } = ns ?? {};
+  const ports = out.Ports as Record<string, unknown> | null | undefined;
+  if (!ports || Object.keys(ports).length === 0) out.Ports = null;
   return out;
 }
 
@@ -154,4 +167,19 @@ export function shapeUpdateRequest(body: ContainerUpdateBody, version: string): 
  */
 export function logsContentType(version: string, tty: boolean): string {
   return !tty && !versionLt(version, '1.42') ? MULTIPLEXED_STREAM : RAW_STREAM;
+}
+
+/** POST /containers/{id}/wait's body: `Error` from 1.34 (CHANGELOG v1.34; the v1.30–1.33 schemas have StatusCode only). */
+export function shapeWaitResult(r: { StatusCode: number; Error?: { Message: string } | null }, version: string): Record<string, unknown> {
+  return versionLt(version, '1.34') ? { StatusCode: r.StatusCode } : { StatusCode: r.StatusCode, Error: r.Error ?? null };
+}
+
+/**
+ * The `since`/`before` query parameters of GET /containers/json, as filters: documented up to
+ * v1.24 (the v1.25 schema has only the filters of the same names). dockerd has ignored the
+ * parameters since docker 1.12, at every version; berthd keeps them where they are documented.
+ */
+export function legacyListFilters(query: { since?: string | undefined; before?: string | undefined }, version: string): Record<string, string[]> {
+  if (!versionLt(version, '1.25')) return {};
+  return { ...(query.since ? { since: [query.since] } : {}), ...(query.before ? { before: [query.before] } : {}) };
 }

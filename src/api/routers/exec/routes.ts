@@ -35,7 +35,7 @@ export class ExecRouter implements Router {
     // As dockerd: the start request's Tty alone decides the framing. An exec created with a TTY
     // but started without one gets its (single) output stream multiplexed, which is what clients
     // that then demultiplex expect (docker-py's exec_start defaults to tty=False).
-    await serveHijacked(ctx, { tty: Boolean(body.Tty), run: prepared.run }, prepared.openStdin);
+    await serveHijacked(ctx, { tty: Boolean(body.Tty), run: prepared.run }, prepared.openStdin, true);
   }
 
   private async postExecResize(ctx: RequestContext): Promise<void> {

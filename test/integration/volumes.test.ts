@@ -7,21 +7,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Berthd, busyboxTar, dockerPy, skipReason, startBerthd } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd } from './harness.js';
 
 describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
 
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await d.docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${d.logTail(10)}`);
-    return r.stdout.trim();
-  };
-  const fails = async (args: string[], message: RegExp): Promise<void> => {
-    const r = await d.docker(args);
-    assert.notEqual(r.code, 0, `docker ${args.join(' ')} should fail`);
-    assert.match(r.stderr, message);
-  };
+  const { ok, fails } = cliAsserts(() => d);
   /** Host mounts under this berthd's roots. */
   const ourMounts = (): string[] => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
     .map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(d.root));

@@ -92,7 +92,8 @@ export class VolumeService implements VolumeBackend {
       deleted.push(meta.name);
       reclaimed += size;
     }
-    return { VolumesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+    // dockerd 20.10 answers an empty list, not null, when nothing went
+    return { VolumesDeleted: deleted, SpaceReclaimed: reclaimed };
   }
 
   /** `system df`: every volume with its size and how many containers use it. */

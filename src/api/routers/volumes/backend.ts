@@ -35,7 +35,7 @@ export interface VolumePruneOptions {
 }
 
 export interface VolumePruneResult {
-  VolumesDeleted: string[] | null;
+  VolumesDeleted: string[];
   SpaceReclaimed: number;
 }
 

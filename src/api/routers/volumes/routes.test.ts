@@ -23,7 +23,7 @@ const backend: VolumeBackend = {
   volumeCreate: async (req) => { calls.push(`create ${JSON.stringify(req)}`); return { ...vol, Name: req.Name }; },
   volumeInspect: async (name) => { if (name !== 'x') throw new NotFoundError(`get ${name}: no such volume`); return vol; },
   volumeRemove: async (name, o) => { calls.push(`rm ${name} force=${o.force}`); if (name === 'busy') throw new ConflictError('remove busy: volume is in use - [c1]'); },
-  volumesPrune: async (f, o) => { calls.push(`prune ${JSON.stringify(f)} anon=${o.anonymousOnly} all=${o.allowAll}`); return { VolumesDeleted: null, SpaceReclaimed: 0 }; },
+  volumesPrune: async (f, o) => { calls.push(`prune ${JSON.stringify(f)} anon=${o.anonymousOnly} all=${o.allowAll}`); return { VolumesDeleted: [], SpaceReclaimed: 0 }; },
 };
 
 const request = (method: string, p: string, body?: string) => unixRequest(sock, method, p, body);
@@ -66,7 +66,7 @@ test('remove: 204, force from 1.25, 409 in use; prune from 1.25, anonymous-only 
   assert.equal((await request('DELETE', '/v1.24/volumes/x?force=1')).status, 204);
   assert.equal((await request('DELETE', '/volumes/busy')).status, 409);
   assert.equal((await request('POST', '/v1.24/volumes/prune')).status, 404);
-  assert.deepEqual(JSON.parse((await request('POST', '/v1.41/volumes/prune')).body), { VolumesDeleted: null, SpaceReclaimed: 0 });
+  assert.deepEqual(JSON.parse((await request('POST', '/v1.41/volumes/prune')).body), { VolumesDeleted: [], SpaceReclaimed: 0 });
   await request('POST', '/volumes/prune?filters={"all":["1"]}');
   assert.deepEqual(calls, ['rm x force=true', 'rm x force=false', 'rm busy force=false', 'prune {} anon=false all=false', 'prune {"all":["1"]} anon=true all=true']);
 });

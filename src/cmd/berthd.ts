@@ -15,6 +15,9 @@ import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
+import { LocalDriver } from '../volume/local-driver.js';
+import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
@@ -98,12 +101,23 @@ async function main(): Promise<void> {
   );
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
+  const volumeDriver = new LocalDriver(path.join(dataRoot, 'volumes'), log);
+  volumeDriver.load();
+  const volumes = new VolumeService(volumeDriver);
+  volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
+  daemon.addParticipant(new VolumeMounts({
+    volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
+    scratchDir: path.join(execRoot, 'volume-copy'), log,
+  }));
   await daemon.init();
+  // filesystems of volumes whose containers stopped while berthd was away
+  await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const diskUsage = new DiskUsageService({
     images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
+    volumes: () => volumes.usage(),
   });
 
   const execs = new ExecService({
@@ -126,7 +140,7 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(),
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

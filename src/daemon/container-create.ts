@@ -73,6 +73,7 @@ export class ContainerCreator implements ContainerCreateBackend {
       added = new Container(record);
       store.add(added);
       await this.ctx.hooks.prepare(added);
+      store.save(added); // what participants recorded (e.g. mount points)
       spans.mark('files+save');
       this.ctx.config.trace?.(spans.toString());
     } catch (err) {

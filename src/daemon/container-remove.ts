@@ -47,6 +47,7 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
       }
     }
     c.record.hasBeenManuallyStopped = true;
+    c.removeVolumes = options.removeVolumes;
     await this.removeStopped(c);
   }
 

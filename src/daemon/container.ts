@@ -1,6 +1,6 @@
 // The container model: what is persisted (ContainerRecord) and the in-memory parts of a live
 // container (stream hub, waiters, operation lock).
-import type { ContainerConfig, ContainerStatus, HostConfig } from '../api/types/container.js';
+import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../api/types/container.js';
 import { ContainerStreams } from './container-streams.js';
 import type { RestartManager } from './restart-manager.js';
 
@@ -14,6 +14,14 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+}
+
+/** A mount as inspect shows it, plus what the volumes participant needs to manage it. */
+export interface ContainerMountPoint extends MountPoint {
+  /** a volume created for this container: `rm -v` removes it */
+  Anonymous?: boolean;
+  /** inherited through VolumesFrom: mounted by the volumes participant, not from this HostConfig */
+  From?: string;
 }
 
 export interface ContainerRecord {
@@ -35,6 +43,8 @@ export interface ContainerRecord {
   hostnamePath: string;
   hostsPath: string;
   resolvConfPath: string;
+  /** every bind, volume and tmpfs mount (HostConfig.Tmpfs aside), set at create; absent in older records */
+  mountPoints?: ContainerMountPoint[];
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -56,6 +66,8 @@ export class Container {
   /** set while berthd is stopping it, so the exit is not treated as a crash for restart policies */
   stopping = false;
   removed = false;
+  /** set by `docker rm -v` for the participants' release step: anonymous volumes go too */
+  removeVolumes = false;
   /** the restart policy's state for the current run sequence (replaced by a manual start) */
   restartManager: RestartManager | undefined;
   /**

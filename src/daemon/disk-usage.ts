@@ -3,13 +3,15 @@
 // per-type counts (daemon/disk_usage.go).
 import type { DiskUsage, DiskUsageBackend, DiskUsageType, UsageOf } from '../api/routers/system/df-backend.js';
 import type { ContainerSummary } from '../api/routers/containers/backend.js';
+import type { VolumeInfo } from '../api/routers/volumes/backend.js';
 import type { ImageService } from './image-service.js';
 
 export interface DiskUsageDeps {
   images: ImageService;
   /** every container, with sizes */
   containers: () => Promise<ContainerSummary[]>;
-  volumes?: () => Promise<Array<Record<string, unknown>>>;
+  /** every volume with its UsageData */
+  volumes?: () => Promise<VolumeInfo[]>;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -49,15 +51,15 @@ function containerUsage(containers: ContainerSummary[]): UsageOf<Record<string, 
   return { ActiveCount: active, TotalCount: containers.length, Reclaimable: reclaimable, TotalSize: total, Items: containers };
 }
 
-function volumeUsage(volumes: Array<Record<string, unknown>>): UsageOf<Record<string, unknown>> {
+function volumeUsage(volumes: VolumeInfo[]): UsageOf<Record<string, unknown>> {
   let active = 0, total = 0, reclaimable = 0;
   for (const v of volumes) {
-    const usage = (v.UsageData ?? {}) as { Size?: number; RefCount?: number };
+    const usage: { Size?: number; RefCount?: number } = v.UsageData ?? {};
     const size = usage.Size ?? -1;
     active++;
     if (size === -1) continue;
     total += size;
     if (usage.RefCount === 0) { reclaimable += size; active--; }
   }
-  return { ActiveCount: active, TotalCount: volumes.length, Reclaimable: reclaimable, TotalSize: total, Items: volumes };
+  return { ActiveCount: active, TotalCount: volumes.length, Reclaimable: reclaimable, TotalSize: total, Items: volumes.map((v) => ({ ...v })) };
 }

@@ -2,6 +2,7 @@
 // of the record, so they are cheap to test. (`docker ps` filters: container-list.ts.)
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from '../api/routers/containers/backend.js';
 import { humanDuration } from '../internal/human-duration.js';
+import type { MountPoint } from '../api/types/container.js';
 import type { ContainerRecord } from './container.js';
 import { fillHostConfigDefaults } from './host-config-view.js';
 
@@ -26,6 +27,11 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   }
 }
 
+/** Inspect's and the list's Mounts: the record's mount points without what only berthd needs. */
+export function mountsView(rec: ContainerRecord): MountPoint[] {
+  return (rec.mountPoints ?? []).map(({ Anonymous: _a, From: _f, ...m }) => m);
+}
+
 export function containerSummary(rec: ContainerRecord): ContainerSummary {
   return {
     Id: rec.id,
@@ -40,7 +46,7 @@ export function containerSummary(rec: ContainerRecord): ContainerSummary {
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode || 'default' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mountsView(rec),
   };
 }
 
@@ -111,7 +117,7 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
     ExecIDs: execIds.length > 0 ? [...execIds] : null,
     HostConfig: hostConfig,
     GraphDriver: { Data: null, Name: 'overlayfs' },
-    Mounts: [],
+    Mounts: mountsView(rec),
     Config: {
       Hostname: cfg.Hostname ?? '',
       Domainname: cfg.Domainname ?? '',

@@ -1,6 +1,6 @@
 // HostConfig.VolumesFrom at create: dockerd's registerMountPoints looks each source container up and
-// refuses the create (400) when one is missing. Only that check lives here for now: the volumes
-// work brings the mounts themselves (and ParseVolumesFrom's mode checks).
+// refuses the create (400) when one is missing. The mounts themselves (and the mode checks) are
+// the volumes participant's (volume-mounts.ts), which runs after the record exists.
 import { InvalidParameterError, NotFoundError } from '../errdefs/index.js';
 
 export function checkVolumesFrom(specs: string[] | null | undefined, lookup: (ref: string) => unknown): void {

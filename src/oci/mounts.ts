@@ -42,6 +42,7 @@ export function parseBind(spec: string): BindMount | undefined {
   if (parts.length < 1 || parts.length > 3 || parts.some((p) => p === '')) throw invalidSpec(spec);
   if (parts.length === 1) return undefined; // anonymous volume
   const [source, destination, mode = ''] = parts as [string, string, string?];
+  if (!source.startsWith('/')) return undefined; // named volume: src/volume/mount-spec.ts checks it
   if (!path.isAbsolute(destination)) {
     throw new InvalidParameterError(`invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
   }
@@ -49,7 +50,6 @@ export function parseBind(spec: string): BindMount | undefined {
   for (const m of modes) if (!BIND_MODES.includes(m)) throw new InvalidParameterError(`invalid mode: ${mode}`);
   if (modes.includes('ro') && modes.includes('rw')) throw new InvalidParameterError(`invalid mode: ${mode}`);
   if (modes.filter((m) => PROPAGATIONS.includes(m)).length > 1) throw new InvalidParameterError(`invalid mode: ${mode}`);
-  if (!source.startsWith('/')) return undefined; // named volume
   return {
     kind: 'bind', source: path.normalize(source), destination: path.normalize(destination), readOnly: modes.includes('ro'),
     propagation: (modes.find((m) => PROPAGATIONS.includes(m)) as Propagation | undefined) ?? 'rprivate',
@@ -187,3 +187,18 @@ const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/docker-init', '/usr/l
 export function findInitBinary(candidates = INIT_CANDIDATES): string | undefined {
   return candidates.find((p) => fs.existsSync(p));
 }
+
+/**
+ * Mounts another area adds after the container's own (volumes, volumes-from binds): they replace
+ * mounts at the same place, and the whole list is put parents-first again (a stable sort by depth,
+ * so a volume at /data comes before a bind at /data/sub whichever area added it).
+ */
+export const withAddedMounts = (mounts: OciMount[]): SpecOption => (s) => {
+  if (mounts.length === 0) return;
+  const dests = new Set(mounts.map((m) => m.destination));
+  const depth = (p: string): number => p.split('/').filter(Boolean).length;
+  s.mounts = [...s.mounts.filter((m) => !dests.has(m.destination)), ...mounts]
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => depth(a.m.destination) - depth(b.m.destination) || a.i - b.i)
+    .map(({ m }) => m);
+};

@@ -278,10 +278,27 @@ function cliCases(): CliCase[] {
   ];
 }
 
+/** Volumes at 1.41 only: older paths leave out fields the reference docs did not have yet (shape.ts). */
+function volumeCases(): ApiCase[] {
+  const vol: Opts = { versions: MODERN };
+  const volTeardown: Opts = { ...vol, teardown: [{ cli: ['volume', 'rm', '-f', 'cx-vol'] }] };
+  return [
+    api('POST /volumes/create', 'named with labels', '/volumes/create', { json: { Name: 'cx-vol', Labels: { compat: 'vol' } }, values: ['Name', 'Driver', 'Labels', 'Scope', 'Options'], ...volTeardown }),
+    api('POST /volumes/create', 'illegal name', '/volumes/create', { json: { Name: 'cx/vol' }, ...vol }),
+    api('POST /volumes/create', 'unknown option', '/volumes/create', { json: { Name: 'cx-vol', DriverOpts: { bogus: 'x' } }, ...volTeardown }),
+    api('GET /volumes', 'filter label', '/volumes?filters=%7B%22label%22%3A%5B%22compat%3Dnone%22%5D%7D', { values: ['Volumes', 'Warnings'], ...vol }),
+    api('GET /volumes', 'filter bad dangling', '/volumes?filters=%7B%22dangling%22%3A%5B%22maybe%22%5D%7D', vol),
+    api('GET /volumes/:name', 'unknown', '/volumes/cx-nope', vol),
+    api('DELETE /volumes/:name', 'unknown', '/volumes/cx-nope', vol),
+    api('DELETE /volumes/:name', 'unknown forced', '/volumes/cx-nope?force=1', vol),
+    api('POST /volumes/prune', 'label filter', '/volumes/prune?filters=%7B%22label%22%3A%5B%22compat%3Dnone%22%5D%7D', { values: ['VolumesDeleted', 'SpaceReclaimed'], ...vol }),
+  ];
+}
+
 export function buildCases(inputs: CaseInputs): Case[] {
   // images last among the API cases: `rmi in use` and `DELETE /images/{id}` must find the
   // fixtures' image still there even if an engine wrongly removed it
-  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...imageCases(inputs), ...cliCases()];
+  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...volumeCases(), ...imageCases(inputs), ...cliCases()];
 }
 
 export const VERSIONS_FOR_DOCS: Version[] = ['1.12', '1.18', '1.24'];

@@ -205,3 +205,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Assertions on docker CLI calls against the berthd `get()` returns: `ok` must succeed (its stdout,
+ * trimmed), `fails` must fail with stderr matching `message`.
+ */
+export function cliAsserts(get: () => Berthd): { ok(args: string[]): Promise<string>; fails(args: string[], message: RegExp): Promise<void> } {
+  return {
+    async ok(args) {
+      const r = await get().docker(args);
+      if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}: ${r.stderr}\n${get().logTail(10)}`);
+      return r.stdout.trim();
+    },
+    async fails(args, message) {
+      const r = await get().docker(args);
+      if (r.code === 0) throw new Error(`docker ${args.join(' ')} should fail`);
+      if (!message.test(r.stderr)) throw new Error(`docker ${args.join(' ')}: stderr ${JSON.stringify(r.stderr)} does not match ${message}`);
+    },
+  };
+}

@@ -17,6 +17,8 @@ import type { SystemBackend } from './system/backend.js';
 import type { DiskUsageBackend } from './system/df-backend.js';
 import { DiskUsageRouter } from './system/df-routes.js';
 import { SystemRouter } from './system/routes.js';
+import type { VolumeBackend } from './volumes/backend.js';
+import { VolumesRouter } from './volumes/routes.js';
 
 export interface Backends {
   system: SystemBackend;
@@ -27,13 +29,14 @@ export interface Backends {
   containerFs: ContainerFsBackend;
   diskUsage: DiskUsageBackend;
   swarm: SwarmBackend;
+  volumes: VolumeBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
   return [
     new SystemRouter(b.system), new ContainersRouter(b.containers), new ContainerLifecycleRouter(b.lifecycle),
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
-    new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm),
+    new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
   ];
 }
 
@@ -41,6 +44,6 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none,
   });
 }

@@ -69,3 +69,17 @@ export interface ContainerStateJSON {
   StartedAt: string;
   FinishedAt: string;
 }
+
+/** One entry of inspect's and the list's `Mounts` (dockerd's types.MountPoint). */
+export interface MountPoint {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  /** volumes only */
+  Name?: string;
+  Source: string;
+  Destination: string;
+  /** volumes only */
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}

@@ -1,0 +1,209 @@
+// Volumes end to end with the real docker CLI (and docker-py): `docker volume` create/ls/inspect/rm/
+// prune with filters and labels, tmpfs volumes, data shared between containers, --volumes-from,
+// `rm -v`, image VOLUMEs with copy-up, dockerd's errors, survival of a berthd kill -9, and nothing
+// left mounted on the host once containers and volumes are gone.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd } from './harness.js';
+
+describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+
+  const { ok, fails } = cliAsserts(() => d);
+  /** Host mounts under this berthd's roots. */
+  const ourMounts = (): string[] => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(d.root));
+
+  before(async () => {
+    d = await startBerthd();
+    await ok(['load', '-i', await busyboxTar()]);
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('docker volume create, ls with filters, inspect, rm, prune with labels', async () => {
+    assert.equal(await ok(['volume', 'create', '--label', 'team=a', 'va']), 'va');
+    await ok(['volume', 'create', '--label', 'team=b', 'vb']);
+    await ok(['volume', 'create', 'vc']);
+    // idempotent: the same name again answers the existing volume
+    assert.equal(await ok(['volume', 'create', '--label', 'team=a', 'va']), 'va');
+    const inspect = JSON.parse(await ok(['volume', 'inspect', 'va'])) as Array<Record<string, unknown>>;
+    assert.equal(inspect[0]!.Driver, 'local');
+    assert.equal(inspect[0]!.Scope, 'local');
+    assert.deepEqual(inspect[0]!.Labels, { 'team': 'a' });
+    assert.equal(inspect[0]!.Mountpoint, path.join(d.dataRoot, 'volumes', 'va', '_data'));
+    assert.match(String(inspect[0]!.CreatedAt), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(await ok(['volume', 'ls', '-q', '-f', 'label=team=a']), 'va');
+    assert.deepEqual((await ok(['volume', 'ls', '-q', '-f', 'label=team'])).split('\n').sort(), ['va', 'vb']);
+    assert.equal(await ok(['volume', 'ls', '-q', '-f', 'name=c']), 'vc');
+    assert.equal(await ok(['volume', 'ls', '-q', '-f', 'driver=loc']), '');
+    await ok(['run', '--name', 'user-a', '-v', 'va:/d', 'busybox', 'true']);
+    assert.deepEqual((await ok(['volume', 'ls', '-q', '-f', 'dangling=true'])).split('\n').sort(), ['vb', 'vc']);
+    // prune at 1.42+ takes anonymous volumes only unless --all; labels filter
+    assert.doesNotMatch(await ok(['volume', 'prune', '-f']), /vb|vc/);
+    assert.match(await ok(['volume', 'prune', '-f', '--all', '--filter', 'label=team=b']), /vb/);
+    assert.equal(await ok(['volume', 'ls', '-q', '-f', 'name=vb']), '');
+    // in use: 409 naming the container, also with -f
+    const id = await ok(['inspect', '-f', '{{.Id}}', 'user-a']);
+    const rm = await d.request('DELETE', '/volumes/va?force=1');
+    assert.equal(rm.status, 409);
+    assert.equal(JSON.parse(rm.body).message, `remove va: volume is in use - [${id}]`);
+    await ok(['rm', 'user-a']);
+    await ok(['volume', 'rm', 'va', 'vc']);
+    await fails(['volume', 'inspect', 'va'], /get va: no such volume/);
+    assert.equal((await d.request('DELETE', '/volumes/va?force=1')).status, 204);
+  });
+
+  test('bad input: dockerd\'s statuses and messages; berthd stays up', async () => {
+    const bad = await d.request('POST', '/volumes/create', { Name: 'bad/name' });
+    assert.equal(bad.status, 400);
+    assert.equal(JSON.parse(bad.body).message, 'create bad/name: "bad/name" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path');
+    const short = await d.request('POST', '/volumes/create', { Name: 'a' });
+    assert.equal(JSON.parse(short.body).message, 'create a: volume name is too short, names should be at least two alphanumeric characters');
+    const opt = await d.request('POST', '/volumes/create', { Name: 'vo', DriverOpts: { bogus: 'x' } });
+    assert.deepEqual([opt.status, JSON.parse(opt.body).message], [400, 'create vo: invalid option: "bogus"']);
+    const dev = await d.request('POST', '/volumes/create', { Name: 'vo', DriverOpts: { type: 'tmpfs' } });
+    assert.equal(JSON.parse(dev.body).message, 'create vo: missing required option: "device"');
+    const plugin = await d.request('POST', '/volumes/create', { Name: 'vo', Driver: 'nfsplugin' });
+    assert.deepEqual([plugin.status, JSON.parse(plugin.body).message], [404, 'create vo: error looking up volume plugin nfsplugin: plugin "nfsplugin" not found']);
+    await fails(['run', '--rm', '-v', 'x!y:/d', 'busybox', 'true'], /create x!y: "x!y" includes invalid characters/);
+    await fails(['run', '--rm', '-v', 'v1:rel', 'busybox', 'true'], /invalid mount config for type "volume": invalid mount path: 'rel' mount path must be absolute/);
+    await fails(['run', '--rm', '-v', 'v1:/x:bogus', 'busybox', 'true'], /invalid mode: bogus/);
+    await fails(['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true'], /No such container: nosuch/);
+    assert.equal((await d.request('GET', '/v1.20/volumes')).status, 404);
+    assert.equal((await d.request('GET', '/_ping')).status, 200);
+  });
+
+  test('named volume: data written by one container is read by the next; ro; Mounts in inspect and ps', async () => {
+    await ok(['run', '--rm', '-v', 'shared:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f']);
+    assert.equal(await ok(['run', '--rm', '-v', 'shared:/data:ro', 'busybox', 'cat', '/data/f']), 'persisted');
+    await fails(['run', '--rm', '-v', 'shared:/data:ro', 'busybox', 'touch', '/data/g'], /Read-only file system/);
+    await ok(['create', '--name', 'mnt', '-v', 'shared:/data', '-v', `${d.root}:/host:ro`, '--mount', 'type=tmpfs,dst=/tm', 'busybox', 'true']);
+    const mounts = JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', 'mnt'])) as Array<Record<string, unknown>>;
+    const byDest = Object.fromEntries(mounts.map((m) => [m.Destination, m]));
+    assert.deepEqual(byDest['/data'], {
+      Type: 'volume', Name: 'shared', Source: path.join(d.dataRoot, 'volumes/shared/_data'), Destination: '/data', Driver: 'local', Mode: 'z', RW: true, Propagation: '',
+    });
+    assert.deepEqual(byDest['/host'], { Type: 'bind', Source: d.root, Destination: '/host', Mode: 'ro', RW: false, Propagation: 'rprivate' });
+    assert.deepEqual(byDest['/tm'], { Type: 'tmpfs', Source: '', Destination: '/tm', Mode: '', RW: true, Propagation: '' });
+    // the CLI names each mount by its Name or Source (a tmpfs has neither); the CLI sends Binds in map order
+    const [name, list = ''] = (await ok(['ps', '-a', '--filter', 'volume=shared', '--format', '{{.Names}} {{.Mounts}}'])).split(' ');
+    assert.equal(name, 'mnt');
+    assert.deepEqual(list.split(',').sort(), ['', d.root, 'shared'].sort());
+    // the old shapes: Volumes/VolumesRW maps before 1.20
+    const old = JSON.parse((await d.request('GET', '/v1.18/containers/mnt/json')).body) as Record<string, unknown>;
+    assert.deepEqual(old.Volumes, { '/data': path.join(d.dataRoot, 'volumes/shared/_data'), '/host': d.root, '/tm': '' });
+    assert.deepEqual(old.VolumesRW, { '/data': true, '/host': false, '/tm': true });
+    await ok(['rm', 'mnt']);
+  });
+
+  test('tmpfs volume with options mounts as tmpfs; unmounted on the host after exit', async () => {
+    await ok(['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=10m', 'tv']);
+    const line = await ok(['run', '--rm', '-v', 'tv:/t', 'busybox', 'grep', ' /t ', '/proc/mounts']);
+    assert.match(line, /^tmpfs \/t tmpfs .*size=10240k/);
+    assert.deepEqual(ourMounts(), []);
+    // --mount with volume options creates the volume with them
+    const m = await ok(['run', '--rm', '--mount', 'type=volume,src=tv2,dst=/t,volume-opt=type=tmpfs,volume-opt=device=tmpfs', 'busybox', 'grep', ' /t ', '/proc/mounts']);
+    assert.match(m, /^tmpfs \/t tmpfs/);
+    assert.deepEqual(JSON.parse(await ok(['volume', 'inspect', '-f', '{{json .Options}}', 'tv2'])), { type: 'tmpfs', device: 'tmpfs' });
+    await ok(['volume', 'rm', 'tv', 'tv2']);
+  });
+
+  test('--volumes-from sees the data; rm -v removes anonymous volumes only', async () => {
+    await ok(['run', '--name', 'vsrc', '-v', 'keepme:/named', '-v', '/anon', '--mount', 'type=volume,dst=/anon2', 'busybox', 'sh', '-c', 'echo n > /named/f; echo a > /anon/f; echo b > /anon2/f']);
+    assert.equal(await ok(['run', '--rm', '--volumes-from', 'vsrc', 'busybox', 'cat', '/named/f', '/anon/f', '/anon2/f']), 'n\na\nb');
+    await fails(['run', '--rm', '--volumes-from', 'vsrc:ro', 'busybox', 'touch', '/named/g'], /Read-only file system/);
+    await fails(['run', '--rm', '--volumes-from', 'vsrc:bogus', 'busybox', 'true'], /invalid mode: bogus/);
+    const mounts = JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', 'vsrc'])) as Array<{ Name: string; Destination: string }>;
+    const anon = mounts.filter((m) => m.Destination !== '/named').map((m) => m.Name);
+    assert.equal(anon.length, 2);
+    for (const name of anon) assert.match(name, /^[0-9a-f]{64}$/);
+    await ok(['rm', '-v', 'vsrc']);
+    const left = (await ok(['volume', 'ls', '-q'])).split('\n');
+    assert.ok(left.includes('keepme'));
+    for (const name of anon) assert.ok(!left.includes(name), `${name} should be gone`);
+    await ok(['volume', 'rm', 'keepme']);
+  });
+
+  test('image VOLUME: an anonymous volume with the image\'s files copied up (not with nocopy)', async () => {
+    await ok(['run', '--name', 'imgsrc', 'busybox', 'sh', '-c', 'mkdir -p /x/sub && echo from-image > /x/sub/file && chown 7:8 /x && chmod 750 /x']);
+    await ok(['commit', '--change', 'VOLUME /x', 'imgsrc', 'volimg']);
+    await ok(['rm', 'imgsrc']);
+    assert.equal(await ok(['run', '--name', 'iv', 'volimg', 'sh', '-c', 'cat /x/sub/file; stat -c "%u:%g %a" /x']), 'from-image\n7:8 750');
+    const [m] = JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', 'iv'])) as Array<{ Name: string; Destination: string; Mode: string }>;
+    assert.equal(m!.Destination, '/x');
+    assert.match(m!.Name, /^[0-9a-f]{64}$/);
+    assert.equal(fs.readFileSync(path.join(d.dataRoot, 'volumes', m!.Name, '_data/sub/file'), 'utf8'), 'from-image\n');
+    // a named volume over the image's path: copied when empty, kept afterwards, skipped with nocopy
+    assert.equal(await ok(['run', '--rm', '-v', 'cu:/x', 'volimg', 'cat', '/x/sub/file']), 'from-image');
+    await ok(['run', '--rm', '-v', 'cu:/x', 'busybox', 'sh', '-c', 'echo changed > /x/sub/file']);
+    assert.equal(await ok(['run', '--rm', '-v', 'cu:/x', 'volimg', 'cat', '/x/sub/file']), 'changed');
+    assert.equal(await ok(['run', '--rm', '-v', 'nc:/x:nocopy', 'volimg', 'ls', '-A', '/x']), '');
+    await ok(['rm', '-v', 'iv']);
+    await ok(['volume', 'rm', 'cu', 'nc']);
+  });
+
+  test('system df: volumes with their size and links', async () => {
+    await ok(['run', '--name', 'dfc', '-v', 'dfv:/d', 'busybox', 'sh', '-c', 'head -c 1000 /dev/zero > /d/f']);
+    const df = JSON.parse((await d.request('GET', '/system/df?type=volume')).body) as { Volumes: Array<{ Name: string; UsageData: { Size: number; RefCount: number } }> };
+    const v = df.Volumes.find((x) => x.Name === 'dfv');
+    assert.deepEqual(v?.UsageData, { Size: 1000, RefCount: 1 });
+    await ok(['rm', 'dfc']);
+    await ok(['volume', 'rm', 'dfv']);
+  });
+
+  test('docker-py volume calls', { skip: dockerPy ? false : 'no python3 with the docker module' }, async () => {
+    const script = `
+import docker
+c = docker.DockerClient(base_url=${JSON.stringify(d.host)})
+v = c.volumes.create(name='pyvol', driver='local', labels={'x': 'y'})
+assert v.attrs['Labels'] == {'x': 'y'}, v.attrs
+assert c.volumes.get('pyvol').name == 'pyvol'
+assert 'pyvol' in [x.name for x in c.volumes.list(filters={'label': 'x=y'})]
+out = c.containers.run('busybox', ['sh', '-c', 'echo py > /v/f; cat /v/f'], volumes={'pyvol': {'bind': '/v', 'mode': 'rw'}}, remove=True)
+assert out == b'py\\n', out
+c.api.create_volume('pyvol2', driver_opts={'type': 'tmpfs', 'device': 'tmpfs'})
+assert c.api.inspect_volume('pyvol2')['Options'] == {'type': 'tmpfs', 'device': 'tmpfs'}
+c.volumes.get('pyvol2').remove()
+v.remove(force=True)
+try:
+    c.volumes.get('pyvol')
+    raise SystemExit('still there')
+except docker.errors.NotFound:
+    pass
+r = c.volumes.prune()
+assert 'VolumesDeleted' in r
+print('ok')
+`;
+    const r = spawnSync(dockerPy!, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.equal(r.stdout.trim(), 'ok');
+  });
+
+  test('volumes and their data survive berthd kill -9; nothing left mounted once all is removed', async () => {
+    await ok(['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', 'rtmp']);
+    await ok(['run', '--rm', '-v', 'rdata:/d', 'busybox', 'sh', '-c', 'echo kept > /d/f']);
+    await ok(['run', '-d', '--name', 'rrun', '-v', 'rtmp:/t', '-v', 'rdata:/d', 'busybox', 'sleep', '300']);
+    await d.stop('SIGKILL');
+    await d.start();
+    const names = (await ok(['volume', 'ls', '-q'])).split('\n');
+    assert.ok(names.includes('rdata') && names.includes('rtmp'), names.join(' '));
+    assert.equal(await ok(['run', '--rm', '-v', 'rdata:/d', 'busybox', 'cat', '/d/f']), 'kept');
+    // still in use by the container that kept running
+    assert.equal((await d.request('DELETE', '/volumes/rtmp')).status, 409);
+    assert.equal(await ok(['exec', 'rrun', 'sh', '-c', 'grep -c " /t tmpfs" /proc/mounts']), '1');
+    await ok(['rm', '-f', 'rrun']);
+    await ok(['volume', 'rm', 'rtmp', 'rdata']);
+    for (const c of (await ok(['ps', '-aq'])).split('\n').filter(Boolean)) await ok(['rm', '-f', '-v', c]);
+    await ok(['volume', 'prune', '-af']);
+    assert.equal(await ok(['volume', 'ls', '-q']), '');
+    assert.deepEqual(ourMounts(), []);
+  });
+});

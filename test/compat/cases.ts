@@ -295,10 +295,49 @@ function volumeCases(): ApiCase[] {
   ];
 }
 
+/** A node outside a swarm: every swarm route answers 503 (leave: "not part of a swarm"). */
+function swarmCases(): ApiCase[] {
+  const v: Version[] = ['1.24', '1.41'];
+  /** routes the docs add after 1.24 are compared at 1.41 only */
+  const from = (min: string): Version[] => v.filter((x) => x !== '1.24' || min === '1.24');
+  return [
+    api('GET /swarm', 'inspect', '/swarm', { versions: v }),
+    api('GET /swarm/unlockkey', 'unlock key', '/swarm/unlockkey', { versions: from('1.25') }),
+    api('POST /swarm/leave', 'leave', '/swarm/leave', { versions: v }),
+    api('POST /swarm/unlock', 'unlock', '/swarm/unlock', { versions: from('1.25'), json: { UnlockKey: 'x' } }),
+    api('POST /swarm/update', 'update', '/swarm/update?version=1', { versions: v, json: {} }),
+    api('POST /swarm/init', 'init without ListenAddr', '/swarm/init', { versions: v, json: { ListenAddr: '' } }),
+    api('POST /swarm/join', 'join without remotes', '/swarm/join', { versions: v, json: { ListenAddr: '0.0.0.0:2377', RemoteAddrs: [] } }),
+    api('GET /nodes', 'list', '/nodes', { versions: v }),
+    api('GET /nodes/:id', 'inspect', '/nodes/nope', { versions: v }),
+    api('DELETE /nodes/:id', 'remove', '/nodes/nope', { versions: v }),
+    api('POST /nodes/:id/update', 'update', '/nodes/nope/update?version=1', { versions: v, json: {} }),
+    api('GET /services', 'list', '/services', { versions: v }),
+    api('GET /services/:id', 'inspect', '/services/nope', { versions: v }),
+    api('POST /services/create', 'create', '/services/create', { versions: v, json: { Name: 'x' } }),
+    api('POST /services/:id/update', 'update', '/services/nope/update?version=1', { versions: v, json: {} }),
+    api('DELETE /services/:id', 'remove', '/services/nope', { versions: v }),
+    api('GET /services/:id/logs', 'logs', '/services/nope/logs?stdout=1', { versions: from('1.25') }),
+    api('GET /tasks', 'list', '/tasks', { versions: v }),
+    api('GET /tasks/:id', 'inspect', '/tasks/nope', { versions: v }),
+    api('GET /tasks/:id/logs', 'logs', '/tasks/nope/logs?stdout=1', { versions: from('1.29') }),
+    api('GET /secrets', 'list', '/secrets', { versions: from('1.25') }),
+    api('POST /secrets/create', 'create', '/secrets/create', { versions: from('1.25'), json: { Name: 'x', Data: 'eA==' } }),
+    api('GET /secrets/:id', 'inspect', '/secrets/nope', { versions: from('1.25') }),
+    api('POST /secrets/:id/update', 'update', '/secrets/nope/update?version=1', { versions: from('1.26'), json: {} }),
+    api('DELETE /secrets/:id', 'remove', '/secrets/nope', { versions: from('1.25') }),
+    api('GET /configs', 'list', '/configs', { versions: from('1.30') }),
+    api('POST /configs/create', 'create', '/configs/create', { versions: from('1.30'), json: { Name: 'x', Data: 'eA==' } }),
+    api('GET /configs/:id', 'inspect', '/configs/nope', { versions: from('1.30') }),
+    api('POST /configs/:id/update', 'update', '/configs/nope/update?version=1', { versions: from('1.30'), json: {} }),
+    api('DELETE /configs/:id', 'remove', '/configs/nope', { versions: from('1.30') }),
+  ];
+}
+
 export function buildCases(inputs: CaseInputs): Case[] {
   // images last among the API cases: `rmi in use` and `DELETE /images/{id}` must find the
   // fixtures' image still there even if an engine wrongly removed it
-  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...volumeCases(), ...imageCases(inputs), ...cliCases()];
+  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...volumeCases(), ...imageCases(inputs), ...swarmCases(), ...cliCases()];
 }
 
 export const VERSIONS_FOR_DOCS: Version[] = ['1.12', '1.18', '1.24'];

@@ -12,6 +12,7 @@ import type { ContainerLifecycleBackend } from '../api/routers/containers/lifecy
 import { delegate } from '../internal/delegate.js';
 import { ImageService } from '../daemon/image-service.js';
 import { NoSwarm } from '../daemon/no-swarm.js';
+import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
@@ -115,6 +116,9 @@ async function main(): Promise<void> {
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
+  const archive = new ContainerArchiveService({
+    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'),
+  });
   const diskUsage = new DiskUsageService({
     images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
     volumes: () => volumes.usage(),
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes,
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -1,6 +1,8 @@
 // Every router berthd serves, built from their backends: the one list the server, the
 // differential harness's route coverage and the README's compatibility matrix all read.
 import type { Router } from '../server/route.js';
+import type { ContainerArchiveBackend } from './containers/archive-backend.js';
+import { ContainerArchiveRouter } from './containers/archive-routes.js';
 import type { ContainerBackend } from './containers/backend.js';
 import type { ContainerFsBackend } from './containers/fs-backend.js';
 import { ContainerFsRouter } from './containers/fs-routes.js';
@@ -30,6 +32,7 @@ export interface Backends {
   diskUsage: DiskUsageBackend;
   swarm: SwarmBackend;
   volumes: VolumeBackend;
+  archive: ContainerArchiveBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -37,6 +40,7 @@ export function allRouters(b: Backends): Router[] {
     new SystemRouter(b.system), new ContainersRouter(b.containers), new ContainerLifecycleRouter(b.lifecycle),
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
+    new ContainerArchiveRouter(b.archive),
   ];
 }
 
@@ -44,6 +48,6 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
   });
 }

@@ -1,11 +1,11 @@
 // Routes on a container's filesystem: GET /containers/{id}/changes (docker diff),
 // GET /containers/{id}/export and POST /commit.
 import { InvalidParameterError } from '../../../errdefs/index.js';
-import { waitForDrain } from '../../../internal/stream-pumps.js';
 import { versionGte } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import type { ContainerConfig } from '../../types/container.js';
+import { writeTar } from './archive-routes.js';
 import type { ContainerFsBackend } from './fs-backend.js';
 
 export class ContainerFsRouter implements Router {
@@ -29,17 +29,7 @@ export class ContainerFsRouter implements Router {
     const tar = await this.backend.containerExport(ctx.params.id!, ctx.signal);
     // dockerd sets no Content-Type here; Go's server sniffs the first bytes of the tar (NUL padding
     // in its header) as binary data.
-    const res = ctx.stream('application/octet-stream');
-    try {
-      for await (const chunk of tar) {
-        if (res.destroyed) break;
-        if (!res.write(chunk)) await waitForDrain(res);
-      }
-      res.end();
-    } catch (err) {
-      // too late for a status: cut the stream so the client sees a truncated archive
-      res.destroy(err as Error);
-    }
+    await writeTar(ctx, tar, 'application/octet-stream');
   }
 
   private async postCommit(ctx: RequestContext): Promise<void> {

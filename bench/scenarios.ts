@@ -2,6 +2,7 @@
 // (exit codes, byte counts), throwing when it is wrong: a fast wrong answer is not a result.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { Engine } from './engines.js';
 import { rssOf } from './engines.js';
 
@@ -71,6 +72,18 @@ const LOG_BYTES = 200 * 1024 * 1024;
 const STDIN_BYTES = 100 * 1024 * 1024;
 const stdinPayload = crypto.randomBytes(STDIN_BYTES);
 const stdinDigest = crypto.createHash('sha256').update(stdinPayload).digest('hex');
+const CP_BYTES = 100 * 1024 * 1024;
+const CP_FILE = '/tmp/berth-bench-cp-100M';
+let cpFileWritten = false;
+
+/** A stopped container whose command prints the checksum of the copied file, and the host file. */
+async function prepareCp(e: Engine, key: string): Promise<string> {
+  // the payload is random per run: write it once per run, never reuse an older file
+  if (!cpFileWritten) { fs.writeFileSync(CP_FILE, stdinPayload); cpFileWritten = true; }
+  const { Id } = await e.api.json<{ Id: string }>('POST', '/containers/create', { Image: 'busybox', Cmd: ['sha256sum', '/bench-cp'] });
+  byEngine.set(key, [Id]);
+  return Id;
+}
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -182,6 +195,41 @@ export const SCENARIOS: Scenario[] = [
       check(r!.bytes === STDIN_BYTES && r!.sha256 === stdinDigest, `cat returned ${r!.bytes} bytes (checksum ${r!.sha256 === stdinDigest ? 'ok' : 'wrong'})`);
       return STDIN_BYTES / 1024 / 1024 / (ms / 1000);
     },
+  },
+  {
+    // docker cp host→container of 100 MiB into a stopped container, checked by its sha256sum
+    name: 'cp-in-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => { await prepareCp(e, `cpin-${e.name}`); },
+    sample: async (e) => {
+      const id = byEngine.get(`cpin-${e.name}`)![0]!;
+      const ms = await timed(async () => {
+        const r = await docker(e, ['cp', CP_FILE, `${id}:/bench-cp`]);
+        check(r.code === 0, `docker cp in: ${r.stderr}`);
+      });
+      const sum = await docker(e, ['start', '-a', id]);
+      check(sum.stdout.toString().startsWith(stdinDigest), `copied file checksum: ${sum.stdout.toString().trim()} ${sum.stderr}`);
+      return CP_BYTES / 1024 / 1024 / (ms / 1000);
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`cpin-${e.name}`) ?? []); },
+  },
+  {
+    // docker cp container→stdout (a tar) of a 100 MiB file
+    name: 'cp-out-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => {
+      const id = await prepareCp(e, `cpout-${e.name}`);
+      const r = await docker(e, ['cp', CP_FILE, `${id}:/bench-cp`]);
+      check(r.code === 0, `docker cp in: ${r.stderr}`);
+    },
+    sample: async (e) => {
+      const id = byEngine.get(`cpout-${e.name}`)![0]!;
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await docker(e, ['cp', `${id}:/bench-cp`, '-']); });
+      check(r!.code === 0, `docker cp out: ${r!.stderr}`);
+      // one file: its header(s), the data rounded up to 512 bytes, and the end-of-archive blocks
+      check(r!.bytes >= CP_BYTES + 512 && r!.bytes <= CP_BYTES + 16384, `docker cp out gave ${r!.bytes} bytes`);
+      return CP_BYTES / 1024 / 1024 / (ms / 1000);
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`cpout-${e.name}`) ?? []); },
   },
   {
     name: 'memory-100-sleeping', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,

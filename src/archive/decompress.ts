@@ -2,39 +2,39 @@
 // (and zstd) compressed, told apart by magic bytes. gzip uses Node's zlib; the others the Debian
 // tools (bzip2, xz-utils, zstd), which read stdin and write stdout.
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-
-export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
-
-export function detectCompression(head: Buffer): Compression {
-  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gzip';
-  if (head.length >= 3 && head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
-  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
-  return 'none';
-}
+import { MAGIC_LENGTH, detectCompression } from '../image/compression.js';
 
 const TOOLS: Record<'bzip2' | 'xz' | 'zstd', string> = { bzip2: 'bzip2', xz: 'xz', zstd: 'zstd' };
 
-/** The body decompressed; the first bytes are peeked and put back. */
-export async function decompressStream(body: AsyncIterable<Buffer>): Promise<Readable> {
-  const it = body[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
+/** Reads at least `n` bytes (fewer at the end of the stream) and puts them back with unshift. */
+async function peek(body: Readable, n: number): Promise<Buffer> {
+  const got: Buffer[] = [];
   let length = 0;
-  let done = false;
-  while (length < 6) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    head.push(r.value);
-    length += r.value.length;
+  while (length < n) {
+    const chunk = body.read() as Buffer | null;
+    if (chunk !== null) { got.push(chunk); length += chunk.length; continue; }
+    if (body.readableEnded || body.destroyed) break;
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => { body.off('readable', done); body.off('end', done); body.off('close', done); body.off('error', fail); resolve(); };
+      const fail = (err: Error): void => { done(); reject(err); };
+      body.once('readable', done).once('end', done).once('close', done).once('error', fail);
+    });
   }
-  const first = Buffer.concat(head);
-  const replay = Readable.from((async function* () {
-    if (first.length > 0) yield first;
-    if (done) return;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  })());
+  const head = Buffer.concat(got, length);
+  if (length > 0) body.unshift(head);
+  return head;
+}
+
+/**
+ * The body decompressed. Its first bytes are peeked and put back on the stream itself, which is
+ * returned as it is when not compressed: no copy of the stream on the way (a wrapper stream cost
+ * as much as the tar parsing did).
+ */
+export async function decompressStream(body: Readable): Promise<Readable> {
+  const first = await peek(body, MAGIC_LENGTH);
+  const replay = body;
   const kind = detectCompression(first);
   if (kind === 'none') return replay;
   if (kind === 'gzip') return replay.pipe(zlib.createGunzip());

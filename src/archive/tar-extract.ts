@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import tar, { type Header } from 'tar-stream';
 
 type Entry = AsyncIterable<unknown> & { header: Header; resume(): unknown };
@@ -100,8 +99,14 @@ async function extractEntry(
       break;
     case 'file':
     case 'contiguous-file': {
-      const fd = fs.openSync(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
-      await pipeline(entry, fs.createWriteStream('', { fd }));
+      // chunk by chunk through a file handle: a write stream's small buffer paused the tar parser
+      // on every chunk and made the copy several times slower
+      const fh = await fs.promises.open(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+      try {
+        for await (const chunk of entry) await fh.write(chunk as Buffer);
+      } finally {
+        await fh.close();
+      }
       break;
     }
     case 'symlink': {

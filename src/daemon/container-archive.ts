@@ -62,7 +62,7 @@ export class ContainerArchiveService implements ContainerArchiveBackend {
     });
   }
 
-  async containerExtractToDir(ref: string, p: string, body: AsyncIterable<Buffer>, options: ExtractOptions): Promise<void> {
+  async containerExtractToDir(ref: string, p: string, body: Readable, options: ExtractOptions): Promise<void> {
     const c = this.deps.getContainer(ref);
     await this.withView(c, async (view) => {
       // the destination's own last link is followed too: extracting to a link to a directory works

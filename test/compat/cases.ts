@@ -295,6 +295,49 @@ function volumeCases(): ApiCase[] {
   ];
 }
 
+/** A tar with one file, `hello.txt`, for PUT /archive (ustar, built by hand: 512-byte header + data block + 2 zero blocks). */
+function oneFileTar(): Buffer {
+  const data = Buffer.from('hello\n');
+  const h = Buffer.alloc(512);
+  const put = (s: string, off: number, len: number) => h.write(s.slice(0, len), off, 'ascii');
+  put('hello.txt', 0, 100);
+  put('0000644\0', 100, 8); put('0000000\0', 108, 8); put('0000000\0', 116, 8);
+  put(data.length.toString(8).padStart(11, '0') + '\0', 124, 12);
+  put('14000000000\0', 136, 12);
+  h.fill(' ', 148, 156);
+  put('0', 156, 1);
+  put('ustar\u000000', 257, 8);
+  let sum = 0; for (const b of h) sum += b;
+  put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+  const body = Buffer.alloc(512); data.copy(body);
+  return Buffer.concat([h, body, Buffer.alloc(1024)]);
+}
+
+/** docker cp's routes: /archive from 1.20 (so 1.24 and 1.41 here), /copy before 1.24. */
+function archiveCases(): (ApiCase | CliCase)[] {
+  const v: Version[] = ['1.24', '1.41'];
+  const old: Version[] = ['1.12', '1.18', '1.24'];
+  return [
+    api('HEAD /containers/:id/archive', 'file', '/containers/cx-run/archive?path=/etc/hostname', { versions: v }),
+    api('HEAD /containers/:id/archive', 'missing path', '/containers/cx-run/archive?path=/nope', { versions: v }),
+    api('HEAD /containers/:id/archive', 'no path', '/containers/cx-run/archive', { versions: v }),
+    api('HEAD /containers/:id/archive', 'unknown', '/containers/nope/archive?path=/', { versions: v }),
+    api('GET /containers/:id/archive', 'file', '/containers/cx-exited/archive?path=/bin/sh', { versions: v, text: 'presence' }),
+    api('GET /containers/:id/archive', 'missing path', '/containers/cx-exited/archive?path=/nope', { versions: v }),
+    api('GET /containers/:id/archive', 'no path', '/containers/cx-exited/archive', { versions: v }),
+    api('GET /containers/:id/archive', 'unknown', '/containers/nope/archive?path=/', { versions: v }),
+    api('PUT /containers/:id/archive', 'one file', '/containers/cx-tmp/archive?path=/tmp', { versions: v, raw: oneFileTar(), headers: { 'Content-Type': 'application/x-tar' }, ...tmp('running') }),
+    api('PUT /containers/:id/archive', 'missing dir', '/containers/cx-tmp/archive?path=/nope', { versions: v, raw: oneFileTar(), headers: { 'Content-Type': 'application/x-tar' }, ...tmp('running') }),
+    api('PUT /containers/:id/archive', 'not a directory', '/containers/cx-tmp/archive?path=/etc/hostname', { versions: v, raw: oneFileTar(), headers: { 'Content-Type': 'application/x-tar' }, ...tmp('running') }),
+    api('PUT /containers/:id/archive', 'unknown', '/containers/nope/archive?path=/tmp', { versions: v, raw: oneFileTar(), headers: { 'Content-Type': 'application/x-tar' } }),
+    api('POST /containers/:id/copy', 'file', '/containers/cx-exited/copy', { versions: old, json: { Resource: '/bin/sh' }, text: 'presence' }),
+    api('POST /containers/:id/copy', 'missing path', '/containers/cx-exited/copy', { versions: old, json: { Resource: '/nope' } }),
+    api('POST /containers/:id/copy', 'no resource', '/containers/cx-exited/copy', { versions: old, json: {} }),
+    cli('cp missing path', ['cp', 'cx-run:/nope', '/tmp/cx-cp-nope']),
+    cli('cp unknown container', ['cp', 'nope:/etc/hostname', '/tmp/cx-cp-nope']),
+  ];
+}
+
 /** A node outside a swarm: every swarm route answers 503 (leave: "not part of a swarm"). */
 function swarmCases(): ApiCase[] {
   const v: Version[] = ['1.24', '1.41'];
@@ -337,7 +380,7 @@ function swarmCases(): ApiCase[] {
 export function buildCases(inputs: CaseInputs): Case[] {
   // images last among the API cases: `rmi in use` and `DELETE /images/{id}` must find the
   // fixtures' image still there even if an engine wrongly removed it
-  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...volumeCases(), ...imageCases(inputs), ...swarmCases(), ...cliCases()];
+  return [...systemCases(), ...containerCases(), ...lifecycleAndFsCases(), ...execCases(), ...volumeCases(), ...archiveCases(), ...imageCases(inputs), ...swarmCases(), ...cliCases()];
 }
 
 export const VERSIONS_FOR_DOCS: Version[] = ['1.12', '1.18', '1.24'];

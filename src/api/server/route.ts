@@ -11,6 +11,8 @@ export interface Route {
   minVersion?: string;
   /** last API version that has this route */
   maxVersion?: string;
+  /** past maxVersion the handler is still called and answers for itself (dockerd still routes it) */
+  handlesLaterVersions?: boolean;
 }
 
 export interface Router {

@@ -95,7 +95,7 @@ export class ApiServer {
       const { 'Docker-Experimental': _experimental, ...headers } = this.baseHeaders;
       return { headers, error: err as Error };
     }
-    const gated = (route.minVersion && versionLt(version, route.minVersion)) || (route.maxVersion && versionLt(route.maxVersion, version));
+    const gated = (route.minVersion && versionLt(version, route.minVersion)) || (route.maxVersion && !route.handlesLaterVersions && versionLt(route.maxVersion, version));
     return gated ? { headers: this.baseHeaders, error: new NotFoundError('page not found') } : { headers: this.baseHeaders };
   }
 

@@ -1,5 +1,6 @@
 // What the archive routes (docker cp: HEAD/GET/PUT /containers/{id}/archive, the old POST
 // /containers/{id}/copy) need from the daemon.
+import type { Readable } from 'node:stream';
 import type { PathStat } from '../../../archive/container-view.js';
 
 export type { PathStat };
@@ -18,6 +19,6 @@ export interface ExtractOptions {
 export interface ContainerArchiveBackend {
   containerStatPath(ref: string, path: string): Promise<PathStat>;
   containerArchivePath(ref: string, path: string, signal: AbortSignal): Promise<ArchiveResult>;
-  containerExtractToDir(ref: string, path: string, body: AsyncIterable<Buffer>, options: ExtractOptions): Promise<void>;
+  containerExtractToDir(ref: string, path: string, body: Readable, options: ExtractOptions): Promise<void>;
   containerCopy(ref: string, resource: string, signal: AbortSignal): Promise<AsyncIterable<Buffer>>;
 }

@@ -1,6 +1,7 @@
 // docker cp's routes: HEAD/GET/PUT /containers/{id}/archive (from API 1.20) and the old POST
-// /containers/{id}/copy, which dockerd answers before 1.24 only.
+// /containers/{id}/copy, which dockerd answers before 1.24 only (a bare 404 from 1.24).
 import { InvalidParameterError } from '../../../errdefs/index.js';
+import { versionLt } from '../../../internal/version.js';
 import { waitForDrain } from '../../../internal/stream-pumps.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
@@ -26,7 +27,7 @@ export class ContainerArchiveRouter implements Router {
       { method: 'HEAD', path: '/containers/:id/archive', handler: (c) => this.headContainersArchive(c), minVersion: '1.20' },
       { method: 'GET', path: '/containers/:id/archive', handler: (c) => this.getContainersArchive(c), minVersion: '1.20' },
       { method: 'PUT', path: '/containers/:id/archive', handler: (c) => this.putContainersArchive(c), minVersion: '1.20' },
-      { method: 'POST', path: '/containers/:id/copy', handler: (c) => this.postContainersCopy(c), maxVersion: '1.23' },
+      { method: 'POST', path: '/containers/:id/copy', handler: (c) => this.postContainersCopy(c), maxVersion: '1.23', handlesLaterVersions: true },
     ];
   }
 
@@ -43,17 +44,19 @@ export class ContainerArchiveRouter implements Router {
 
   private async putContainersArchive(ctx: RequestContext): Promise<void> {
     const p = requiredPath(ctx);
-    await this.backend.containerExtractToDir(ctx.params.id!, p, ctx.req as AsyncIterable<Buffer>, {
+    await this.backend.containerExtractToDir(ctx.params.id!, p, ctx.req, {
       noOverwriteDirNonDir: ctx.bool('noOverwriteDirNonDir'),
       copyUIDGID: ctx.bool('copyUIDGID'),
     });
     ctx.send(200, undefined);
   }
 
+  /** Gone from 1.24: dockerd still routes it and answers a bare 404 (no body, no Content-Type). */
   private async postContainersCopy(ctx: RequestContext): Promise<void> {
+    if (!versionLt(ctx.version, '1.24')) { ctx.send(404, undefined); return; }
     const body = await ctx.json<{ Resource?: unknown } | null>();
     const resource = body && typeof body === 'object' && typeof body.Resource === 'string' ? body.Resource : '';
-    if (resource === '') throw new InvalidParameterError('path cannot be empty');
+    if (resource === '') throw new InvalidParameterError('Path cannot be empty');
     const tar = await this.backend.containerCopy(ctx.params.id!, resource, ctx.signal);
     await writeTar(ctx, tar);
   }

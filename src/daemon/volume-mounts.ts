@@ -10,7 +10,6 @@ import type { OciMount, SpecOption } from '../oci/spec.js';
 import type { Mount } from '../runtime/runtime.js';
 import { copyUp, withImageRoot } from '../volume/copy-up.js';
 import { parseVolumeBind, parseVolumeMount, parseVolumesFrom, type VolumeRequest } from '../volume/mount-spec.js';
-import { ANONYMOUS_LABEL } from '../volume/types.js';
 import type { VolumeService, VolumeUser } from '../volume/volume-service.js';
 import type { Container, ContainerMountPoint, ContainerRecord } from './container.js';
 import type { ContainerParticipant } from './hooks.js';
@@ -110,7 +109,7 @@ export class VolumeMounts implements ContainerParticipant {
     const volume = (req: VolumeRequest): void => {
       const meta = this.deps.volumes.create({
         Name: req.name, Driver: req.driver, DriverOpts: req.driverOpts,
-        Labels: req.name === '' ? { ...req.labels, [ANONYMOUS_LABEL]: '' } : req.labels,
+        Labels: req.labels,
       });
       if (req.name === '') created.push(meta.name); // rolled back with a failed create
       put({

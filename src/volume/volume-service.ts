@@ -53,7 +53,10 @@ export class VolumeService implements VolumeBackend {
       if (existing) return existing;
       const options = { ...(req.DriverOpts ?? {}) };
       validateLocalOptions(options);
-      return this.driver.create({ name, driver, labels: { ...(req.Labels ?? {}) }, options, createdAt: new Date().toISOString() });
+      // a volume created without a name is anonymous wherever it comes from (API or a container's
+      // mount), as moby's VolumesService.Create labels it: `volume prune` removes it by default
+      const labels = { ...(req.Labels ?? {}), ...(req.Name ? {} : { [ANONYMOUS_LABEL]: '' }) };
+      return this.driver.create({ name, driver, labels, options, createdAt: new Date().toISOString() });
     } catch (err) {
       throw withPrefix(err, `create ${name}: `);
     }

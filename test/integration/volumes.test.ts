@@ -46,8 +46,14 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(await ok(['volume', 'ls', '-q', '-f', 'driver=loc']), '');
     await ok(['run', '--name', 'user-a', '-v', 'va:/d', 'busybox', 'true']);
     assert.deepEqual((await ok(['volume', 'ls', '-q', '-f', 'dangling=true'])).split('\n').sort(), ['vb', 'vc']);
-    // prune at 1.42+ takes anonymous volumes only unless --all; labels filter
-    assert.doesNotMatch(await ok(['volume', 'prune', '-f']), /vb|vc/);
+    // prune at 1.42+ takes anonymous volumes only unless --all (one created without a name is
+    // anonymous, as in moby, and carries the label); labels filter
+    const anon = await ok(['volume', 'create']);
+    assert.match(anon, /^[0-9a-f]{64}$/);
+    assert.deepEqual(JSON.parse(await ok(['volume', 'inspect', '-f', '{{json .Labels}}', anon])), { 'com.docker.volume.anonymous': '' });
+    const pruned = await ok(['volume', 'prune', '-f']);
+    assert.match(pruned, new RegExp(anon));
+    assert.doesNotMatch(pruned, /vb|vc/);
     assert.match(await ok(['volume', 'prune', '-f', '--all', '--filter', 'label=team=b']), /vb/);
     assert.equal(await ok(['volume', 'ls', '-q', '-f', 'name=vb']), '');
     // in use: 409 naming the container, also with -f

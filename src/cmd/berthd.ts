@@ -23,6 +23,7 @@ import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
+import { checkTcpAuth, serverTlsOptions } from '../config/tls.js';
 
 type Level = BerthdFlags['logLevel'];
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
   const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
   claimPidfile(pidfile);
   const addresses = flags.hosts.map(parseHost);
+  // trust: TLS files are read and open TCP ports refused before anything starts
+  for (const a of addresses) if (a.proto === 'tcp') checkTcpAuth(a.addr, flags, (m) => logAt('warn', m));
+  const tlsOptions = serverTlsOptions(flags);
 
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
@@ -151,8 +155,8 @@ async function main(): Promise<void> {
   });
   const group = socketGroup(flags.group);
   for (const a of addresses) {
-    await server.listen(a, a.proto === 'unix' ? group : undefined);
-    log(`API listening on ${a.proto}://${a.addr}`);
+    await server.listen(a, a.proto === 'unix' ? group : undefined, tlsOptions);
+    log(`API listening on ${a.proto}://${a.addr}${a.proto === 'tcp' && tlsOptions ? ' (TLS)' : ''}`);
   }
   log(`berthd ${BERTH_VERSION} started (data-root ${dataRoot}, containerd ${address})`);
 

@@ -1,0 +1,148 @@
+// Trust end to end: TLS on TCP with client certificates (the docker CLI with --tlsverify and with
+// DOCKER_TLS_VERIFY/DOCKER_CERT_PATH), refusals of plain HTTP, of clients without a certificate and
+// of certificates from another CA, and berthd refusing an unauthenticated TCP port beyond loopback.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import path from 'node:path';
+import { makeTestCerts, type TestCerts } from '../fixtures/tls-certs.js';
+import { BERTHD, Berthd, skipReason, type RunResult } from './harness.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The docker CLI with exactly the environment given (no DOCKER_* leaking in from outside). */
+function dockerCli(args: string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env };
+    const child = spawn('docker', args, { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = []; const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
+}
+
+/** Runs berthd expecting it to refuse to start; resolves with its exit code and output. */
+function berthdRefuses(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BERTHD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`berthd did not exit:\n${output}`)); }, 30_000);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
+
+describe('trust: TLS', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  let certs: TestCerts;
+  let port: number;
+  let tcp: string;
+  const dockerConfig = (): string => path.join(d.root, 'docker-config');
+
+  before(async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    certs = makeTestCerts(path.join(root, 'certs'));
+    port = await freePort();
+    tcp = `tcp://127.0.0.1:${port}`;
+    d = new Berthd(root);
+    await d.start({ args: ['-H', tcp, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey] });
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('the docker CLI with --tlsverify and client certificates works', async () => {
+    const c = certs.client;
+    const r = await dockerCli(['--tlsverify', '--tlscacert', path.join(c, 'ca.pem'), '--tlscert', path.join(c, 'cert.pem'),
+      '--tlskey', path.join(c, 'key.pem'), '-H', tcp, 'version', '--format', '{{.Server.Version}}'], { DOCKER_CONFIG: dockerConfig() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^\d+\.\d+/);
+    assert.match(d.logTail(200), new RegExp(`API listening on tcp://127.0.0.1:${port} \\(TLS\\)`));
+  });
+
+  test('DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH works, and runs real requests', async () => {
+    const env = { DOCKER_HOST: tcp, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client, DOCKER_CONFIG: dockerConfig() };
+    const r = await dockerCli(['info', '--format', '{{.ID}}'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.trim().length > 0);
+    const ps = await dockerCli(['ps', '-a', '--format', '{{.ID}}'], env);
+    assert.equal(ps.code, 0, ps.stderr);
+  });
+
+  test('a plain-HTTP client is refused with Go\'s answer', async () => {
+    const r = await dockerCli(['-H', tcp, 'version'], { DOCKER_CONFIG: dockerConfig() });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Client sent an HTTP request to an HTTPS server/);
+    const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/_ping' }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    assert.equal(raw.status, 400);
+    assert.match(raw.body, /Client sent an HTTP request to an HTTPS server/);
+  });
+
+  test('a TLS client without a certificate is refused', async () => {
+    const outcome = await new Promise<string>((resolve) => {
+      const req = https.get({ host: '127.0.0.1', port, path: '/_ping', ca: fs.readFileSync(certs.ca) }, (res) => {
+        res.resume();
+        resolve(`answered ${res.statusCode}`);
+      });
+      req.on('error', (err) => resolve(`refused: ${err.message}`));
+    });
+    assert.match(outcome, /^refused/);
+    const r = await dockerCli(['--tls', '--tlscacert', certs.ca, '-H', tcp, 'version'], { DOCKER_CONFIG: dockerConfig(), DOCKER_CERT_PATH: path.join(d.root, 'none') });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /certificate|tls/i);
+  });
+
+  test('a client certificate signed by another CA is refused', async () => {
+    const r = await dockerCli(['version'], { DOCKER_HOST: tcp, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.foreignClient, DOCKER_CONFIG: dockerConfig() });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /tls|certificate/i);
+    const server = await dockerCli(['version', '--format', '{{.Server.Version}}'], { DOCKER_HOST: tcp, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client, DOCKER_CONFIG: dockerConfig() });
+    assert.equal(server.code, 0, 'the daemon is still serving after refusing');
+  });
+
+  test('an unauthenticated TCP port beyond loopback is refused at start-up', async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    try {
+      const r = await berthdRefuses(['-H', `unix://${root}/s.sock`, '-H', `tcp://0.0.0.0:${port + 1}`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.output, /Binding to IP address without --tlsverify is insecure/);
+      assert.match(r.output, /refusing to listen on tcp:\/\/0\.0\.0\.0:\d+ without TLS.*'--tls=false'/);
+      assert.equal(fs.existsSync(`${root}/s.sock`), false, 'nothing was served');
+      const missing = await berthdRefuses(['-H', `unix://${root}/s.sock`, '-H', `tcp://127.0.0.1:${port + 1}`, '--tlsverify',
+        '--tlscacert', certs.ca, '--tlscert', path.join(root, 'nope.pem'), '--tlskey', certs.serverKey, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`]);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.output, /could not load X509 key pair: certificate .*nope\.pem/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

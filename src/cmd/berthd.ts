@@ -23,15 +23,19 @@ import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
-import { checkTcpAuth, serverTlsOptions } from '../config/tls.js';
+import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
+import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
+import { LiveConfig } from '../config/live-config.js';
+import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 
 type Level = BerthdFlags['logLevel'];
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 
-function makeLogger(level: Level): (lvl: Level, msg: string) => void {
-  const min = LEVELS.indexOf(level);
+/** `level`: fixed, or read at each line (a SIGHUP may change it). */
+function makeLogger(level: Level | (() => Level)): (lvl: Level, msg: string) => void {
+  const min = (): number => LEVELS.indexOf(typeof level === 'function' ? level() : level);
   return (lvl, msg) => {
-    if (LEVELS.indexOf(lvl) < min) return;
+    if (LEVELS.indexOf(lvl) < min()) return;
     process.stderr.write(`time="${new Date().toISOString()}" level=${lvl} msg=${JSON.stringify(msg)}\n`);
   };
 }
@@ -74,8 +78,21 @@ async function main(): Promise<void> {
   }
   if (flags.help) { process.stdout.write(USAGE); return; }
   if (flags.version) { process.stdout.write(`Berth version ${BERTH_VERSION}\n`); return; }
+  // trust: daemon.json merged into the flags; `--validate` stops here (src/config/)
+  let loaded: LoadedConfig<BerthdFlags>;
+  try {
+    loaded = loadDaemonConfig(flags);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (flags.validate) { process.stdout.write('configuration OK\n'); return; }
+  const cmdline = flags;
+  flags = loaded.flags;
+  const live = new LiveConfig(loaded.settings, cmdline, (lvl, m) => logAt(lvl, m));
+  process.on('SIGHUP', () => { live.reload(); });
 
-  const logAt = makeLogger(flags.logLevel);
+  const logAt = makeLogger(() => live.settings.logLevel);
   const log = (msg: string): void => logAt('info', msg);
   const dataRoot = path.resolve(flags.dataRoot);
   const execRoot = path.resolve(flags.execRoot);
@@ -148,7 +165,8 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+    system: withConfiguration(daemon.system, () => live.settings,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -10,7 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { makeTestCerts, type TestCerts } from '../fixtures/tls-certs.js';
-import { BERTHD, Berthd, skipReason, type RunResult } from './harness.js';
+import { BERTHD, Berthd, skipReason, waitFor, type RunResult } from './harness.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -141,6 +141,72 @@ describe('trust: TLS', { skip: skipReason, timeout: 300_000 }, () => {
         '--tlscacert', certs.ca, '--tlscert', path.join(root, 'nope.pem'), '--tlskey', certs.serverKey, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`]);
       assert.notEqual(missing.code, 0);
       assert.match(missing.output, /could not load X509 key pair: certificate .*nope\.pem/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  let configFile: string;
+
+  before(async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    configFile = path.join(root, 'daemon.json');
+    fs.writeFileSync(configFile, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'], 'max-concurrent-downloads': 4 }));
+    d = new Berthd(root);
+    await d.start({ args: ['--config-file', configFile] });
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  const labels = async (): Promise<string[]> => {
+    const r = await d.docker(['info', '--format', '{{json .Labels}}']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+
+  test('the file takes effect: labels in docker info', async () => {
+    assert.deepEqual(await labels(), ['a=b']);
+  });
+
+  test('SIGHUP reloads labels; a broken file changes nothing and berthd stays up', async () => {
+    fs.writeFileSync(configFile, JSON.stringify({ 'log-level': 'debug', labels: ['c=d', 'team=x'] }));
+    d.proc!.kill('SIGHUP');
+    await waitFor('reloaded labels', async () => JSON.stringify(await labels()) === '["c=d","team=x"]');
+    assert.match(d.logTail(100), /Reloaded configuration: .*labels=\[\\"c=d\\",\\"team=x\\"\]/);
+    fs.writeFileSync(configFile, '{"labels":["z=z"],"unknown-key":true}');
+    d.proc!.kill('SIGHUP');
+    await waitFor('the reload error', async () => /Error reconfiguring the daemon: .*don't match any configuration option: unknown-key/.test(d.logTail(100)));
+    assert.deepEqual(await labels(), ['c=d', 'team=x']);
+  });
+
+  test('a flag repeated in the file, an unknown key, a missing named file: refused at start-up; --validate', async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    try {
+      const file = path.join(root, 'daemon.json');
+      const base = ['-H', `unix://${root}/s.sock`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`, '--config-file', file];
+      fs.writeFileSync(file, JSON.stringify({ labels: ['a=b'], debug: true }));
+      const conflict = await berthdRefuses([...base, '--label', 'x=y', '-D']);
+      assert.equal(conflict.code, 1);
+      assert.match(conflict.output, /unable to configure the Docker daemon with file .*daemon.json: the following directives are specified both as a flag and in the configuration file: labels: \(from flag: \[x=y\], from file: \[a=b\]\), debug: \(from flag: true, from file: true\)/);
+      const ok = await berthdRefuses([...base, '--validate']);
+      assert.equal(ok.code, 0);
+      assert.equal(ok.output, 'configuration OK\n');
+      fs.writeFileSync(file, JSON.stringify({ 'no-such-key': 1 }));
+      const unknown = await berthdRefuses([...base, '--validate']);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.output, /the following directives don't match any configuration option: no-such-key/);
+      fs.rmSync(file);
+      const missing = await berthdRefuses(base);
+      assert.equal(missing.code, 1);
+      assert.match(missing.output, /open .*daemon.json: no such file or directory/);
+      assert.equal(fs.existsSync(`${root}/data`), false, 'nothing was created');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -186,7 +186,12 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => process.exit(1), 60_000);
     hardStop.unref();
     await server.close().catch(() => undefined);
-    await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    if (live.settings.liveRestore) {
+      log('live-restore enabled: containers keep running');
+      await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
+    } else {
+      await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    }
     runtime.close();
     await managed?.stop().catch(() => undefined);
     for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });

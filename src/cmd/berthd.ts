@@ -22,6 +22,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
+import { EventBus } from '../events/event-bus.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
@@ -121,11 +122,15 @@ async function main(): Promise<void> {
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
+  const events = new EventBus();
+  daemon.setEventSink(events);
+  images.events = events;
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
   const volumeDriver = new LocalDriver(path.join(dataRoot, 'volumes'), log);
   volumeDriver.load();
   const volumes = new VolumeService(volumeDriver);
+  volumes.events = events;
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
@@ -135,10 +140,10 @@ async function main(): Promise<void> {
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
-  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
+  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({
-    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'),
+    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'), events,
   });
   const diskUsage = new DiskUsageService({
     images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
@@ -146,7 +151,7 @@ async function main(): Promise<void> {
   });
 
   const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
   });
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
   };
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
-      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -4,6 +4,7 @@
 // streams, modify, system); src/cmd/berthd.ts wires them to the routers.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { ContainerAttachService } from './container-attach.js';
@@ -65,6 +66,11 @@ export class Daemon {
       containers: () => store.list(),
       imageCount: () => images.count(),
     });
+  }
+
+  /** Wiring: where container events go (the event bus). Set before init(). */
+  setEventSink(sink: EventSink): void {
+    this.ctx.events = sink;
   }
 
   /** Wiring: another area joins the containers' create/start/exit/remove steps (hooks.ts). */

@@ -13,9 +13,11 @@ import { effectiveCapabilities } from '../oci/capabilities.js';
 import { mergeRlimits } from '../oci/resources.js';
 import { parseSecurityOpt } from '../oci/security.js';
 import type { OciProcess } from '../oci/spec.js';
+import type { EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { copyClientStdin, type ClientStdinEnd } from './client-stdin.js';
 import type { Container } from './container.js';
+import { emitContainerEvent } from './container-event.js';
 import type { FifosPort, TaskFifosPort } from './ports.js';
 import { processEnv } from './process-env.js';
 import { readRootfsFile } from './rootfs-files.js';
@@ -37,6 +39,8 @@ export interface ExecServiceDeps {
   getContainer(ref: string): Container;
   fifoDir(containerId: string): string;
   log(msg: string): void;
+  /** exec_create, exec_start and exec_die events (the event bus) */
+  events?: EventSink;
 }
 
 const DRAIN_TIMEOUT_MS = 2000;
@@ -67,7 +71,12 @@ export class ExecService implements ExecBackend {
     const id = generateId();
     this.execs.set(id, { id, container: c, config, started: false, running: false, exitCode: null, pid: 0 });
     c.execs.set(id, c.record.state.startedAt);
+    this.emit(c, `exec_create: ${config.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
+  }
+
+  private emit(c: Container, action: string, extra: Record<string, string>): void {
+    emitContainerEvent(this.deps.events, c, action, extra);
   }
 
   async execStart(id: string, options: { detach: boolean }): Promise<PreparedAttach & { openStdin: boolean }> {
@@ -116,6 +125,7 @@ export class ExecService implements ExecBackend {
       const { pid } = await this.deps.runtime.startTask(cid, e.id);
       e.running = true;
       e.pid = pid;
+      this.emit(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: e.id });
       const stdin = openStdin ? io.stdin : undefined;
       const detached = new Promise<void>((resolve) => {
         if (!stdin || !fifos.stdin) return;
@@ -129,6 +139,7 @@ export class ExecService implements ExecBackend {
         e.running = false;
         e.exitCode = exitStatus;
         this.cleanup(e, fifos, dir);
+        this.emit(c, 'exec_die', { execID: e.id, exitCode: String(exitStatus) });
       })();
       return { finished, detached };
     } catch (err) {

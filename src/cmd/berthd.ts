@@ -124,6 +124,13 @@ async function main(): Promise<void> {
   );
   const events = new EventBus();
   daemon.setEventSink(events);
+  live.setEventSink({
+    daemonReload: (attributes) => {
+      void daemon.system.systemInfo().then((info) => {
+        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+      });
+    },
+  });
   images.events = events;
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });

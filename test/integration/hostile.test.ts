@@ -236,3 +236,58 @@ async function busyboxTarHead(): Promise<Buffer> {
     fs.closeSync(fd);
   }
 }
+
+describe('hostile clients: readers that stop reading', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  const { ok } = cliAsserts(() => d);
+
+  before(async () => {
+    d = await startBerthd();
+    await ok(['load', '-i', await busyboxTar()]);
+  });
+
+  after(async () => {
+    if (!d) return;
+    await ok(['rm', '-f', 'flood']).catch(() => undefined);
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  const rssMiB = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${d.proc!.pid}/status`, 'utf8'))![1]) / 1024;
+
+  test('stalled logs -f and attach clients on a flooding container: berthd\'s memory stays bounded', async () => {
+    await ok(['run', '-d', '--name', 'flood', '--log-opt', 'max-size=20m', '--log-opt', 'max-file=2', 'busybox', 'yes', 'x'.repeat(100)]);
+    const base = rssMiB();
+    const logPath = await ok(['inspect', '-f', '{{.LogPath}}', 'flood']);
+    // clients that send their request and then never read a byte of the answer
+    const stalled: net.Socket[] = [];
+    const stall = (p: string): void => {
+      const c = net.connect(d.socket);
+      c.pause();
+      const attach = p.includes('attach');
+      c.write(`${attach ? 'POST' : 'GET'} ${p} HTTP/1.1\r\nHost: x\r\n${attach ? 'Connection: Upgrade\r\nUpgrade: tcp\r\n' : ''}Content-Length: 0\r\n\r\n`);
+      stalled.push(c);
+    };
+    const watch = async (ms: number): Promise<number> => {
+      let peak = 0;
+      for (let t = 0; t < ms; t += 250) {
+        await new Promise((r) => setTimeout(r, 250));
+        peak = Math.max(peak, rssMiB());
+      }
+      return peak;
+    };
+    // followers of the log only: the container runs flat out, its log rotates under them
+    for (let i = 0; i < 4; i++) stall('/containers/flood/logs?follow=1&stdout=1&stderr=1');
+    const peakLogs = await watch(4000);
+    const logged = fs.statSync(logPath).size;
+    // then attached clients too: the container waits for them (as with dockerd), berthd does not buffer
+    for (let i = 0; i < 4; i++) stall('/containers/flood/attach?stream=1&stdout=1&stderr=1');
+    const peakAttach = await watch(3000);
+    if (process.env.HOSTILE_DEBUG) console.log('rss', base, peakLogs, peakAttach, 'log bytes', logged);
+    assert.ok(peakLogs - base < 150, `berthd grew from ${base.toFixed(0)} to ${peakLogs.toFixed(0)} MiB with stalled log followers`);
+    assert.ok(peakAttach - base < 150, `berthd grew from ${base.toFixed(0)} to ${peakAttach.toFixed(0)} MiB with stalled attached clients`);
+    for (const c of stalled) c.destroy();
+    await ok(['rm', '-f', 'flood']);
+    assert.equal((await d.request('GET', '/_ping')).status, 200);
+  });
+});

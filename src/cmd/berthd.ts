@@ -3,7 +3,7 @@
 // the runtime, the image service and the API server.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiServer, parseHost } from '../api/server/server.js';
+import { ApiServer, parseHost, removeStaleSocket } from '../api/server/server.js';
 import { allRouters } from '../api/routers/index.js';
 import { ExecService } from '../daemon/exec-service.js';
 import { Daemon } from '../daemon/daemon.js';
@@ -28,6 +28,7 @@ import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
 import { LiveConfig } from '../config/live-config.js';
 import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
+import { lockDataRoot } from '../config/data-root-lock.js';
 
 type Level = BerthdFlags['logLevel'];
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
@@ -99,12 +100,16 @@ async function main(): Promise<void> {
   const execRoot = path.resolve(flags.execRoot);
   fs.mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
   fs.mkdirSync(execRoot, { recursive: true, mode: 0o700 });
+  // trust: one berthd per data root (src/config/data-root-lock.ts)
+  const dataRootLock = await lockDataRoot(dataRoot);
   const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
   claimPidfile(pidfile);
   const addresses = flags.hosts.map(parseHost);
   // trust: TLS files are read and open TCP ports refused before anything starts
   for (const a of addresses) if (a.proto === 'tcp') checkTcpAuth(a.addr, flags, (m) => logAt('warn', m));
   const tlsOptions = serverTlsOptions(flags);
+  // a socket another daemon still answers on: refuse before starting anything (a stale one goes)
+  for (const a of addresses) if (a.proto === 'unix') await removeStaleSocket(a.addr);
 
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
@@ -208,6 +213,7 @@ async function main(): Promise<void> {
     await managed?.stop().catch(() => undefined);
     for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });
     fs.rmSync(pidfile, { force: true });
+    await dataRootLock.release();
     log('shutdown complete');
     process.exit(0);
   };

@@ -148,7 +148,15 @@ export class Daemon {
       this.ctx.config.log(`restored running container ${c.id}`);
       return;
     }
-    // It exited while berthd was away: record its real exit status when containerd still has it.
+    // It exited while berthd was away: what it wrote last may still wait in its FIFOs (a writer
+    // blocks on a full pipe until it is read), so they are drained into the log before the task goes.
+    if (task && task.stdout && fs.existsSync(task.stdout)) {
+      const fifos = await this.ctx.fifos.reopen({ stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }).catch(() => undefined);
+      if (fifos) this.start.attachIO(c, fifos);
+      await this.exits.finishExit(c, task.exitStatus, new Date(), { restoring: true });
+      return;
+    }
+    // record its real exit status when containerd still has it
     const exit = task ? await runtime.deleteTask(c.id) : undefined;
     await this.exits.finishExit(c, exit?.exitStatus ?? 255, exit?.exitedAt ?? new Date(), { restoring: true });
   }

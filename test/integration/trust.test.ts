@@ -3,7 +3,7 @@
 // of certificates from another CA, and berthd refusing an unauthenticated TCP port beyond loopback.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -266,5 +266,57 @@ describe('trust: live-restore', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(fs.existsSync(`/proc/${pid}`), false);
     await d.start();
     assert.match(await ok(['inspect', '-f', '{{.State.Status}}', 'plain']), /^exited$/);
+  });
+});
+
+describe('trust: the unix socket and the data-root lock', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  const gidOf = (name: string): number | undefined => {
+    const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+    return line ? Number(line.split(':')[2]) : undefined;
+  };
+
+  before(async () => {
+    d = new Berthd(fs.mkdtempSync(path.join('/tmp', 'bi-')));
+    await d.start({ args: ['--group', 'adm'] });
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('the socket is 0660 with the --group group, and no temporary name is left behind', () => {
+    const st = fs.statSync(d.socket);
+    assert.ok(st.isSocket());
+    assert.equal(st.mode & 0o777, 0o660);
+    assert.equal(st.gid, gidOf('adm'));
+    assert.deepEqual(fs.readdirSync(d.root).filter((f) => f.includes('.tmp')), []);
+  });
+
+  test('a second berthd on the same data root, or on a live socket, refuses to start with a clear error', async () => {
+    const other = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    try {
+      const sameRoot = await berthdRefuses(['-H', `unix://${other}/s.sock`, '--data-root', d.dataRoot, '--exec-root', `${other}/exec`]);
+      assert.notEqual(sameRoot.code, 0);
+      assert.match(sameRoot.output, new RegExp(`data-root ${d.dataRoot} is in use by another berthd \\(pid ${d.proc!.pid}\\)`));
+      assert.equal(fs.existsSync(`${other}/s.sock`), false);
+      const sameSocket = await berthdRefuses(['-H', d.host, '--data-root', `${other}/data`, '--exec-root', `${other}/exec`]);
+      assert.notEqual(sameSocket.code, 0);
+      assert.match(sameSocket.output, /berth\.sock is in use by another daemon/);
+      assert.equal((await d.request('GET', '/_ping')).status, 200, 'the first berthd still serves');
+    } finally {
+      spawnSync('sh', ['-c', `grep -o " ${other}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  test('after kill -9 the stale socket is replaced and the lock is free', async () => {
+    await d.stop('SIGKILL');
+    assert.ok(fs.existsSync(d.socket), 'the crashed berthd left its socket');
+    await d.start({ args: ['--group', 'adm'] });
+    assert.equal((await d.request('GET', '/_ping')).status, 200);
+    assert.equal(fs.statSync(d.socket).mode & 0o777, 0o660);
   });
 });

@@ -126,12 +126,7 @@ export class ApiServer {
     const server = this.createServer(address.proto === 'tcp' ? tls : undefined);
     if (address.proto === 'unix') {
       await removeStaleSocket(address.addr);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(address.addr, () => resolve());
-      });
-      fs.chmodSync(address.addr, 0o660);
-      if (group) fs.chownSync(address.addr, 0, group.gid);
+      await listenUnixAtomically(server, address.addr, group);
     } else {
       const idx = address.addr.lastIndexOf(':');
       const host = address.addr.slice(0, idx) || '127.0.0.1';
@@ -157,8 +152,35 @@ export class ApiServer {
   }
 }
 
+/**
+ * The socket appears at its path only once it has its final mode (0660) and group: it is bound at a
+ * temporary name under a restrictive umask, then renamed into place.
+ */
+async function listenUnixAtomically(server: net.Server, socketPath: string, group: { gid: number } | undefined): Promise<void> {
+  const tmp = `${socketPath}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(tmp, () => resolve());
+    });
+  } finally {
+    process.umask(umask);
+  }
+  try {
+    fs.chmodSync(tmp, 0o660);
+    if (group) fs.chownSync(tmp, 0, group.gid);
+    fs.renameSync(tmp, socketPath);
+  } catch (err) {
+    server.close();
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 /** A socket file left by a crashed daemon is removed; one that still answers is an error. */
-async function removeStaleSocket(path: string): Promise<void> {
+export async function removeStaleSocket(path: string): Promise<void> {
   if (!fs.existsSync(path)) return;
   const alive = await new Promise<boolean>((resolve) => {
     const c = net.connect(path);

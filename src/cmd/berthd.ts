@@ -23,6 +23,7 @@ import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
+import { StatsService } from '../stats/stats-service.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 
 type Level = BerthdFlags['logLevel'];
@@ -129,6 +130,12 @@ async function main(): Promise<void> {
     volumes: () => volumes.usage(),
   });
 
+  const stats = new StatsService({
+    getContainer: (ref) => {
+      const c = daemon.getContainer(ref);
+      return { id: c.id, name: `/${c.name}`, running: c.running, pid: c.record.state.pid };
+    },
+  });
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
   });
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events,
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

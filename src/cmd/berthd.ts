@@ -24,6 +24,8 @@ import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 
 type Level = BerthdFlags['logLevel'];
@@ -139,6 +141,15 @@ async function main(): Promise<void> {
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
   });
+  const health = new HealthMonitor({
+    find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },
+    runProbe: (id, cmd, timeoutMs) => execs.runProbe(id, cmd, timeoutMs),
+    save: (c) => daemon.persist(daemon.getContainer(c.id)),
+    emit: (c, action) => daemon.emit(daemon.getContainer(c.id), action),
+    log,
+  });
+  followContainerLifecycle(events, health);
+  health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
     ...delegate(daemon.create, 'containerCreate'),

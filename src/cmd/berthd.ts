@@ -24,6 +24,7 @@ import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
+import { procNetDevStats } from '../stats/proc-net-dev.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
       const c = daemon.getContainer(ref);
       return { id: c.id, name: `/${c.name}`, running: c.running, pid: c.record.state.pid };
     },
+    networks: procNetDevStats,
   });
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,

@@ -2,6 +2,8 @@
 // field), the probe command (CMD, CMD-SHELL through the container's shell, NONE), and durations
 // with dockerd's defaults (interval 30 s, timeout 30 s, start period 0, start interval 5 s, 3 retries).
 
+import { InvalidParameterError } from '../errdefs/index.js';
+
 export interface HealthConfig {
   Test?: string[] | null;
   /** nanoseconds; 0 = inherit/default */
@@ -71,4 +73,17 @@ export function goDurationString(msValue: number): string {
   if (h > 0) return `${h}h${m}m${secs}`;
   if (m > 0) return `${m}m${secs}`;
   return secs;
+}
+
+const MINIMUM_NS = 1e6;
+
+/** dockerd's verifyContainerSettings for HealthConfig (durations of at least 1ms, retries not negative). */
+export function validateHealthConfig(hc: HealthConfig | null | undefined): void {
+  if (!hc) return;
+  const tooShort = (v: number | undefined): boolean => v !== undefined && v !== 0 && v < MINIMUM_NS;
+  if (tooShort(hc.Interval)) throw new InvalidParameterError('Interval in Healthcheck cannot be less than 1ms');
+  if (tooShort(hc.Timeout)) throw new InvalidParameterError('Timeout in Healthcheck cannot be less than 1ms');
+  if (hc.Retries !== undefined && hc.Retries < 0) throw new InvalidParameterError('Retries in Healthcheck cannot be negative');
+  if (tooShort(hc.StartPeriod)) throw new InvalidParameterError('StartPeriod in Healthcheck cannot be less than 1ms');
+  if (tooShort(hc.StartInterval)) throw new InvalidParameterError('StartInterval in Healthcheck cannot be less than 1ms');
 }

@@ -38,3 +38,11 @@ test('config: merge with the image, CMD/CMD-SHELL/NONE, defaults, Go durations, 
   out.write(Buffer.alloc(200, 'b'));
   assert.equal(out.toString(), 'a'.repeat(4000) + 'b'.repeat(96) + '...');
 });
+
+test('create refuses dockerd\'s invalid health settings', async () => {
+  const { validateHealthConfig } = await import('./health-config.js');
+  assert.throws(() => validateHealthConfig({ Interval: 1000 }), /Interval in Healthcheck cannot be less than 1ms/);
+  assert.throws(() => validateHealthConfig({ Retries: -1 }), /Retries in Healthcheck cannot be negative/);
+  assert.throws(() => validateHealthConfig({ StartInterval: 5 }), /StartInterval in Healthcheck cannot be less than 1ms/);
+  validateHealthConfig({ Interval: 0, Timeout: 1e6, Retries: 0 });
+});

@@ -29,3 +29,16 @@ test('cgroup file formats', () => {
     { major: 259, minor: 0, op: 'read', value: 8192 }, { major: 259, minor: 0, op: 'write', value: 4096 },
   ]);
 });
+
+test('/proc/<pid>/net/dev: every interface but loopback', async () => {
+  const { parseNetDev } = await import('./proc-net-dev.js');
+  const text = [
+    'Inter-|   Receive                                                |  Transmit',
+    ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+    '    lo:     100       2    0    0    0     0          0         0      100       2    0    0    0     0       0          0',
+    '  eth0:    5338      36    1    2    0     0          0         0      648       8    3    4    0     0       0          0',
+  ].join('\n');
+  assert.deepEqual(parseNetDev(text), {
+    eth0: { rx_bytes: 5338, rx_packets: 36, rx_errors: 1, rx_dropped: 2, tx_bytes: 648, tx_packets: 8, tx_errors: 3, tx_dropped: 4 },
+  });
+});

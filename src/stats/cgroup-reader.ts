@@ -66,6 +66,18 @@ export function parseIoStatV2(text: string | undefined): { bytes: BlkioStatEntry
   return { bytes, ios };
 }
 
+/** The memory.stat keys dockerd reports on cgroup v1 (containerd's v1 MemoryStat fields), in and under `total_`. */
+const V1_MEMORY_KEYS = ['cache', 'rss', 'rss_huge', 'mapped_file', 'dirty', 'writeback', 'pgpgin', 'pgpgout', 'pgfault', 'pgmajfault',
+  'inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable'];
+
+function v1MemoryStats(all: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...V1_MEMORY_KEYS, 'hierarchical_memory_limit', 'hierarchical_memsw_limit', ...V1_MEMORY_KEYS.map((x) => `total_${x}`)]) {
+    if (k in all) out[k] = all[k]!;
+  }
+  return out;
+}
+
 function pidsOf(dir: string | undefined): PidsStats {
   const current = num(read(dir, 'pids.current'));
   const max = read(dir, 'pids.max')?.trim();
@@ -101,7 +113,7 @@ export function readCgroupV1(dirs: CgroupDirs): CgroupReading {
   if (usage !== undefined) {
     memory.usage = usage;
     memory.max_usage = num(read(mem, 'memory.max_usage_in_bytes')) ?? 0;
-    memory.stats = parseFlatKeyed(read(mem, 'memory.stat'));
+    memory.stats = v1MemoryStats(parseFlatKeyed(read(mem, 'memory.stat')));
     const failcnt = num(read(mem, 'memory.failcnt'));
     if (failcnt) memory.failcnt = failcnt;
     const limit = capLimit(num(read(mem, 'memory.limit_in_bytes')));

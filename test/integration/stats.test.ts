@@ -69,8 +69,10 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
     assert.ok(two.cpu_stats.cpu_usage.total_usage > two.precpu_stats.cpu_usage.total_usage, 'stream=false spans two samples');
     assert.ok(!('os_type' in two));
     const old = JSON.parse((await d.request('GET', '/v1.22/containers/burn/stats?stream=false')).body) as Record<string, any>;
-    assert.ok(!('pids_stats' in old));
     assert.ok(!('online_cpus' in old.cpu_stats));
+    const v120 = JSON.parse((await d.request('GET', '/v1.20/containers/burn/stats?stream=false&one-shot=1')).body) as Record<string, any>;
+    assert.ok(!('name' in v120) && !('networks' in v120));
+    assert.equal(v120.network.rx_bytes, 0);
     // a stream: three samples, each with the previous one's CPU as precpu
     const samples = await new Promise<Array<Record<string, any>>>((resolve, reject) => {
       const got: Array<Record<string, any>> = [];

@@ -15,8 +15,8 @@ export class ContainerStatsRouter implements Router {
   }
 
   private async getContainersStats(ctx: RequestContext): Promise<void> {
-    // `stream` is 1.19's; before it every request streams
-    const stream = versionLt(ctx.version, '1.19') ? true : ctx.bool('stream', true);
+    // `stream` is documented from 1.19; dockerd honours it at every version
+    const stream = ctx.bool('stream', true);
     const oneShot = !versionLt(ctx.version, '1.41') && ctx.bool('one-shot');
     if (oneShot && stream) throw new InvalidParameterError('cannot have stream=true and one-shot=true');
     const samples = await this.backend.containerStats(ctx.params.id!, { stream, oneShot }, ctx.signal);

@@ -1,8 +1,15 @@
 // Per-version stats bodies. The backend's sample is dockerd 20.10's StatsJSON; older versions lose
-// what they did not have (pids_stats 1.23, online_cpus 1.27); 1.52 adds `os_type` and writes the
+// what they did not have (online_cpus 1.27); before 1.21 they get dockerd's v1p20 form (one summed
+// `network`, no name/id; pids_stats kept, as dockerd sends it); 1.52 adds `os_type` and writes the
 // fields in moby's newer StatsResponse order.
 import { versionLt } from '../../../internal/version.js';
-import type { ContainerStatsSample, CpuStats } from '../../../stats/types.js';
+import { ZERO_TIME, type ContainerStatsSample, type CpuStats, type NetworkStats } from '../../../stats/types.js';
+
+function sumNetworks(networks: Record<string, NetworkStats> | undefined): NetworkStats {
+  const total: NetworkStats = { rx_bytes: 0, rx_packets: 0, rx_errors: 0, rx_dropped: 0, tx_bytes: 0, tx_packets: 0, tx_errors: 0, tx_dropped: 0 };
+  for (const n of Object.values(networks ?? {})) for (const k of Object.keys(total) as (keyof NetworkStats)[]) total[k] += n[k];
+  return total;
+}
 
 function cpuFor(c: CpuStats, version: string): CpuStats {
   if (!versionLt(version, '1.27')) return c;
@@ -21,6 +28,12 @@ export function shapeStats(s: ContainerStatsSample, version: string): Record<str
     };
   }
   const out: Record<string, unknown> = { ...s, cpu_stats: cpuFor(s.cpu_stats, version), precpu_stats: cpuFor(s.precpu_stats, version) };
-  if (versionLt(version, '1.23')) delete out.pids_stats;
+  // a container that is not running gets dockerd's bare StatsJSON{Name, ID} at every version
+  if (versionLt(version, '1.21') && s.read !== ZERO_TIME) {
+    // dockerd's v1p20.StatsJSON: no name/id, one `network` summing every interface
+    const { name: _n, id: _i, networks, ...rest } = out as Record<string, unknown> & { networks?: Record<string, NetworkStats> };
+    void _n; void _i;
+    return { ...rest, network: sumNetworks(networks) };
+  }
   return out;
 }

@@ -23,6 +23,10 @@ import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
+import { StatsService } from '../stats/stats-service.js';
+import { procNetDevStats } from '../stats/proc-net-dev.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
@@ -162,9 +166,25 @@ async function main(): Promise<void> {
     volumes: () => volumes.usage(),
   });
 
+  const stats = new StatsService({
+    getContainer: (ref) => {
+      const c = daemon.getContainer(ref);
+      return { id: c.id, name: `/${c.name}`, running: c.running, pid: c.record.state.pid };
+    },
+    networks: procNetDevStats,
+  });
   const execs = new ExecService({
     runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
   });
+  const health = new HealthMonitor({
+    find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },
+    runProbe: (id, cmd, timeoutMs) => execs.runProbe(id, cmd, timeoutMs),
+    save: (c) => daemon.persist(daemon.getContainer(c.id)),
+    emit: (c, action) => daemon.emit(daemon.getContainer(c.id), action),
+    log,
+  });
+  followContainerLifecycle(events, health);
+  health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
     ...delegate(daemon.create, 'containerCreate'),
@@ -183,7 +203,7 @@ async function main(): Promise<void> {
   };
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
-      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -1,5 +1,5 @@
 // A container event from a Container (the subject fields events/container-events.ts wants).
-import { containerEvent } from '../events/container-events.js';
+import { containerEvent } from '../events/actor-events.js';
 import type { EventSink } from '../events/types.js';
 import type { Container } from './container.js';
 

@@ -12,6 +12,7 @@ import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '.
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { emitContainerEvent } from './container-event.js';
+import { imageEvent } from '../events/actor-events.js';
 import type { EventSink } from '../events/types.js';
 import { apparentSize } from '../image/layer-size.js';
 import { mountDirs } from '../runtime/mount-dirs.js';
@@ -122,7 +123,10 @@ export class ContainerFsService implements ContainerFsBackend {
       author: options.author,
       comment: options.comment,
     });
-    if (targetRef) images.tag(img.id, targetRef.toString());
+    if (targetRef) {
+      images.tag(img.id, targetRef.toString());
+      if (this.deps.events) imageEvent(this.deps.events, img.id, targetRef.familiarString(), 'tag', newConfig.Labels);
+    }
     emitContainerEvent(this.deps.events, c, 'commit', { comment: options.comment ?? '', imageID: img.id, imageRef: targetRef ? targetRef.familiarString() : '' });
     return { Id: img.id };
   }

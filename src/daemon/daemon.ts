@@ -166,6 +166,16 @@ export class Daemon {
     return this.ctx.store.get(ref);
   }
 
+  /** Writes a container's record (for the health checks, which change its State.Health). */
+  persist(c: Container): void {
+    if (!c.removed) this.ctx.store.save(c);
+  }
+
+  /** Publishes a container event with dockerd's attributes (for areas outside the daemon). */
+  emit(c: Container, action: string, extra?: Record<string, string>): void {
+    this.ctx.emit(c, action, extra);
+  }
+
   /** Every container (for image usage: rmi conflicts, prune, df). */
   allContainers(): Container[] {
     return this.ctx.store.list();

@@ -1,6 +1,8 @@
 // Exec: extra processes in a running container (`docker exec`). Owns exec instances (in memory, as
 // dockerd does: they do not survive a daemon restart), starts them through the runtime with their
 // own FIFOs, streams their output to the client and records their exit code.
+import { ProbeOutput } from '../health/health-state.js';
+import { timeoutOutput } from '../health/health-monitor.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
@@ -199,6 +201,40 @@ export class ExecService implements ExecBackend {
       ...(rlimits.length ? { rlimits } : {}),
       ...(parseSecurityOpt(hc.SecurityOpt).noNewPrivileges ? { noNewPrivileges: true } : {}),
     };
+  }
+
+  /**
+   * Runs `cmd` in the container to its end, as dockerd runs a health probe: an exec (with its
+   * events and its place in ExecIDs) whose stdout and stderr are collected (the first 4096 bytes);
+   * past `timeoutMs` it is killed and the result is exit code -1 with dockerd's text.
+   */
+  async runProbe(containerId: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const { Id } = await this.execCreate(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    try {
+      const e = this.get(Id);
+      const prepared = await this.execStart(Id, { detach: false });
+      const output = new ProbeOutput();
+      const abort = new AbortController();
+      const io: AttachIO = { output: (_s, data) => { output.write(data); return true; }, drained: async () => undefined, signal: abort.signal };
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), timeoutMs); });
+      const finished = prepared.run(io);
+      let outcome: 'done' | 'late';
+      try {
+        outcome = await Promise.race([finished.then(() => 'done' as const), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (outcome === 'late') {
+        await this.deps.runtime.killTask(containerId, 9, { execId: Id }).catch(() => undefined);
+        abort.abort();
+        await finished.catch(() => undefined);
+        return { exitCode: -1, output: timeoutOutput(timeoutMs) };
+      }
+      return { exitCode: e.exitCode ?? -1, output: output.toString() };
+    } finally {
+      this.execs.delete(Id);
+    }
   }
 
   async execInspect(id: string): Promise<ExecInspect> {

@@ -17,7 +17,7 @@ import { layersSize, listImages } from '../image/image-list.js';
 import { pruneImages } from '../image/image-prune.js';
 import { planSave, writeSaveArchive } from '../image/save.js';
 import { sweepTempSnapshots } from '../image/sweep.js';
-import { imageEvent } from '../events/container-events.js';
+import { imageEvent } from '../events/actor-events.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ContainerImage, ImagesPort } from './ports.js';

@@ -4,7 +4,7 @@
 // unmounts filesystems no running container needs at exit, and with `rm -v` (or AutoRemove)
 // removes the anonymous volumes it created. Binds and tmpfs of the container's own HostConfig are
 // mounted by container-spec.ts; they are recorded here so that inspect and `ps` show every mount.
-import { volumeEvent } from '../events/container-events.js';
+import { volumeEvent } from '../events/actor-events.js';
 import path from 'node:path';
 import { parseBind, parseMount, withAddedMounts } from '../oci/mounts.js';
 import type { OciMount, SpecOption } from '../oci/spec.js';

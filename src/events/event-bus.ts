@@ -73,6 +73,8 @@ function nanoClock(): () => bigint {
 export class EventBus implements EventSink {
   private readonly ring: EventMessage[] = [];
   private readonly subscribers = new Set<EventSubscription>();
+  /** in-process followers (e.g. health checks following container starts), called synchronously */
+  private readonly followers = new Set<(ev: EventMessage) => void>();
   private readonly now = nanoClock();
 
   constructor(private readonly ringSize = RING_SIZE, private readonly queueLimit = SUBSCRIBER_QUEUE_LIMIT) {}
@@ -86,6 +88,15 @@ export class EventBus implements EventSink {
     this.ring.push(ev);
     if (this.ring.length > this.ringSize) this.ring.shift();
     for (const s of this.subscribers) s.offer(ev);
+    for (const f of this.followers) {
+      try { f(ev); } catch { /* a follower's failure is its own */ }
+    }
+  }
+
+  /** An in-process follower of every event; returns its removal. Followers must not block. */
+  follow(listener: (ev: EventMessage) => void): () => void {
+    this.followers.add(listener);
+    return () => this.followers.delete(listener);
   }
 
   /**

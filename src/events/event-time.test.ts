@@ -13,5 +13,5 @@ test('since/until: unix seconds with fractions, durations in whole seconds, RFC 
   assert.equal(parseEventTime('10m', now), BigInt(Date.parse('2024-01-01T11:50:00Z')) * 1_000_000n);
   assert.equal(parseEventTime('2023-06-01T10:00:00.123456789Z', now), BigInt(Date.parse('2023-06-01T10:00:00Z')) * 1_000_000n + 123_456_789n);
   assert.equal(parseEventTime('2023-06-01T10:00:00+02:00', now), BigInt(Date.parse('2023-06-01T08:00:00Z')) * 1_000_000n);
-  assert.throws(() => parseEventTime('yesterday', now), /failed to parse value as time or duration: "yesterday"/);
+  assert.throws(() => parseEventTime('yesterday', now), /strconv.ParseInt: parsing "yesterday": invalid syntax/);
 });

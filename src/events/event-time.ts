@@ -1,7 +1,7 @@
 // `since` and `until` of GET /events as dockerd reads them (timetypes.GetTimestamp then
 // ParseTimestamps): Go durations relative to now (whole seconds, as Go's Time.Unix truncates),
 // unix seconds with an optional fraction, RFC 3339 dates (local time without a zone). Nanoseconds.
-import { InvalidParameterError } from '../errdefs/index.js';
+import { SystemError } from '../errdefs/index.js';
 import { parseGoDuration } from '../internal/go-time.js';
 
 const NS = 1_000_000_000n;
@@ -30,5 +30,6 @@ export function parseEventTime(value: string | undefined, nowMs = Date.now()): b
     const ms = Date.parse(text);
     if (!Number.isNaN(ms)) return BigInt(ms) * 1_000_000n + (m ? BigInt(m[2]!.slice(0, 9).padEnd(9, '0')) : 0n);
   }
-  throw new InvalidParameterError(`failed to parse value as time or duration: "${value}"`);
+  // dockerd's API parses only "seconds[.nanos]" (the CLI converts the rest): its strconv error, a 500
+  throw new SystemError(`strconv.ParseInt: parsing ${JSON.stringify(value.split('.')[0])}: invalid syntax`);
 }

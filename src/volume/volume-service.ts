@@ -3,7 +3,7 @@
 // unmount it when no running container uses it, remove anonymous ones with `rm -v`). Which
 // containers use a volume is read from the containers themselves (their mount points), so the
 // reference counts survive restarts without a second record to keep in step.
-import { volumeEvent } from '../events/container-events.js';
+import { volumeEvent } from '../events/actor-events.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type {
   VolumeBackend, VolumeCreateRequest, VolumeInfo, VolumeListResult, VolumePruneOptions, VolumePruneResult,

@@ -9,6 +9,8 @@ import { ContainerFsRouter } from './containers/fs-routes.js';
 import type { ContainerLifecycleBackend } from './containers/lifecycle-backend.js';
 import { ContainerLifecycleRouter } from './containers/lifecycle-routes.js';
 import { ContainersRouter } from './containers/routes.js';
+import type { ContainerStatsBackend } from './containers/stats-backend.js';
+import { ContainerStatsRouter } from './containers/stats-routes.js';
 import type { EventsBackend } from './events/backend.js';
 import { EventsRouter } from './events/routes.js';
 import type { ExecBackend } from './exec/backend.js';
@@ -36,6 +38,7 @@ export interface Backends {
   volumes: VolumeBackend;
   archive: ContainerArchiveBackend;
   events: EventsBackend;
+  stats: ContainerStatsBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -44,7 +47,7 @@ export function allRouters(b: Backends): Router[] {
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
-    new EventsRouter(b.events),
+    new EventsRouter(b.events), new ContainerStatsRouter(b.stats),
   ];
 }
 
@@ -52,6 +55,6 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none, events: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none, events: none, stats: none,
   });
 }

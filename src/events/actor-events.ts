@@ -1,5 +1,6 @@
-// The Actor attributes dockerd gives container, image and volume events (daemon/events.go): the
-// helpers the daemon modules call so that every publisher fills them the same way.
+// The Actor attributes dockerd gives each kind of event (daemon/events.go): the helpers publishers
+// call so that every event of a type carries the same attributes (containers: labels, image, name;
+// images: labels, name; volumes: driver...; networks: name, type).
 import type { EventSink } from './types.js';
 
 export interface ContainerEventSubject {
@@ -26,4 +27,17 @@ export function imageEvent(sink: EventSink, imageId: string, refName: string, ac
 /** LogVolumeEvent */
 export function volumeEvent(sink: EventSink, name: string, action: string, attributes: Record<string, string>): void {
   sink.publish('volume', action, name, attributes);
+}
+
+/**
+ * LogNetworkEvent / LogNetworkEventWithAttributes: the network's name and driver type, plus extras
+ * (`container` for connect and disconnect). For networking to call when it lands.
+ */
+export function networkEvent(sink: EventSink, networkId: string, name: string, driverType: string, action: string, extra: Record<string, string> = {}): void {
+  sink.publish('network', action, networkId, { ...extra, name, type: driverType });
+}
+
+/** The daemon's own events (`reload`): Actor ID is the engine ID, with the daemon's name. */
+export function daemonEvent(sink: EventSink, engineId: string, daemonName: string, action: string, attributes: Record<string, string> = {}): void {
+  sink.publish('daemon', action, engineId, { ...attributes, name: daemonName });
 }

@@ -17,6 +17,9 @@ command -v docker >/dev/null 2>&1 || need+=(docker.io)
 # for the stream tests: a real terminal, and docker-py as a second client
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
+# networking: bridges, veths and namespaces (ip), the embedded DNS redirect inside containers (nft)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -18,6 +18,7 @@ import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
+import { Networking } from '../network/index.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
@@ -110,7 +111,15 @@ async function main(): Promise<void> {
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
     scratchDir: path.join(execRoot, 'volume-copy'), log,
   }));
+  const networking = new Networking({
+    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}), ...(flags.bip ? { bip: flags.bip } : {}),
+    defaultAddressPools: flags.defaultAddressPools, log,
+    containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
+  });
+  await networking.init();
+  daemon.addParticipant(networking.participant);
   await daemon.init();
+  await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, networks: networking.api,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
     hardStop.unref();
     await server.close().catch(() => undefined);
     await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
     runtime.close();
     await managed?.stop().catch(() => undefined);
     for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });

@@ -13,6 +13,12 @@ export interface BerthdFlags {
   group?: string;
   help: boolean;
   version: boolean;
+  /** -b/--bridge: the default bridge network's Linux bridge ('none' disables it) */
+  bridge?: string;
+  /** --bip: the default bridge's address and prefix */
+  bip?: string;
+  /** --default-address-pool base=CIDR,size=N (repeatable) */
+  defaultAddressPools: string[];
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -30,6 +36,9 @@ Options:
   -D, --debug                     Enable debug mode
   -p, --pidfile string            Path for the daemon PID file (default "<exec-root>/berthd.pid")
   -G, --group string              Group for the unix socket (default "docker" when it exists)
+  -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
+      --bip string                Specify network bridge IP
+      --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
 `;
@@ -50,6 +59,9 @@ export function parseFlags(argv: string[]): BerthdFlags {
       group: { type: 'string', short: 'G' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -67,5 +79,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.group !== undefined ? { group: values.group } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
+    ...(values.bridge ? { bridge: values.bridge } : {}),
+    ...(values.bip ? { bip: values.bip } : {}),
+    defaultAddressPools: values['default-address-pool'] ?? [],
   };
 }

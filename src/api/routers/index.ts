@@ -13,6 +13,8 @@ import type { ExecBackend } from './exec/backend.js';
 import { ExecRouter } from './exec/routes.js';
 import type { ImageBackend } from './images/backend.js';
 import { ImagesRouter } from './images/routes.js';
+import type { NetworkBackend } from './networks/backend.js';
+import { NetworksRouter } from './networks/routes.js';
 import type { SwarmBackend } from './swarm/backend.js';
 import { SwarmRouter } from './swarm/routes.js';
 import type { SystemBackend } from './system/backend.js';
@@ -33,6 +35,7 @@ export interface Backends {
   swarm: SwarmBackend;
   volumes: VolumeBackend;
   archive: ContainerArchiveBackend;
+  networks: NetworkBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -41,6 +44,7 @@ export function allRouters(b: Backends): Router[] {
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
+    new NetworksRouter(b.networks),
   ];
 }
 
@@ -48,6 +52,6 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none, networks: none,
   });
 }

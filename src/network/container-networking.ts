@@ -1,0 +1,310 @@
+// A container's networking through its life (a container participant): at create its endpoints
+// are recorded from NetworkMode and NetworkingConfig; at start a named network namespace gets one
+// veth per bridge network (address from IPAM, MAC from the address), /etc/hosts and resolv.conf
+// are written and published ports opened; at exit all of it is undone and the addresses freed.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Container } from '../daemon/container.js';
+import type { ContainerParticipant } from '../daemon/hooks.js';
+import { ForbiddenError, InvalidParameterError } from '../errdefs/index.js';
+import { generateId } from '../internal/ids.js';
+import { withNamespace } from '../oci/namespaces.js';
+import type { SpecOption } from '../oci/spec.js';
+import type { NetworkEventSink } from './events.js';
+import { intToIp, ipToInt, macFromIp } from './ipam.js';
+import { attachVeth, createNetns, deleteNetns, detachVeth, netnsPath, run } from './iproute.js';
+import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
+import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
+import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
+import { hostsWithAddresses, resolvForNetwork } from './sandbox-files.js';
+import { emptyEndpoint, type ContainerNetworkSettings, type EndpointRequest, type EndpointSettings, type NetworkRecord } from './types.js';
+
+/** What the network area needs of the daemon's containers. */
+export interface NetworkContainers {
+  get(ref: string): Container;
+  list(): Container[];
+  save(c: Container): void;
+}
+
+/** Name resolution on user-defined networks (dns-server.ts); no-op until it is wired. */
+export interface NameRecords { changed(networkId: string): void }
+
+export type ModeKind = 'bridge' | 'host' | 'none' | 'container' | 'user';
+
+export function modeKind(mode: string | undefined): ModeKind {
+  if (!mode || mode === 'default' || mode === 'bridge') return 'bridge';
+  if (mode === 'host' || mode === 'none') return mode;
+  if (mode.startsWith('container:')) return 'container';
+  return 'user';
+}
+
+export function settingsOf(c: Container): ContainerNetworkSettings {
+  c.record.networkSettings ??= { SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} };
+  return c.record.networkSettings;
+}
+
+export class ContainerNetworking implements ContainerParticipant {
+  readonly name = 'network';
+  private readonly proxies = new Map<string, OpenProxy[]>();
+
+  constructor(
+    private readonly registry: NetworkRegistry,
+    private readonly containers: NetworkContainers,
+    private readonly events: NetworkEventSink,
+    private readonly names: NameRecords,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  /** create: the endpoints it asked for (started later), checked against the networks. */
+  async prepare(c: Container): Promise<void> {
+    const rec = c.record;
+    const mode = rec.hostConfig.NetworkMode;
+    const kind = modeKind(mode);
+    const requested = rec.networkingConfig?.EndpointsConfig ?? {};
+    delete rec.networkingConfig;
+    const ns = settingsOf(c);
+    ns.Ports = portMap(rec.config.ExposedPorts, null, []);
+    if (kind === 'container') return;
+    const primary = kind === 'bridge' ? (this.registry.defaultBridgeEnabled ? DEFAULT_BRIDGE : 'none') : mode!;
+    // the CLI names the primary endpoint by the mode as given ("default", a name, an ID prefix)
+    const isPrimary = (k: string): boolean => k === primary || k === mode || (kind === 'bridge' && (k === 'default' || k === 'bridge'));
+    const primaryNet = this.registry.get(primary);
+    const primaryKey = Object.keys(requested).find(isPrimary);
+    ns.Networks[primaryNet.Name] = this.endpointFor(c, primaryNet, (primaryKey ? requested[primaryKey] : undefined) ?? {});
+    for (const ref of Object.keys(requested).filter((k) => !isPrimary(k))) {
+      const net = this.registry.get(ref);
+      ns.Networks[net.Name] = this.endpointFor(c, net, requested[ref] ?? {});
+    }
+  }
+
+  private endpointFor(c: Container, net: NetworkRecord, req: EndpointRequest): EndpointSettings {
+    const ep = emptyEndpoint(net.Id);
+    const v4 = req.IPAMConfig?.IPv4Address;
+    if (v4) {
+      if (ipToInt(v4) === undefined) throw new InvalidParameterError(`invalid IPv4 address: ${v4}`);
+      if (net.Name === DEFAULT_BRIDGE || net.predefined) throw new InvalidParameterError('user specified IP address is supported on user defined networks only');
+      const pool = this.registry.poolOf(net);
+      if (!pool || !((ipToInt(v4)! >>> (32 - pool.subnet.prefix)) === (pool.subnet.base >>> (32 - pool.subnet.prefix)))) {
+        throw new InvalidParameterError(`no configured subnet or ip-range contain the IP address ${v4}`);
+      }
+    }
+    if (req.Aliases?.length && (net.Name === DEFAULT_BRIDGE || net.predefined)) {
+      throw new InvalidParameterError('network-scoped alias is supported only for containers in user defined networks');
+    }
+    ep.IPAMConfig = req.IPAMConfig ?? null;
+    ep.Aliases = req.Aliases?.length ? [...req.Aliases] : null;
+    ep.Links = req.Links?.length ? [...req.Links] : null;
+    ep.DriverOpts = req.DriverOpts ?? null;
+    ep.MacAddress = req.MacAddress ?? '';
+    void c;
+    return ep;
+  }
+
+  /** start: the namespace, one interface per bridge network, the files, the published ports. */
+  async beforeTaskStart(c: Container): Promise<SpecOption[]> {
+    const kind = modeKind(c.record.hostConfig.NetworkMode);
+    if (kind === 'host' || kind === 'container') return [];
+    const ns = settingsOf(c);
+    const netns = `berth-${c.id.slice(0, 12)}`;
+    await this.teardown(c, false);
+    await createNetns(netns);
+    ns.sandbox = { netns, interfaces: {} };
+    ns.SandboxID = generateId();
+    ns.SandboxKey = netnsPath(netns);
+    try {
+      let first = true;
+      for (const [name, ep] of Object.entries(ns.Networks)) {
+        const net = this.registry.find(ep.NetworkID) ?? this.registry.find(name);
+        if (!net) throw new Error(`network ${name} not found`);
+        if (net.Driver !== 'bridge') continue;
+        await this.join(c, net, ep, first);
+        first = false;
+      }
+      if (first) await attachLoopbackOnly(netns);
+      this.writeFiles(c);
+      await this.publish(c);
+    } catch (err) {
+      await this.teardown(c, false);
+      throw err;
+    }
+    return [withNamespace('network', { mode: 'join', path: netnsPath(netns) })];
+  }
+
+  /** One endpoint of a running sandbox: address, veth, and the network's name records. */
+  private async join(c: Container, net: NetworkRecord, ep: EndpointSettings, defaultRoute: boolean): Promise<void> {
+    const ns = settingsOf(c);
+    const sb = ns.sandbox!;
+    const { ip, pool } = this.registry.allocate(net, ep.IPAMConfig?.IPv4Address || undefined);
+    const ifname = `eth${Object.keys(sb.interfaces).length}`;
+    const hostIf = `veth${crypto.randomBytes(4).toString('hex').slice(0, 7)}`;
+    const mac = ep.MacAddress || macFromIp(ip);
+    try {
+      const mtu = Number(net.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
+      await attachVeth({
+        netns: sb.netns, hostIf, bridge: net.bridge, ifname, address: `${intToIp(ip)}/${pool.subnet.prefix}`, mac,
+        ...(defaultRoute && !net.Internal ? { defaultGateway: intToIp(pool.gateway) } : {}),
+        ...(mtu ? { mtu } : {}), loopback: Object.keys(sb.interfaces).length === 0,
+      });
+    } catch (err) {
+      this.registry.release(net.Id, intToIp(ip));
+      throw err;
+    }
+    sb.interfaces[net.Name] = { ifname, hostIf };
+    Object.assign(ep, {
+      NetworkID: net.Id, EndpointID: generateId(), Gateway: intToIp(pool.gateway), IPAddress: intToIp(ip), IPPrefixLen: pool.subnet.prefix,
+      MacAddress: mac, DNSNames: net.Name === DEFAULT_BRIDGE ? null : [c.name, c.id.slice(0, 12), ...(ep.Aliases ?? [])],
+    });
+    this.events.publish({ action: 'connect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
+    this.names.changed(net.Id);
+  }
+
+  private writeFiles(c: Container): void {
+    const rec = c.record;
+    const ns = settingsOf(c);
+    const addresses = Object.values(ns.Networks).map((e) => e.IPAddress).filter(Boolean);
+    const hosts = hostsWithAddresses(fs.readFileSync(rec.hostsPath, 'utf8'), addresses, rec.config.Hostname ?? '', rec.config.Domainname ?? '');
+    fs.writeFileSync(rec.hostsPath, hosts);
+    const onUserNetwork = Object.keys(ns.Networks).some((n) => n !== DEFAULT_BRIDGE && !this.registry.byName(n)?.predefined);
+    if (onUserNetwork) fs.writeFileSync(rec.resolvConfPath, resolvForNetwork(fs.readFileSync(rec.resolvConfPath, 'utf8')));
+  }
+
+  private async publish(c: Container): Promise<void> {
+    const rec = c.record;
+    const ns = settingsOf(c);
+    const target = Object.values(ns.Networks).find((e) => e.IPAddress);
+    const requests = portRequests(rec.config.ExposedPorts, rec.hostConfig.PortBindings, Boolean(rec.hostConfig.PublishAllPorts));
+    const opened: OpenProxy[] = [];
+    const published: PublishedPort[] = [];
+    this.proxies.set(c.id, opened);
+    if (target) {
+      for (const r of requests) {
+        if (r.proto === 'sctp') continue;
+        const hostIp = r.hostIp || '0.0.0.0';
+        const p = await this.openOne(c, r.proto, hostIp, r.hostPortFrom, r.hostPortTo, target.IPAddress, r.containerPort);
+        opened.push(p);
+        published.push({ key: r.key, hostIp, hostPort: p.hostPort });
+      }
+    }
+    ns.Ports = portMap(rec.config.ExposedPorts, rec.hostConfig.PortBindings, published);
+  }
+
+  private async openOne(c: Container, proto: 'tcp' | 'udp', hostIp: string, from: number, to: number, containerIp: string, containerPort: number): Promise<OpenProxy> {
+    const open = proto === 'tcp' ? openTcpProxy : openUdpProxy;
+    let last: unknown;
+    for (let port = from; port <= to; port++) {
+      try {
+        return await open({ proto, hostIp, hostPort: port, containerIp, containerPort });
+      } catch (err) { last = err; }
+    }
+    const ep = Object.values(settingsOf(c).Networks).find((e) => e.IPAddress);
+    throw new Error(`driver failed programming external connectivity on endpoint ${c.name} (${ep?.EndpointID ?? ''}): ${(last as Error).message}`);
+  }
+
+  /** After berthd restarts: the running containers' addresses are taken again, their ports reopened. */
+  async restore(): Promise<void> {
+    for (const c of this.containers.list()) {
+      const ns = c.record.networkSettings;
+      if (!ns) continue;
+      for (const ep of Object.values(ns.Networks)) {
+        const net = this.registry.find(ep.NetworkID);
+        const ip = ipToInt(ep.IPAddress);
+        if (net && ip !== undefined) this.registry.claim(net, ip);
+      }
+    }
+  }
+
+  async reopenPorts(): Promise<void> {
+    for (const c of this.containers.list()) {
+      if (!c.running || !c.record.networkSettings?.sandbox) continue;
+      await this.publish(c).catch((err: unknown) => this.log(`ports of ${c.id}: ${(err as Error).message}`));
+    }
+  }
+
+  async afterExit(c: Container): Promise<void> {
+    await this.teardown(c, true);
+  }
+
+  async release(c: Container): Promise<void> {
+    await this.teardown(c, false);
+  }
+
+  /** Undoes a start: ports, interfaces, namespace, addresses; the endpoints' configuration stays. */
+  private async teardown(c: Container, save: boolean): Promise<void> {
+    for (const p of this.proxies.get(c.id) ?? []) p.close();
+    this.proxies.delete(c.id);
+    const ns = c.record.networkSettings;
+    if (!ns) return;
+    const had = Boolean(ns.sandbox);
+    if (ns.sandbox) await deleteNetns(ns.sandbox.netns);
+    delete ns.sandbox;
+    for (const ep of Object.values(ns.Networks)) {
+      if (ep.IPAddress) {
+        this.registry.release(ep.NetworkID, ep.IPAddress);
+        const net = this.registry.find(ep.NetworkID);
+        if (net) {
+          this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
+          this.names.changed(net.Id);
+        }
+      }
+      Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, DNSNames: null, MacAddress: ep.IPAMConfig ? ep.MacAddress : '' });
+    }
+    ns.SandboxID = ''; ns.SandboxKey = '';
+    ns.Ports = portMap(c.record.config.ExposedPorts, null, []);
+    if (had && save) this.containers.save(c);
+  }
+
+  /** `docker network connect`: recorded, and joined at once when the container runs. */
+  async connect(c: Container, net: NetworkRecord, req: EndpointRequest): Promise<void> {
+    const kind = modeKind(c.record.hostConfig.NetworkMode);
+    if (kind === 'host' || kind === 'container' || kind === 'none' || net.Driver !== 'bridge') {
+      throw new ForbiddenError('container sharing network namespace with another container or host cannot be connected to any other network');
+    }
+    const ns = settingsOf(c);
+    if (ns.Networks[net.Name]) throw new ForbiddenError(`endpoint with name ${c.name} already exists in network ${net.Name}`);
+    const ep = this.endpointFor(c, net, req);
+    if (c.running && ns.sandbox) {
+      await this.join(c, net, ep, Object.keys(ns.sandbox.interfaces).length === 0);
+      ns.Networks[net.Name] = ep;
+      this.writeFiles(c);
+    } else {
+      ns.Networks[net.Name] = ep;
+    }
+    this.containers.save(c);
+  }
+
+  async disconnect(c: Container, net: NetworkRecord): Promise<void> {
+    const ns = settingsOf(c);
+    const ep = ns.Networks[net.Name];
+    if (!ep) throw new ForbiddenError(`container ${c.id} is not connected to network ${net.Name}`);
+    const iface = ns.sandbox?.interfaces[net.Name];
+    if (iface && ns.sandbox) {
+      await detachVeth(ns.sandbox.netns, iface.ifname);
+      delete ns.sandbox.interfaces[net.Name];
+    }
+    delete ns.Networks[net.Name];
+    if (ep.IPAddress) {
+      this.registry.release(net.Id, ep.IPAddress);
+      this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
+      this.names.changed(net.Id);
+    }
+    this.containers.save(c);
+  }
+
+  /** For stats: the namespace and host veths of a running container (per-interface rx/tx). */
+  interfacesOf(c: Container): { netns: string; interfaces: Array<{ network: string; ifname: string; hostIf: string }> } | undefined {
+    const sb = c.record.networkSettings?.sandbox;
+    if (!sb) return undefined;
+    return { netns: sb.netns, interfaces: Object.entries(sb.interfaces).map(([network, i]) => ({ network, ...i })) };
+  }
+
+  closeAll(): void {
+    for (const list of this.proxies.values()) for (const p of list) p.close();
+    this.proxies.clear();
+  }
+}
+
+/** A container on no bridge network (e.g. `--network none` through the default path): just lo. */
+async function attachLoopbackOnly(netns: string): Promise<void> {
+  await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+}
+

@@ -1,0 +1,60 @@
+// The network area's front: builds the registry, the containers' participant and the API backend,
+// and orders their start and stop around the daemon's. berthd constructs one Networking.
+import type { NetworkBackend } from '../api/routers/networks/backend.js';
+import type { ContainerParticipant } from '../daemon/hooks.js';
+import { ContainerNetworking, type NameRecords, type NetworkContainers } from './container-networking.js';
+import { NO_EVENTS, type NetworkEventSink } from './events.js';
+import { parseAddressPool } from './ipam.js';
+import { NetworkRegistry } from './network-registry.js';
+import { NetworkService } from './network-service.js';
+
+export type { NetworkEventSink, NetworkEvent } from './events.js';
+
+export interface NetworkingOptions {
+  dataRoot: string;
+  /** -b/--bridge: the default bridge's Linux bridge ('none': no default bridge network) */
+  bridge?: string;
+  /** --bip */
+  bip?: string;
+  /** --default-address-pool (repeatable) */
+  defaultAddressPools?: string[];
+  containers: NetworkContainers;
+  events?: NetworkEventSink;
+  log: (msg: string) => void;
+}
+
+export class Networking {
+  readonly registry: NetworkRegistry;
+  readonly endpoints: ContainerNetworking;
+  readonly api: NetworkBackend;
+
+  constructor(o: NetworkingOptions) {
+    const events = o.events ?? NO_EVENTS;
+    const pools = o.defaultAddressPools?.map(parseAddressPool);
+    this.registry = new NetworkRegistry({
+      dataRoot: o.dataRoot, bridgeName: o.bridge || 'berth0', ...(o.bip ? { bip: o.bip } : {}), ...(pools?.length ? { pools } : {}), log: o.log,
+    });
+    const names: NameRecords = { changed: () => undefined };
+    this.endpoints = new ContainerNetworking(this.registry, o.containers, events, names, o.log);
+    this.api = new NetworkService(this.registry, this.endpoints, o.containers, events);
+  }
+
+  get participant(): ContainerParticipant { return this.endpoints; }
+
+  /** Before the daemon restores containers: networks and bridges exist again. */
+  async init(): Promise<void> {
+    await this.registry.init();
+  }
+
+  /** After the daemon restored containers: running ones keep their addresses and ports. */
+  async afterRestore(): Promise<void> {
+    await this.endpoints.restore();
+    await this.endpoints.reopenPorts();
+  }
+
+  /** After the daemon stopped its containers: proxies closed, bridges removed. */
+  async shutdown(): Promise<void> {
+    this.endpoints.closeAll();
+    await this.registry.shutdown();
+  }
+}

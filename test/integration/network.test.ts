@@ -1,0 +1,212 @@
+// Networking end to end with the real docker CLI: `docker network` create/ls/inspect/connect/
+// disconnect/rm/prune, IPAM (subnet, ip-range, gateway, --ip), published ports reached on
+// 127.0.0.1 through berthd's proxy (-p, -p ip:h:c, ephemeral, -P, docker port), host/none/
+// container: modes, dockerd's errors, ports answering again after a kill -9, and no bridge,
+// veth or namespace left behind. Each berthd has its own bridge and subnets (harness.ts).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+
+/** A TCP port free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+function httpGet(port: number, p: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+  });
+}
+
+const links = (): string => spawnSync('ip', ['-o', 'link']).stdout.toString();
+const netnsList = (): string[] => { try { return fs.readdirSync('/run/netns'); } catch { return []; } };
+
+describe('network', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  const { ok, fails } = cliAsserts(() => d);
+  const sub = (): { a: string; b: string } => {
+    const m = /^10\.(\d+)\.(\d+)\./.exec(d.bridge.bip)!;
+    return { a: m[1]!, b: m[2]! };
+  };
+
+  before(async () => {
+    d = await startBerthd();
+    await ok(['load', '-i', await busyboxTar()]);
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('the predefined networks and the default bridge on its own Linux bridge', async () => {
+    const names = (await ok(['network', 'ls', '--format', '{{.Name}} {{.Driver}}'])).split('\n').sort();
+    assert.deepEqual(names, ['bridge bridge', 'host host', 'none null']);
+    const [bridge] = JSON.parse(await ok(['network', 'inspect', 'bridge'])) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> }; Options: Record<string, string> }>;
+    const { a, b } = sub();
+    assert.deepEqual(bridge!.IPAM.Config, [{ Subnet: `10.${a}.${b}.0/24`, Gateway: `10.${a}.${b}.1` }]);
+    assert.equal(bridge!.Options['com.docker.network.bridge.name'], d.bridge.name);
+    assert.match(spawnSync('ip', ['-4', 'addr', 'show', d.bridge.name]).stdout.toString(), new RegExp(`inet 10\\.${a}\\.${b}\\.1/24`));
+    await fails(['network', 'rm', 'bridge'], /bridge is a pre-defined network and cannot be removed/);
+    await fails(['network', 'inspect', 'nosuchnet'], /network nosuchnet not found/);
+  });
+
+  test('a container on the default bridge: address, MAC, hosts file, inspect in old and new shapes', async () => {
+    const id = await ok(['run', '-d', '--name', 'plain', 'busybox', 'sleep', '300']);
+    const ns = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings}}', 'plain'])) as Record<string, unknown> & { Networks: Record<string, { IPAddress: string; MacAddress: string; Gateway: string; IPPrefixLen: number }> };
+    const ep = ns.Networks.bridge!;
+    const { a, b } = sub();
+    assert.match(ep.IPAddress, new RegExp(`^10\\.${a}\\.${b}\\.\\d+$`));
+    assert.equal(ep.Gateway, `10.${a}.${b}.1`);
+    assert.equal(ep.IPPrefixLen, 24);
+    assert.match(ep.MacAddress, /^02:42:0a:/);
+    const inside = await ok(['exec', 'plain', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
+    assert.match(inside, new RegExp(`inet ${ep.IPAddress.replace(/\./g, '\\.')}/24`));
+    assert.match(await ok(['exec', 'plain', 'cat', '/etc/hosts']), new RegExp(`${ep.IPAddress.replace(/\./g, '\\.')}\\t${id.slice(0, 12)}`));
+    // before 1.52 the default bridge's endpoint is repeated in the flat fields
+    const old = JSON.parse((await d.request('GET', '/v1.43/containers/plain/json')).body) as { NetworkSettings: { IPAddress: string; Gateway: string } };
+    assert.equal(old.NetworkSettings.IPAddress, ep.IPAddress);
+    assert.equal(old.NetworkSettings.Gateway, ep.Gateway);
+    const v120 = JSON.parse((await d.request('GET', '/v1.20/containers/plain/json')).body) as { NetworkSettings: Record<string, unknown> };
+    assert.equal(v120.NetworkSettings.IPAddress, ep.IPAddress);
+    assert.equal('Networks' in v120.NetworkSettings, false);
+    const [bridge] = JSON.parse(await ok(['network', 'inspect', 'bridge'])) as Array<{ Containers: Record<string, { Name: string; IPv4Address: string }> }>;
+    assert.deepEqual(bridge!.Containers[id], { ...bridge!.Containers[id]!, Name: 'plain', IPv4Address: `${ep.IPAddress}/24` });
+    await ok(['rm', '-f', 'plain']);
+    assert.equal(netnsList().includes(`berth-${id.slice(0, 12)}`), false);
+  });
+
+  test('published ports: -p ip:host:container, ephemeral, -P, docker port, a taken port', async () => {
+    const port = await freePort();
+    await ok(['run', '-d', '--name', 'web', '-p', `127.0.0.1:${port}:80`, '-p', '127.0.0.1::81', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+    const r = await waitFor('httpd through the proxy', async () => httpGet(port, '/hostname').catch(() => undefined));
+    assert.equal(r.status, 200);
+    const hostname = await ok(['exec', 'web', 'hostname']);
+    assert.equal(r.body.trim(), hostname);
+    const ports = (await ok(['port', 'web'])).split('\n').sort();
+    assert.equal(ports[0], `80/tcp -> 127.0.0.1:${port}`);
+    assert.match(ports[1]!, /^81\/tcp -> 127\.0\.0\.1:\d+$/);
+    const inspectPorts = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Ports}}', 'web'])) as Record<string, Array<{ HostIp: string; HostPort: string }>>;
+    assert.deepEqual(inspectPorts['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
+    assert.equal(ports[1]!.endsWith(`:${inspectPorts['81/tcp']![0]!.HostPort}`), true);
+    assert.match(await ok(['ps', '--filter', 'name=web', '--format', '{{.Ports}}']), new RegExp(`127\\.0\\.0\\.1:${port}->80/tcp`));
+    // the same host port again: the start fails with dockerd's message, berthd stays up
+    await fails(['run', '-d', '--name', 'web2', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80'], /address already in use/);
+    await ok(['rm', '-f', 'web2']);
+    // -P publishes every exposed port on an ephemeral one
+    await ok(['run', '-d', '--name', 'pall', '-P', '--expose', '8080', '--expose', '9090/udp', 'busybox', 'httpd', '-f', '-p', '8080', '-h', '/etc']);
+    const pall = (await ok(['port', 'pall'])).split('\n').sort();
+    assert.equal(pall.length, 2);
+    assert.match(pall[0]!, /^8080\/tcp -> 0\.0\.0\.0:\d+$/);
+    assert.match(pall[1]!, /^9090\/udp -> 0\.0\.0\.0:\d+$/);
+    const eph = Number(/:(\d+)$/.exec(pall[0]!)![1]);
+    assert.equal((await waitFor('-P port', async () => httpGet(eph, '/hostname').catch(() => undefined))).status, 200);
+    await ok(['rm', '-f', 'web', 'pall']);
+    await assert.rejects(httpGet(port, '/hostname'));
+  });
+
+  test('user-defined networks: IPAM options, --ip, connect/disconnect, errors, rm and prune', async () => {
+    const { a, b } = sub();
+    const subnet = `10.${a}.${Number(b) + 3}.0/24`;
+    const base = `10.${a}.${Number(b) + 3}`;
+    const id = await ok(['network', 'create', '--subnet', subnet, '--ip-range', `${base}.128/25`, '--gateway', `${base}.254`, '--label', 'k=v', 'ipamnet']);
+    assert.match(id, /^[0-9a-f]{64}$/);
+    await fails(['network', 'create', 'ipamnet'], /network with name ipamnet already exists/);
+    await fails(['network', 'create', '--subnet', `${base}.0/25`, 'overlap'], /Pool overlaps with other one on this address space/);
+    await fails(['network', 'create', '--subnet', 'nonsense', 'badnet'], /invalid CIDR address: nonsense/);
+    const auto = await ok(['network', 'create', 'autonet']);
+    const [autoNet] = JSON.parse(await ok(['network', 'inspect', auto])) as Array<{ IPAM: { Config: Array<{ Subnet: string }> } }>;
+    assert.match(autoNet!.IPAM.Config[0]!.Subnet, new RegExp(`^10\\.${a}\\.${Number(b) + 2}\\.\\d+/26$`));
+    const br = `br-${id.slice(0, 12)}`;
+    assert.match(links(), new RegExp(`: ${br}:`));
+
+    await ok(['run', '-d', '--name', 'fixed', '--network', 'ipamnet', '--ip', `${base}.10`, 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.ipamnet.IPAddress}}', 'fixed']), `${base}.10`);
+    await ok(['run', '-d', '--name', 'ranged', '--network', 'ipamnet', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.ipamnet.IPAddress}}', 'ranged']), `${base}.128`);
+    await fails(['run', '--rm', '--network', 'ipamnet', '--ip', '10.1.2.3', 'busybox', 'true'], /no configured subnet or ip-range contain the IP address 10\.1\.2\.3/);
+    await fails(['run', '--rm', '--ip', `${base}.11`, 'busybox', 'true'], /user specified IP address is supported on user defined networks only/);
+
+    // connect a running container: a second interface at once; twice is an error
+    await ok(['network', 'connect', 'autonet', 'fixed']);
+    assert.match(await ok(['exec', 'fixed', 'ip', '-o', 'link']), /eth1/);
+    await fails(['network', 'connect', 'autonet', 'fixed'], /endpoint with name fixed already exists in network autonet/);
+    const [inspected] = JSON.parse(await ok(['network', 'inspect', 'ipamnet'])) as Array<{ Containers: Record<string, { Name: string }>; Labels: Record<string, string> }>;
+    assert.deepEqual(Object.values(inspected!.Containers).map((c) => c.Name).sort(), ['fixed', 'ranged']);
+    assert.deepEqual(inspected!.Labels, { k: 'v' });
+    await fails(['network', 'rm', 'ipamnet'], /has active endpoints/);
+    await ok(['network', 'disconnect', 'autonet', 'fixed']);
+    assert.doesNotMatch(await ok(['exec', 'fixed', 'ip', '-o', 'link']), /eth1/);
+    await fails(['network', 'disconnect', 'autonet', 'fixed'], /is not connected to network autonet/);
+    // a stopped container is connected in its record, and joins at start
+    await ok(['create', '--name', 'later', '--network', 'ipamnet', 'busybox', 'sleep', '300']);
+    await ok(['network', 'connect', 'autonet', 'later']);
+    await ok(['start', 'later']);
+    assert.equal((await ok(['exec', 'later', 'ip', '-4', '-o', 'addr'])).split('\n').filter((l) => /eth\d/.test(l)).length, 2);
+
+    assert.deepEqual((await ok(['network', 'ls', '--filter', 'label=k=v', '--format', '{{.Name}}'])).split('\n'), ['ipamnet']);
+    assert.deepEqual((await ok(['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}}'])).split('\n').sort(), ['autonet', 'ipamnet']);
+    await ok(['rm', '-f', 'fixed', 'ranged', 'later']);
+    await ok(['network', 'create', 'unused']);
+    const pruned = await ok(['network', 'prune', '-f']);
+    assert.match(pruned, /autonet/); assert.match(pruned, /ipamnet/); assert.match(pruned, /unused/);
+    assert.deepEqual((await ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n').sort(), ['bridge', 'host', 'none']);
+    assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
+  });
+
+  test('host, none and container: network modes', async () => {
+    assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'hostname']), os.hostname());
+    assert.match(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']), new RegExp(`: ${d.bridge.name}:`));
+    const none = await ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
+    assert.deepEqual(none.split('\n').map((l) => l.split(':')[1]!.trim()), ['lo']);
+    await ok(['run', '-d', '--name', 'donor', 'busybox', 'sleep', '300']);
+    const donorIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'donor']);
+    assert.match(await ok(['run', '--rm', '--network', 'container:donor', 'busybox', 'ip', '-4', '-o', 'addr']), new RegExp(`inet ${donorIp.replace(/\./g, '\\.')}/`));
+    await ok(['rm', '-f', 'donor']);
+  });
+
+  test('after a kill -9 of berthd, running containers keep their addresses and their ports answer again', async () => {
+    const port = await freePort();
+    await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+    const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']);
+    await waitFor('httpd', async () => httpGet(port, '/hostname').catch(() => undefined));
+    await d.stop('SIGKILL');
+    await d.start();
+    assert.equal((await waitFor('httpd after restart', async () => httpGet(port, '/hostname').catch(() => undefined))).status, 200);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']), ip);
+    // the address stays taken: a new container gets another
+    await ok(['run', '-d', '--name', 'newcomer', 'busybox', 'sleep', '300']);
+    assert.notEqual(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'newcomer']), ip);
+    await ok(['rm', '-f', 'survivor', 'newcomer']);
+  });
+
+  test('nothing is left behind: no namespace, veth or bridge after stop', async () => {
+    const before = netnsList().filter((n) => n.startsWith('berth-'));
+    await ok(['run', '-d', '--name', 'last', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; sleep 300 & wait']);
+    const id = await ok(['inspect', '--format', '{{.Id}}', 'last']);
+    assert.equal(netnsList().includes(`berth-${id.slice(0, 12)}`), true);
+    await d.stop('SIGTERM');
+    assert.equal(netnsList().includes(`berth-${id.slice(0, 12)}`), false);
+    assert.doesNotMatch(links(), new RegExp(`: ${d.bridge.name}:`));
+    assert.deepEqual(netnsList().filter((n) => n.startsWith('berth-') && !before.includes(n)), []);
+    await d.start();
+    assert.match(links(), new RegExp(`: ${d.bridge.name}:`));
+    await ok(['rm', '-f', 'last']);
+  });
+});

@@ -16,6 +16,8 @@ import { attachVeth, createNetns, deleteNetns, detachVeth, netnsPath, run } from
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
 import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
+import { EmbeddedDns } from './dns-server.js';
+import { installRedirect } from './dns-redirect.js';
 import { hostsWithAddresses, resolvForNetwork } from './sandbox-files.js';
 import { emptyEndpoint, type ContainerNetworkSettings, type EndpointRequest, type EndpointSettings, type NetworkRecord } from './types.js';
 
@@ -25,9 +27,6 @@ export interface NetworkContainers {
   list(): Container[];
   save(c: Container): void;
 }
-
-/** Name resolution on user-defined networks (dns-server.ts); no-op until it is wired. */
-export interface NameRecords { changed(networkId: string): void }
 
 export type ModeKind = 'bridge' | 'host' | 'none' | 'container' | 'user';
 
@@ -46,14 +45,61 @@ export function settingsOf(c: Container): ContainerNetworkSettings {
 export class ContainerNetworking implements ContainerParticipant {
   readonly name = 'network';
   private readonly proxies = new Map<string, OpenProxy[]>();
+  private readonly dns: EmbeddedDns;
 
   constructor(
     private readonly registry: NetworkRegistry,
     private readonly containers: NetworkContainers,
     private readonly events: NetworkEventSink,
-    private readonly names: NameRecords,
     private readonly log: (msg: string) => void,
-  ) {}
+  ) {
+    this.dns = new EmbeddedDns((ip, name) => this.lookupName(ip, name), log);
+  }
+
+  /** A user-defined network (embedded DNS, network-scoped aliases) rather than a predefined one. */
+  private isUserNetwork(name: string): boolean {
+    const n = this.registry.byName(name);
+    return Boolean(n && !n.predefined && n.Driver === 'bridge');
+  }
+
+  /**
+   * The embedded DNS: the container that asks is found by its address; a name resolves to the
+   * addresses of the running containers that carry it (name, short ID, alias) on the user-defined
+   * networks the asker is on.
+   */
+  lookupName(clientIp: string, name: string): string[] | undefined {
+    const all = this.containers.list();
+    const asker = all.find((c) => Object.entries(c.record.networkSettings?.Networks ?? {})
+      .some(([n, ep]) => ep.IPAddress === clientIp && this.isUserNetwork(n)));
+    if (!asker) return undefined;
+    const networks = Object.entries(asker.record.networkSettings!.Networks).filter(([n, ep]) => ep.EndpointID && this.isUserNetwork(n)).map(([n]) => n);
+    const ips: string[] = [];
+    for (const c of all) {
+      for (const n of networks) {
+        const ep = c.record.networkSettings?.Networks[n];
+        if (ep?.IPAddress && ep.DNSNames?.some((d) => d.toLowerCase() === name) && !ips.includes(ep.IPAddress)) ips.push(ep.IPAddress);
+      }
+    }
+    return ips.length ? ips : undefined;
+  }
+
+  /** Embedded DNS for a running container on a user-defined network: the listener and the redirect. */
+  private async enableDns(c: Container): Promise<void> {
+    const ns = settingsOf(c);
+    if (!ns.sandbox) return;
+    const user = Object.entries(ns.Networks).filter(([n, ep]) => ep.Gateway && this.isUserNetwork(n));
+    if (user.length === 0) return;
+    for (const [, ep] of user) await this.dns.listen(ep.NetworkID, ep.Gateway);
+    if (!ns.sandbox.dns) {
+      await installRedirect(netnsPath(ns.sandbox.netns), user[0]![1].Gateway);
+      ns.sandbox.dns = user[0]![1].Gateway;
+    }
+  }
+
+  /** A removed network's DNS listener goes. */
+  networkRemoved(networkId: string): void {
+    this.dns.close(networkId);
+  }
 
   /** create: the endpoints it asked for (started later), checked against the networks. */
   async prepare(c: Container): Promise<void> {
@@ -121,6 +167,7 @@ export class ContainerNetworking implements ContainerParticipant {
         first = false;
       }
       if (first) await attachLoopbackOnly(netns);
+      await this.enableDns(c);
       this.writeFiles(c);
       await this.publish(c);
     } catch (err) {
@@ -155,7 +202,6 @@ export class ContainerNetworking implements ContainerParticipant {
       MacAddress: mac, DNSNames: net.Name === DEFAULT_BRIDGE ? null : [c.name, c.id.slice(0, 12), ...(ep.Aliases ?? [])],
     });
     this.events.publish({ action: 'connect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
-    this.names.changed(net.Id);
   }
 
   private writeFiles(c: Container): void {
@@ -217,6 +263,7 @@ export class ContainerNetworking implements ContainerParticipant {
     for (const c of this.containers.list()) {
       if (!c.running || !c.record.networkSettings?.sandbox) continue;
       await this.publish(c).catch((err: unknown) => this.log(`ports of ${c.id}: ${(err as Error).message}`));
+      await this.enableDns(c).catch((err: unknown) => this.log(`dns of ${c.id}: ${(err as Error).message}`));
     }
   }
 
@@ -243,7 +290,6 @@ export class ContainerNetworking implements ContainerParticipant {
         const net = this.registry.find(ep.NetworkID);
         if (net) {
           this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
-          this.names.changed(net.Id);
         }
       }
       Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, DNSNames: null, MacAddress: ep.IPAMConfig ? ep.MacAddress : '' });
@@ -265,6 +311,7 @@ export class ContainerNetworking implements ContainerParticipant {
     if (c.running && ns.sandbox) {
       await this.join(c, net, ep, Object.keys(ns.sandbox.interfaces).length === 0);
       ns.Networks[net.Name] = ep;
+      await this.enableDns(c);
       this.writeFiles(c);
     } else {
       ns.Networks[net.Name] = ep;
@@ -285,7 +332,6 @@ export class ContainerNetworking implements ContainerParticipant {
     if (ep.IPAddress) {
       this.registry.release(net.Id, ep.IPAddress);
       this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
-      this.names.changed(net.Id);
     }
     this.containers.save(c);
   }
@@ -300,6 +346,7 @@ export class ContainerNetworking implements ContainerParticipant {
   closeAll(): void {
     for (const list of this.proxies.values()) for (const p of list) p.close();
     this.proxies.clear();
+    this.dns.closeAll();
   }
 }
 

@@ -2,7 +2,7 @@
 // and orders their start and stop around the daemon's. berthd constructs one Networking.
 import type { NetworkBackend } from '../api/routers/networks/backend.js';
 import type { ContainerParticipant } from '../daemon/hooks.js';
-import { ContainerNetworking, type NameRecords, type NetworkContainers } from './container-networking.js';
+import { ContainerNetworking, type NetworkContainers } from './container-networking.js';
 import { NO_EVENTS, type NetworkEventSink } from './events.js';
 import { parseAddressPool } from './ipam.js';
 import { NetworkRegistry } from './network-registry.js';
@@ -34,8 +34,7 @@ export class Networking {
     this.registry = new NetworkRegistry({
       dataRoot: o.dataRoot, bridgeName: o.bridge || 'berth0', ...(o.bip ? { bip: o.bip } : {}), ...(pools?.length ? { pools } : {}), log: o.log,
     });
-    const names: NameRecords = { changed: () => undefined };
-    this.endpoints = new ContainerNetworking(this.registry, o.containers, events, names, o.log);
+    this.endpoints = new ContainerNetworking(this.registry, o.containers, events, o.log);
     this.api = new NetworkService(this.registry, this.endpoints, o.containers, events);
   }
 

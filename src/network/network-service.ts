@@ -105,6 +105,7 @@ export class NetworkService implements NetworkBackend {
       this.containers.save(c);
     }
     await this.registry.remove(n);
+    this.endpoints.networkRemoved(n.Id);
     this.events.publish({ action: 'destroy', id: n.Id, attributes: { name: n.Name, type: n.Driver } });
   }
 
@@ -142,6 +143,7 @@ export class NetworkService implements NetworkBackend {
       if (filters.label?.length && !labelsMatch(filters.label, n.Labels)) continue;
       if (filters['label!']?.length && filters['label!'].some((l) => labelsMatch([l], n.Labels))) continue;
       await this.registry.remove(n);
+      this.endpoints.networkRemoved(n.Id);
       this.events.publish({ action: 'destroy', id: n.Id, attributes: { name: n.Name, type: n.Driver } });
       deleted.push(n.Name);
     }

@@ -90,4 +90,6 @@ export interface SandboxState {
   netns: string;
   /** network name → the container's interface and its host veth peer */
   interfaces: Record<string, { ifname: string; hostIf: string }>;
+  /** the gateway 127.0.0.11 is redirected to, once the embedded DNS is set up */
+  dns?: string;
 }

@@ -170,6 +170,40 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
   });
 
+  test('embedded DNS on user-defined networks: names, aliases, short IDs; not after disconnect nor across networks', async () => {
+    await ok(['network', 'create', 'dnsnet']);
+    await ok(['network', 'create', 'othernet']);
+    const peerId = await ok(['run', '-d', '--name', 'peer', '--network', 'dnsnet', '--network-alias', 'svc', 'busybox', 'sleep', '300']);
+    await ok(['run', '-d', '--name', 'asker', '--network', 'dnsnet', 'busybox', 'sleep', '300']);
+    await ok(['run', '-d', '--name', 'stranger', '--network', 'othernet', 'busybox', 'sleep', '300']);
+    const peerIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.dnsnet.IPAddress}}', 'peer']);
+    const resolv = await ok(['exec', 'asker', 'cat', '/etc/resolv.conf']);
+    assert.match(resolv, /^nameserver 127\.0\.0\.11$/m);
+    assert.doesNotMatch(resolv, /nameserver (?!127\.0\.0\.11)/);
+    const lookup = (from: string, name: string): Promise<{ code: number; stdout: string }> => d.docker(['exec', from, 'nslookup', '-type=a', name]);
+    for (const name of ['peer', 'svc', peerId.slice(0, 12)]) {
+      const r = await lookup('asker', name);
+      assert.equal(r.code, 0, `nslookup ${name}: ${r.stdout}`);
+      assert.match(r.stdout, new RegExp(`Address: ${peerIp.replace(/\./g, '\\.')}$`, 'm'));
+    }
+    const dnsNames = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Networks.dnsnet.DNSNames}}', 'peer'])) as string[];
+    assert.deepEqual(dnsNames, ['peer', peerId.slice(0, 12), 'svc']);
+    // names the network does not know are not looked up anywhere else
+    assert.notEqual((await lookup('asker', 'nosuch.invalid')).code, 0);
+    // another network's containers do not resolve these names
+    assert.notEqual((await lookup('stranger', 'peer')).code, 0);
+    // a container connected later resolves them; after disconnect it no longer does
+    await ok(['network', 'connect', 'dnsnet', 'stranger']);
+    assert.equal((await lookup('stranger', 'peer')).code, 0);
+    await ok(['network', 'disconnect', 'dnsnet', 'peer']);
+    assert.notEqual((await lookup('asker', 'peer')).code, 0);
+    // the default bridge has no embedded DNS (the host's resolvers, as dockerd)
+    await ok(['run', '-d', '--name', 'onbridge', 'busybox', 'sleep', '300']);
+    assert.doesNotMatch(await ok(['exec', 'onbridge', 'cat', '/etc/resolv.conf']), /127\.0\.0\.11/);
+    await ok(['rm', '-f', 'peer', 'asker', 'stranger', 'onbridge']);
+    await ok(['network', 'rm', 'dnsnet', 'othernet']);
+  });
+
   test('host, none and container: network modes', async () => {
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'hostname']), os.hostname());
     assert.match(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']), new RegExp(`: ${d.bridge.name}:`));

@@ -46,6 +46,8 @@ export class ContainerNetworking implements ContainerParticipant {
   readonly name = 'network';
   private readonly proxies = new Map<string, OpenProxy[]>();
   private readonly dns: EmbeddedDns;
+  /** namespace deletions in flight (shutdown waits for them) */
+  private readonly deleting = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: NetworkRegistry,
@@ -151,9 +153,9 @@ export class ContainerNetworking implements ContainerParticipant {
     const kind = modeKind(c.record.hostConfig.NetworkMode);
     if (kind === 'host' || kind === 'container') return [];
     const ns = settingsOf(c);
-    const netns = `berth-${c.id.slice(0, 12)}`;
     await this.teardown(c, false);
-    await createNetns(netns);
+    // a new name each start: the previous run's namespace may still be going away (teardown does not wait)
+    const netns = `berth-${c.id.slice(0, 12)}-${crypto.randomBytes(3).toString('hex')}`;
     ns.sandbox = { netns, interfaces: {} };
     ns.SandboxID = generateId();
     ns.SandboxKey = netnsPath(netns);
@@ -166,7 +168,11 @@ export class ContainerNetworking implements ContainerParticipant {
         await this.join(c, net, ep, first);
         first = false;
       }
-      if (first) await attachLoopbackOnly(netns);
+      if (first) {
+        await createNetns(netns);
+        ns.sandbox.created = true;
+        await attachLoopbackOnly(netns);
+      }
       await this.enableDns(c);
       this.writeFiles(c);
       await this.publish(c);
@@ -191,7 +197,8 @@ export class ContainerNetworking implements ContainerParticipant {
         netns: sb.netns, hostIf, bridge: net.bridge, ifname, address: `${intToIp(ip)}/${pool.subnet.prefix}`, mac,
         ...(defaultRoute && !net.Internal ? { defaultGateway: intToIp(pool.gateway) } : {}),
         ...(mtu ? { mtu } : {}), loopback: Object.keys(sb.interfaces).length === 0,
-      });
+      }, !sb.created);
+      sb.created = true;
     } catch (err) {
       this.registry.release(net.Id, intToIp(ip));
       throw err;
@@ -282,7 +289,14 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = c.record.networkSettings;
     if (!ns) return;
     const had = Boolean(ns.sandbox);
-    if (ns.sandbox) await deleteNetns(ns.sandbox.netns);
+    // the namespace (and the veths in it) go in the background: nothing waits on them, and the
+    // next start uses another name
+    if (ns.sandbox) {
+      const netns = ns.sandbox.netns;
+      const done = deleteNetns(netns).catch((err: unknown) => this.log(`netns ${netns}: ${(err as Error).message}`));
+      this.deleting.add(done);
+      void done.finally(() => this.deleting.delete(done));
+    }
     delete ns.sandbox;
     for (const ep of Object.values(ns.Networks)) {
       if (ep.IPAddress) {
@@ -343,10 +357,11 @@ export class ContainerNetworking implements ContainerParticipant {
     return { netns: sb.netns, interfaces: Object.entries(sb.interfaces).map(([network, i]) => ({ network, ...i })) };
   }
 
-  closeAll(): void {
+  async closeAll(): Promise<void> {
     for (const list of this.proxies.values()) for (const p of list) p.close();
     this.proxies.clear();
     this.dns.closeAll();
+    await Promise.all(this.deleting);
   }
 }
 

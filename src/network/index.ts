@@ -53,7 +53,7 @@ export class Networking {
 
   /** After the daemon stopped its containers: proxies closed, bridges removed. */
   async shutdown(): Promise<void> {
-    this.endpoints.closeAll();
+    await this.endpoints.closeAll();
     await this.registry.shutdown();
   }
 }

@@ -42,7 +42,6 @@ export async function deleteLink(name: string): Promise<void> {
 export const netnsPath = (name: string): string => `/run/netns/${name}`;
 
 export async function createNetns(name: string): Promise<void> {
-  if (fs.existsSync(netnsPath(name))) await deleteNetns(name);
   await ip(['netns', 'add', name]);
 }
 
@@ -67,10 +66,14 @@ export interface VethAttachment {
   loopback: boolean;
 }
 
-/** A veth pair: one end on the bridge, the other in the namespace with its address and route. */
-export async function attachVeth(a: VethAttachment): Promise<void> {
+/**
+ * A veth pair: one end on the bridge, the other in the namespace with its address and route.
+ * `createNetns`: the namespace is made in the same `ip` run (a container's first interface).
+ */
+export async function attachVeth(a: VethAttachment, createNetns = false): Promise<void> {
   const mtu = a.mtu ? ` mtu ${a.mtu}` : '';
   await batch([
+    ...(createNetns ? [`netns add ${a.netns}`] : []),
     `link add ${a.hostIf}${mtu} type veth peer name ${a.ifname} address ${a.mac}${mtu} netns ${a.netns}`,
     `link set ${a.hostIf} master ${a.bridge} up`,
   ]);

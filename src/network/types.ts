@@ -90,6 +90,8 @@ export interface SandboxState {
   netns: string;
   /** network name → the container's interface and its host veth peer */
   interfaces: Record<string, { ifname: string; hostIf: string }>;
+  /** the namespace exists (made with the first interface, or alone for a container without one) */
+  created?: boolean;
   /** the gateway 127.0.0.11 is redirected to, once the embedded DNS is set up */
   dns?: string;
 }

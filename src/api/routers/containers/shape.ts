@@ -9,8 +9,11 @@ import type { ContainerCreateBody } from '../../types/container.js';
 import type { ContainerUpdateBody } from '../../types/host-config.js';
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from './backend.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijacked-stream.js';
+import { withShapedEndpoints } from './endpoint-shape.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
+  if (!versionLt(version, '1.48')) return s;
+  s = withShapedEndpoints(s, version);
   if (!versionLt(version, '1.46')) return s;
   const hc = s.HostConfig as Record<string, unknown> | undefined;
   // HostConfig.Annotations in the list: 1.46.
@@ -55,6 +58,7 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   delete top[LEGACY_MAC_ADDRESS];
   if (versionGte(version, '1.52')) return top;
   top.NetworkSettings = networkSettingsPre152((c.NetworkSettings ?? {}) as Record<string, unknown>);
+  top = withShapedEndpoints(top, version);
   let cfg = { ...(c.Config as Record<string, unknown> | undefined) };
   // dockerd 20.10's order: ..., Entrypoint, NetworkDisabled?, MacAddress?, OnBuild, Labels
   const before = 'NetworkDisabled' in cfg ? 'NetworkDisabled' : 'Entrypoint';

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+import path from 'node:path';
+import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 /** A TCP port free on 127.0.0.1 right now. */
 function freePort(): Promise<number> {
@@ -33,6 +34,7 @@ function httpGet(port: number, p: string): Promise<{ status: number; body: strin
   });
 }
 
+const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
 const links = (): string => spawnSync('ip', ['-o', 'link']).stdout.toString();
 const netnsList = (): string[] => { try { return fs.readdirSync('/run/netns'); } catch { return []; } };
 
@@ -202,6 +204,111 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.doesNotMatch(await ok(['exec', 'onbridge', 'cat', '/etc/resolv.conf']), /127\.0\.0\.11/);
     await ok(['rm', '-f', 'peer', 'asker', 'stranger', 'onbridge']);
     await ok(['network', 'rm', 'dnsnet', 'othernet']);
+  });
+
+  test('docker-py network calls (as its api_network tests make them)', { skip: dockerPy ? false : 'no python3 with the docker module' }, async () => {
+    const { a, b } = sub();
+    const base = `10.${a}.${Number(b) + 3}`;
+    const script = `
+import docker
+from docker.types import IPAMConfig, IPAMPool
+c = docker.DockerClient(base_url=${JSON.stringify(d.host)})
+api = c.api
+ipam = IPAMConfig(pool_configs=[IPAMPool(subnet='${base}.0/24', gateway='${base}.1')])
+net = api.create_network('pynet', driver='bridge', ipam=ipam, labels={'a': 'b'}, options={'com.docker.network.driver.mtu': '1400'}, internal=True, attachable=True)
+nid = net['Id']
+info = api.inspect_network(nid)
+assert info['IPAM']['Config'] == [{'Subnet': '${base}.0/24', 'Gateway': '${base}.1'}], info['IPAM']
+assert info['Labels'] == {'a': 'b'} and info['Internal'] and info['Attachable'], info
+assert info['Options']['com.docker.network.driver.mtu'] == '1400'
+assert [n['Id'] for n in api.networks(names=['pynet'])] == [nid]
+assert [n['Id'] for n in api.networks(ids=[nid])] == [nid]
+try:
+    api.create_network('pynet', check_duplicate=True)
+    raise SystemExit('duplicate accepted')
+except docker.errors.APIError as e:
+    assert e.status_code == 409, e
+ctr = api.create_container('busybox', 'top', host_config=api.create_host_config(network_mode='pynet'),
+    networking_config=api.create_networking_config({'pynet': api.create_endpoint_config(aliases=['foo', 'bar'], ipv4_address='${base}.50')}))
+api.start(ctr)
+ns = api.inspect_container(ctr)['NetworkSettings']['Networks']['pynet']
+assert ns['IPAddress'] == '${base}.50', ns
+assert ns['Aliases'] == ['foo', 'bar'], ns
+assert ns['IPAMConfig'] == {'IPv4Address': '${base}.50'}, ns
+assert list(api.inspect_network(nid)['Containers'].keys()) == [ctr['Id']]
+other = api.create_container('busybox', 'top')
+api.start(other)
+api.connect_container_to_network(other, nid, aliases=['baz'], links=[('pyname', 'pyalias')])
+assert api.inspect_container(other)['NetworkSettings']['Networks']['pynet']['Aliases'] == ['baz']
+try:
+    api.connect_container_to_network(other, nid)
+    raise SystemExit('connected twice')
+except docker.errors.APIError as e:
+    assert e.status_code == 403, e
+api.disconnect_container_from_network(other, nid)
+assert 'pynet' not in api.inspect_container(other)['NetworkSettings']['Networks']
+try:
+    api.remove_network(nid)
+    raise SystemExit('removed with active endpoints')
+except docker.errors.APIError as e:
+    assert e.status_code == 403, e
+api.remove_container(ctr, force=True)
+api.remove_container(other, force=True)
+api.remove_network(nid)
+try:
+    api.inspect_network(nid)
+    raise SystemExit('still there')
+except docker.errors.NotFound:
+    pass
+n2 = c.networks.create('pyprune')
+assert 'pyprune' in api.prune_networks()['NetworksDeleted']
+print('ok')
+`;
+    const r = spawnSync(dockerPy!, ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr + r.stdout + d.logTail(10));
+    assert.equal(r.stdout.trim(), 'ok');
+  });
+
+  test('docker-compose up/down of a project with a network, a published port and service-name lookups', { skip: hasCompose ? false : 'no docker-compose' }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-'));
+    const port = await freePort();
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), [
+      'version: "3.7"',
+      'services:',
+      '  web:',
+      '    image: busybox',
+      '    command: httpd -f -p 80 -h /etc',
+      `    ports: ["127.0.0.1:${port}:80"]`,
+      '    networks: [backend]',
+      '  client:',
+      '    image: busybox',
+      '    command: sh -c "trap \'exit 0\' TERM; sleep 300 & wait"',
+      '    networks:',
+      '      backend:',
+      '        aliases: [cli]',
+      'networks:',
+      '  backend: {}',
+    ].join('\n') + '\n');
+    const compose = (args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync('docker-compose', ['-p', 'demo', ...args], {
+      cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOCKER_HOST: d.host },
+    });
+    try {
+      const up = compose(['up', '-d']);
+      assert.equal(up.status, 0, up.stderr);
+      assert.equal((await ok(['network', 'ls', '--filter', 'name=demo_backend', '--format', '{{.Name}}'])), 'demo_backend');
+      const r = await waitFor('web through its published port', async () => httpGet(port, '/hostname').catch(() => undefined));
+      assert.equal(r.status, 200);
+      const webIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.demo_backend.IPAddress}}', 'demo_web_1']);
+      const look = await d.docker(['exec', 'demo_client_1', 'nslookup', '-type=a', 'web']);
+      assert.equal(look.code, 0, look.stdout + look.stderr);
+      assert.match(look.stdout, new RegExp(`Address: ${webIp.replace(/\./g, '\\.')}$`, 'm'));
+      assert.equal((await d.docker(['exec', 'demo_web_1', 'nslookup', '-type=a', 'cli'])).code, 0);
+      const down = compose(['down']);
+      assert.equal(down.status, 0, down.stderr);
+      assert.equal(await ok(['network', 'ls', '--filter', 'name=demo_backend', '--format', '{{.Name}}']), '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('host, none and container: network modes', async () => {

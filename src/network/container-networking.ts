@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Container } from '../daemon/container.js';
+import { extraHostLines, hostsFile } from '../daemon/container-files.js';
 import type { ContainerParticipant } from '../daemon/hooks.js';
 import { ForbiddenError, InvalidParameterError } from '../errdefs/index.js';
 import { generateId } from '../internal/ids.js';
@@ -18,6 +19,7 @@ import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
 import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
 import { EmbeddedDns } from './dns-server.js';
 import { installRedirect } from './dns-redirect.js';
+import { linkEnv, linkHostsLine, parseLink } from './links.js';
 import { hostsWithAddresses, resolvForNetwork } from './sandbox-files.js';
 import { emptyEndpoint, type ContainerNetworkSettings, type EndpointRequest, type EndpointSettings, type NetworkRecord } from './types.js';
 
@@ -118,7 +120,10 @@ export class ContainerNetworking implements ContainerParticipant {
     const isPrimary = (k: string): boolean => k === primary || k === mode || (kind === 'bridge' && (k === 'default' || k === 'bridge'));
     const primaryNet = this.registry.get(primary);
     const primaryKey = Object.keys(requested).find(isPrimary);
-    ns.Networks[primaryNet.Name] = this.endpointFor(c, primaryNet, (primaryKey ? requested[primaryKey] : undefined) ?? {});
+    const primaryReq = (primaryKey ? requested[primaryKey] : undefined) ?? {};
+    // the container-wide Config.MacAddress (before 1.44) is the primary endpoint's
+    if (!primaryReq.MacAddress && rec.config.MacAddress) primaryReq.MacAddress = rec.config.MacAddress;
+    ns.Networks[primaryNet.Name] = this.endpointFor(c, primaryNet, primaryReq);
     for (const ref of Object.keys(requested).filter((k) => !isPrimary(k))) {
       const net = this.registry.get(ref);
       ns.Networks[net.Name] = this.endpointFor(c, net, requested[ref] ?? {});
@@ -174,13 +179,36 @@ export class ContainerNetworking implements ContainerParticipant {
         await attachLoopbackOnly(netns);
       }
       await this.enableDns(c);
-      this.writeFiles(c);
+      const links = kind === 'bridge' ? this.links(c) : { hosts: [], env: [] };
+      this.writeFiles(c, links.hosts);
       await this.publish(c);
+      return [
+        withNamespace('network', { mode: 'join', path: netnsPath(netns) }),
+        ...(links.env.length ? [(spec: Parameters<SpecOption>[0]): void => { spec.process.env = [...links.env, ...spec.process.env]; }] : []),
+      ];
     } catch (err) {
       await this.teardown(c, false);
       throw err;
     }
-    return [withNamespace('network', { mode: 'join', path: netnsPath(netns) })];
+  }
+
+  /** --link on the default bridge: each linked container must run; its hosts line and env vars. */
+  private links(c: Container): { hosts: string[]; env: string[] } {
+    const hosts: string[] = [];
+    const env: string[] = [];
+    for (const link of c.record.hostConfig.Links ?? []) {
+      const { name, alias } = parseLink(link);
+      const target = this.containers.get(name);
+      const ip = target.record.networkSettings?.Networks[DEFAULT_BRIDGE]?.IPAddress;
+      if (!target.running || !ip) throw new InvalidParameterError(`Cannot link to a non running container: /${target.name} AS /${c.name}/${alias}`);
+      const linked = {
+        name: target.name, hostname: target.record.config.Hostname ?? '', ip, env: target.record.config.Env ?? [],
+        exposed: Object.keys(target.record.config.ExposedPorts ?? {}),
+      };
+      hosts.push(linkHostsLine(alias, linked));
+      env.push(...linkEnv(c.name, alias, linked));
+    }
+    return { hosts, env };
   }
 
   /** One endpoint of a running sandbox: address, veth, and the network's name records. */
@@ -211,11 +239,13 @@ export class ContainerNetworking implements ContainerParticipant {
     this.events.publish({ action: 'connect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
   }
 
-  private writeFiles(c: Container): void {
+  private writeFiles(c: Container, linkLines: string[] = []): void {
     const rec = c.record;
     const ns = settingsOf(c);
     const addresses = Object.values(ns.Networks).map((e) => e.IPAddress).filter(Boolean);
-    const hosts = hostsWithAddresses(fs.readFileSync(rec.hostsPath, 'utf8'), addresses, rec.config.Hostname ?? '', rec.config.Domainname ?? '');
+    // written afresh each start (the base and ExtraHosts as at create), so no stale address stays
+    const base = hostsFile(rec.config.Hostname ?? '', rec.config.Domainname ?? '', extraHostLines(rec.hostConfig.ExtraHosts));
+    const hosts = hostsWithAddresses(base, addresses, rec.config.Hostname ?? '', rec.config.Domainname ?? '', linkLines);
     fs.writeFileSync(rec.hostsPath, hosts);
     const onUserNetwork = Object.keys(ns.Networks).some((n) => n !== DEFAULT_BRIDGE && !this.registry.byName(n)?.predefined);
     if (onUserNetwork) fs.writeFileSync(rec.resolvConfPath, resolvForNetwork(fs.readFileSync(rec.resolvConfPath, 'utf8')));
@@ -306,7 +336,9 @@ export class ContainerNetworking implements ContainerParticipant {
           this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
         }
       }
-      Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, DNSNames: null, MacAddress: ep.IPAMConfig ? ep.MacAddress : '' });
+      // a MAC derived from the address goes with it; one the client asked for stays
+      const derived = ep.IPAddress && ep.MacAddress === macFromIp(ipToInt(ep.IPAddress) ?? 0);
+      Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, DNSNames: null, MacAddress: derived ? '' : ep.MacAddress });
     }
     ns.SandboxID = ''; ns.SandboxKey = '';
     ns.Ports = portMap(c.record.config.ExposedPorts, null, []);

@@ -2,11 +2,11 @@
 // for its hostname, and the embedded DNS server on user-defined networks.
 
 /** Replaces the loopback line berthd wrote for the hostname with the container's addresses. */
-export function hostsWithAddresses(current: string, addresses: readonly string[], hostname: string, domainname: string): string {
+export function hostsWithAddresses(current: string, addresses: readonly string[], hostname: string, domainname: string, links: readonly string[] = []): string {
   const fqdn = domainname ? `${hostname}.${domainname} ${hostname}` : hostname;
-  const lines = current.split('\n').filter((l) => l !== '' && !l.startsWith('127.0.1.1\t') && !addresses.some((a) => l.startsWith(`${a}\t`)));
   const own = addresses.length > 0 ? addresses.map((a) => `${a}\t${fqdn}`) : [`127.0.1.1\t${fqdn}`];
-  return [...lines, ...own].join('\n') + '\n';
+  const lines = current.split('\n').filter((l) => l !== '' && !l.startsWith('127.0.1.1\t') && l.split('\t')[1] !== fqdn && !links.includes(l));
+  return [...lines, ...links, ...own].join('\n') + '\n';
 }
 
 export const EMBEDDED_DNS = '127.0.0.11';

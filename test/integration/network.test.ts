@@ -311,6 +311,23 @@ print('ok')
     }
   });
 
+  test('--link on the default bridge: hosts entry and environment; --mac-address on the interface', async () => {
+    await ok(['run', '-d', '--name', 'db', '--expose', '5432', '-e', 'SECRET=s3', 'busybox', 'sleep', '300']);
+    const dbIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'db']);
+    const out = await ok(['run', '--rm', '--name', 'linker', '--link', 'db:database', 'busybox', 'sh', '-c', 'grep database /etc/hosts; env | grep ^DATABASE_ | sort']);
+    const lines = out.split('\n');
+    assert.match(lines[0]!, new RegExp(`^${dbIp.replace(/\./g, '\\.')}\\tdatabase [0-9a-f]{12} db$`));
+    assert.deepEqual(lines.slice(1), [
+      'DATABASE_ENV_SECRET=s3', 'DATABASE_NAME=/linker/database', `DATABASE_PORT=tcp://${dbIp}:5432`, `DATABASE_PORT_5432_TCP=tcp://${dbIp}:5432`,
+      `DATABASE_PORT_5432_TCP_ADDR=${dbIp}`, 'DATABASE_PORT_5432_TCP_PORT=5432', 'DATABASE_PORT_5432_TCP_PROTO=tcp',
+    ]);
+    await ok(['create', '--name', 'stopped-db', 'busybox', 'true']);
+    await fails(['run', '--rm', '--link', 'stopped-db:x', 'busybox', 'true'], /Cannot link to a non running container/);
+    const mac = await ok(['run', '--rm', '--mac-address', '02:42:ac:99:88:77', 'busybox', 'cat', '/sys/class/net/eth0/address']);
+    assert.equal(mac, '02:42:ac:99:88:77');
+    await ok(['rm', '-f', 'db', 'stopped-db']);
+  });
+
   test('host, none and container: network modes', async () => {
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'hostname']), os.hostname());
     assert.match(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']), new RegExp(`: ${d.bridge.name}:`));

@@ -13,7 +13,7 @@ import { withNamespace } from '../oci/namespaces.js';
 import type { SpecOption } from '../oci/spec.js';
 import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
-import { attachVeth, createNetns, deleteNetns, detachVeth, netnsPath, run } from './iproute.js';
+import { attachVeth, createNetns, deleteNetns, detachVeth, linkExists, netnsPath, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
 import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
@@ -215,6 +215,8 @@ export class ContainerNetworking implements ContainerParticipant {
   private async join(c: Container, net: NetworkRecord, ep: EndpointSettings, defaultRoute: boolean): Promise<void> {
     const ns = settingsOf(c);
     const sb = ns.sandbox!;
+    // a bridge someone deleted under berthd comes back
+    if (!linkExists(net.bridge)) await this.registry.ensureBridgeOf(net);
     const { ip, pool } = this.registry.allocate(net, ep.IPAMConfig?.IPv4Address || undefined);
     const ifname = `eth${Object.keys(sb.interfaces).length}`;
     const hostIf = `veth${crypto.randomBytes(4).toString('hex').slice(0, 7)}`;

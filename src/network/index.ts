@@ -1,6 +1,7 @@
 // The network area's front: builds the registry, the containers' participant and the API backend,
 // and orders their start and stop around the daemon's. berthd constructs one Networking.
 import type { NetworkBackend } from '../api/routers/networks/backend.js';
+import type { Container } from '../daemon/container.js';
 import type { ContainerParticipant } from '../daemon/hooks.js';
 import { ContainerNetworking, type NetworkContainers } from './container-networking.js';
 import { NO_EVENTS, type NetworkEventSink } from './events.js';
@@ -39,6 +40,14 @@ export class Networking {
   }
 
   get participant(): ContainerParticipant { return this.endpoints; }
+
+  /**
+   * For stats (per-interface rx/tx): a running container's network namespace and its interfaces
+   * with their host veth peers; undefined when it has no namespace of berthd's (host, container:, stopped).
+   */
+  interfacesOf(c: Container): ReturnType<ContainerNetworking['interfacesOf']> {
+    return this.endpoints.interfacesOf(c);
+  }
 
   /** Before the daemon restores containers: networks and bridges exist again. */
   async init(): Promise<void> {

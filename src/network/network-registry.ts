@@ -102,7 +102,8 @@ export class NetworkRegistry {
     writeJsonAtomicSync(this.file, [...this.networks.values()]);
   }
 
-  private async ensureBridgeOf(n: NetworkRecord): Promise<void> {
+  /** The network's Linux bridge exists, with its gateway address, and is up (idempotent). */
+  async ensureBridgeOf(n: NetworkRecord): Promise<void> {
     const pool = this.poolOf(n);
     const mtu = Number(n.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
     await ensureBridge(n.bridge, pool ? `${intToIp(pool.gateway)}/${pool.subnet.prefix}` : undefined, mtu);

@@ -306,6 +306,10 @@ export class ContainerNetworking implements ContainerParticipant {
     }
   }
 
+  async startFailed(c: Container): Promise<void> {
+    await this.teardown(c, false);
+  }
+
   async afterExit(c: Container): Promise<void> {
     await this.teardown(c, true);
   }

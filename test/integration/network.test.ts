@@ -111,6 +111,12 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     // the same host port again: the start fails with dockerd's message, berthd stays up
     await fails(['run', '-d', '--name', 'web2', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80'], /address already in use/);
     await ok(['rm', '-f', 'web2']);
+    // a start that fails after the network was set up gives its port back at once
+    const port2 = await freePort();
+    await fails(['run', '-d', '--name', 'nocmd', '-p', `127.0.0.1:${port2}:80`, 'busybox', 'no-such-command'], /no-such-command/);
+    await ok(['run', '-d', '--name', 'takes', '-p', `127.0.0.1:${port2}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+    assert.equal((await waitFor('the freed port', async () => httpGet(port2, '/hostname').catch(() => undefined))).status, 200);
+    await ok(['rm', '-f', 'nocmd', 'takes']);
     // -P publishes every exposed port on an ephemeral one
     await ok(['run', '-d', '--name', 'pall', '-P', '--expose', '8080', '--expose', '9090/udp', 'busybox', 'httpd', '-f', '-p', '8080', '-h', '/etc']);
     const pall = (await ok(['port', 'pall'])).split('\n').sort();
@@ -344,8 +350,15 @@ print('ok')
     await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
     const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']);
     await waitFor('httpd', async () => httpGet(port, '/hostname').catch(() => undefined));
+    await ok(['network', 'create', 'keepnet']);
+    await ok(['run', '-d', '--name', 'kept1', '--network', 'keepnet', 'busybox', 'sleep', '300']);
+    await ok(['run', '-d', '--name', 'kept2', '--network', 'keepnet', 'busybox', 'sleep', '300']);
     await d.stop('SIGKILL');
     await d.start();
+    // the embedded DNS answers again (its rules stayed in the namespaces; berthd listens again)
+    assert.equal((await d.docker(['exec', 'kept2', 'nslookup', '-type=a', 'kept1'])).code, 0);
+    await ok(['rm', '-f', 'kept1', 'kept2']);
+    await ok(['network', 'rm', 'keepnet']);
     assert.equal((await waitFor('httpd after restart', async () => httpGet(port, '/hostname').catch(() => undefined))).status, 200);
     assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']), ip);
     // the address stays taken: a new container gets another

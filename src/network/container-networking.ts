@@ -56,6 +56,8 @@ export class ContainerNetworking implements ContainerParticipant {
     private readonly containers: NetworkContainers,
     private readonly events: NetworkEventSink,
     private readonly log: (msg: string) => void,
+    /** debug-level timing */
+    private readonly trace?: (msg: string) => void,
   ) {
     this.dns = new EmbeddedDns((ip, name) => this.lookupName(ip, name), log);
   }
@@ -157,6 +159,18 @@ export class ContainerNetworking implements ContainerParticipant {
   async beforeTaskStart(c: Container): Promise<SpecOption[]> {
     const kind = modeKind(c.record.hostConfig.NetworkMode);
     if (kind === 'host' || kind === 'container') return [];
+    // no bridge network (none, or no default bridge): runc's own namespace with lo is all it needs
+    const bridged = Object.entries(settingsOf(c).Networks).some(([n, ep]) => (this.registry.find(ep.NetworkID) ?? this.registry.find(n))?.Driver !== 'null');
+    if (!bridged) return [];
+    const t0 = performance.now();
+    try {
+      return await this.setUp(c, kind);
+    } finally {
+      this.trace?.(`network setup ${c.id.slice(0, 12)}: ${(performance.now() - t0).toFixed(1)}ms`);
+    }
+  }
+
+  private async setUp(c: Container, kind: ModeKind): Promise<SpecOption[]> {
     const ns = settingsOf(c);
     await this.teardown(c, false);
     // a new name each start: the previous run's namespace may still be going away (teardown does not wait)
@@ -178,10 +192,9 @@ export class ContainerNetworking implements ContainerParticipant {
         ns.sandbox.created = true;
         await attachLoopbackOnly(netns);
       }
-      await this.enableDns(c);
       const links = kind === 'bridge' ? this.links(c) : { hosts: [], env: [] };
+      await Promise.all([this.enableDns(c), this.publish(c)]);
       this.writeFiles(c, links.hosts);
-      await this.publish(c);
       return [
         withNamespace('network', { mode: 'join', path: netnsPath(netns) }),
         ...(links.env.length ? [(spec: Parameters<SpecOption>[0]): void => { spec.process.env = [...links.env, ...spec.process.env]; }] : []),

@@ -22,6 +22,8 @@ export interface NetworkingOptions {
   containers: NetworkContainers;
   events?: NetworkEventSink;
   log: (msg: string) => void;
+  /** debug-level timing of the start path's network setup */
+  trace?: (msg: string) => void;
 }
 
 export class Networking {
@@ -35,7 +37,7 @@ export class Networking {
     this.registry = new NetworkRegistry({
       dataRoot: o.dataRoot, bridgeName: o.bridge || 'berth0', ...(o.bip ? { bip: o.bip } : {}), ...(pools?.length ? { pools } : {}), log: o.log,
     });
-    this.endpoints = new ContainerNetworking(this.registry, o.containers, events, o.log);
+    this.endpoints = new ContainerNetworking(this.registry, o.containers, events, o.log, o.trace);
     this.api = new NetworkService(this.registry, this.endpoints, o.containers, events);
   }
 

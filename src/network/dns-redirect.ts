@@ -19,5 +19,6 @@ export function redirectRules(gateway: string): string {
 
 export async function installRedirect(netnsPath: string, gateway: string): Promise<void> {
   await run('nsenter', [`--net=${netnsPath}`, 'sh', '-c',
-    'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && nft delete table ip berth_dns 2>/dev/null; exec nft -f -'], redirectRules(gateway));
+    // each start has a fresh namespace, so the table is new: no delete first (one fork fewer)
+    'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && exec nft -f -'], redirectRules(gateway));
 }

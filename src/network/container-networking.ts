@@ -259,7 +259,10 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = settingsOf(c);
     const addresses = Object.values(ns.Networks).map((e) => e.IPAddress).filter(Boolean);
     // written afresh each start (the base and ExtraHosts as at create), so no stale address stays
-    const base = hostsFile(rec.config.Hostname ?? '', rec.config.Domainname ?? '', extraHostLines(rec.hostConfig.ExtraHosts));
+    // ExtraHosts' special "host-gateway" is the default bridge's gateway, as dockerd's default
+    const gw = this.registry.byName(DEFAULT_BRIDGE)?.IPAM.Config[0]?.Gateway;
+    const extra = extraHostLines(rec.hostConfig.ExtraHosts).map((l) => (gw && l.startsWith('host-gateway\t') ? `${gw}${l.slice('host-gateway'.length)}` : l));
+    const base = hostsFile(rec.config.Hostname ?? '', rec.config.Domainname ?? '', extra);
     const hosts = hostsWithAddresses(base, addresses, rec.config.Hostname ?? '', rec.config.Domainname ?? '', linkLines);
     fs.writeFileSync(rec.hostsPath, hosts);
     const onUserNetwork = Object.keys(ns.Networks).some((n) => n !== DEFAULT_BRIDGE && !this.registry.byName(n)?.predefined);

@@ -81,6 +81,9 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     const inside = await ok(['exec', 'plain', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
     assert.match(inside, new RegExp(`inet ${ep.IPAddress.replace(/\./g, '\\.')}/24`));
     assert.match(await ok(['exec', 'plain', 'cat', '/etc/hosts']), new RegExp(`${ep.IPAddress.replace(/\./g, '\\.')}\\t${id.slice(0, 12)}`));
+    // --add-host NAME:host-gateway names the default bridge's gateway
+    assert.match(await ok(['run', '--rm', '--add-host', 'host.docker.internal:host-gateway', 'busybox', 'cat', '/etc/hosts']),
+      new RegExp(`^10\\.${a}\\.${b}\\.1\\thost\\.docker\\.internal$`, 'm'));
     // before 1.52 the default bridge's endpoint is repeated in the flat fields
     const old = JSON.parse((await d.request('GET', '/v1.43/containers/plain/json')).body) as { NetworkSettings: { IPAddress: string; Gateway: string } };
     assert.equal(old.NetworkSettings.IPAddress, ep.IPAddress);

@@ -48,6 +48,7 @@ export class ContainerNetworking implements ContainerParticipant {
   readonly name = 'network';
   private readonly proxies = new Map<string, OpenProxy[]>();
   private readonly dns: EmbeddedDns;
+  private restored = false;
   /** namespace deletions in flight (shutdown waits for them) */
   private readonly deleting = new Set<Promise<void>>();
 
@@ -171,6 +172,7 @@ export class ContainerNetworking implements ContainerParticipant {
   }
 
   private async setUp(c: Container, kind: ModeKind): Promise<SpecOption[]> {
+    await this.restore();
     const ns = settingsOf(c);
     await this.teardown(c, false);
     // a new name each start: the previous run's namespace may still be going away (teardown does not wait)
@@ -301,8 +303,14 @@ export class ContainerNetworking implements ContainerParticipant {
     throw new Error(`driver failed programming external connectivity on endpoint ${c.name} (${ep?.EndpointID ?? ''}): ${(last as Error).message}`);
   }
 
-  /** After berthd restarts: the running containers' addresses are taken again, their ports reopened. */
+  /**
+   * After berthd restarts: the addresses in the containers' records are taken again. Runs once,
+   * before the first address is handed out (restart policies may start containers before the
+   * daemon's restore has finished).
+   */
   async restore(): Promise<void> {
+    if (this.restored) return;
+    this.restored = true;
     for (const c of this.containers.list()) {
       const ns = c.record.networkSettings;
       if (!ns) continue;
@@ -376,6 +384,7 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = settingsOf(c);
     if (ns.Networks[net.Name]) throw new ForbiddenError(`endpoint with name ${c.name} already exists in network ${net.Name}`);
     const ep = this.endpointFor(c, net, req);
+    await this.restore();
     if (c.running && ns.sandbox) {
       await this.join(c, net, ep, Object.keys(ns.sandbox.interfaces).length === 0);
       ns.Networks[net.Name] = ep;

@@ -18,6 +18,7 @@ import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
+import { Networking } from '../network/index.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
@@ -152,7 +153,15 @@ async function main(): Promise<void> {
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
     scratchDir: path.join(execRoot, 'volume-copy'), log,
   }));
+  const networking = new Networking({
+    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}), ...(flags.bip ? { bip: flags.bip } : {}),
+    defaultAddressPools: flags.defaultAddressPools, log, trace: (m) => logAt('debug', m),
+    containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
+  });
+  await networking.init();
+  daemon.addParticipant(networking.participant);
   await daemon.init();
+  await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
@@ -204,6 +213,7 @@ async function main(): Promise<void> {
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
       listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
+    networks: networking.api,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
@@ -228,6 +238,7 @@ async function main(): Promise<void> {
       await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
     } else {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+      await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

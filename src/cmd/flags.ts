@@ -29,6 +29,12 @@ export interface BerthdFlags {
   labels: string[];
   /** long names of the flags set on the command line (daemon.json may not repeat them) */
   given: Set<string>;
+  /** -b/--bridge: the default bridge network's Linux bridge ('none' disables it) */
+  bridge?: string;
+  /** --bip: the default bridge's address and prefix */
+  bip?: string;
+  /** --default-address-pool base=CIDR,size=N (repeatable) */
+  defaultAddressPools: string[];
 }
 
 const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
@@ -49,6 +55,9 @@ Options:
   -D, --debug                     Enable debug mode
   -p, --pidfile string            Path for the daemon PID file (default "<exec-root>/berthd.pid")
   -G, --group string              Group for the unix socket (default "docker" when it exists)
+  -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
+      --bip string                Specify network bridge IP
+      --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
       --tls                       Use TLS; implied by --tlsverify
@@ -85,6 +94,9 @@ export function parseFlags(argv: string[]): BerthdFlags {
       tlskey: { type: 'string' },
       'config-file': { type: 'string' },
       label: { type: 'string', multiple: true },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -113,5 +125,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     liveRestore: bools.values.get('live-restore') ?? false,
     labels: values.label ?? [],
     given: givenFlags(argv),
+    ...(values.bridge ? { bridge: values.bridge } : {}),
+    ...(values.bip ? { bip: values.bip } : {}),
+    defaultAddressPools: values['default-address-pool'] ?? [],
   };
 }

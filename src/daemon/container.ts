@@ -2,6 +2,7 @@
 // container (stream hub, waiters, operation lock).
 import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../api/types/container.js';
 import type { HealthState } from '../health/health-state.js';
+import type { ContainerNetworkSettings, NetworkingConfigRequest } from '../network/types.js';
 import { ContainerStreams } from './container-streams.js';
 import type { RestartManager } from './restart-manager.js';
 
@@ -48,6 +49,10 @@ export interface ContainerRecord {
   resolvConfPath: string;
   /** every bind, volume and tmpfs mount (HostConfig.Tmpfs aside), set at create; absent in older records */
   mountPoints?: ContainerMountPoint[];
+  /** the create request's NetworkingConfig, until the network participant takes it over */
+  networkingConfig?: NetworkingConfigRequest;
+  /** endpoints, published ports and sandbox: owned by the network area (src/network/) */
+  networkSettings?: ContainerNetworkSettings;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

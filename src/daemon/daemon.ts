@@ -186,6 +186,11 @@ export class Daemon {
     this.sizeOf = sizeOf;
   }
 
+  /** For areas that keep their part of a container in its record (networking). */
+  saveContainer(c: Container): void {
+    this.ctx.store.save(c);
+  }
+
   fifoDirOf(id: string): string {
     return this.ctx.fifoDir(id);
   }

@@ -6,6 +6,13 @@ import { humanDuration } from '../internal/human-duration.js';
 import type { MountPoint } from '../api/types/container.js';
 import type { ContainerRecord } from './container.js';
 import { fillHostConfigDefaults } from './host-config-view.js';
+import { summaryPorts } from '../network/port-bindings.js';
+
+/** NetworkSettings as the API shows it (the network area's own sandbox state left out). */
+export function networkSettingsView(rec: ContainerRecord): { SandboxID: string; SandboxKey: string; Ports: Record<string, unknown>; Networks: Record<string, unknown> } {
+  const ns = rec.networkSettings;
+  return { SandboxID: ns?.SandboxID ?? '', SandboxKey: ns?.SandboxKey ?? '', Ports: ns?.Ports ?? {}, Networks: ns?.Networks ?? {} };
+}
 
 export function commandText(rec: ContainerRecord): string {
   if (rec.args.length === 0) return rec.path;
@@ -41,12 +48,12 @@ export function containerSummary(rec: ContainerRecord): ContainerSummary {
     ImageID: rec.image,
     Command: commandText(rec),
     Created: Math.floor(Date.parse(rec.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(rec.networkSettings?.Ports ?? {}),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode || 'default' },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: rec.networkSettings?.Networks ?? {} },
     Mounts: mountsView(rec),
   };
 }
@@ -150,7 +157,7 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
       ...(cfg.Shell && cfg.Shell.length > 0 ? { Shell: cfg.Shell } : {}),
     },
     // The 1.52 shape: the fields deprecated in 1.21 (Bridge, IPAddress, ...) are shape.ts's.
-    NetworkSettings: { SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
+    NetworkSettings: networkSettingsView(rec),
     // The container-wide MAC address a client set (Config.MacAddress before 1.52), beside the
     // response as dockerd's ContainerInspect returns desiredMACAddress; shape.ts moves or drops it.
     ...(cfg.MacAddress ? { [LEGACY_MAC_ADDRESS]: cfg.MacAddress } : {}),

@@ -17,6 +17,8 @@ import type { ExecBackend } from './exec/backend.js';
 import { ExecRouter } from './exec/routes.js';
 import type { ImageBackend } from './images/backend.js';
 import { ImagesRouter } from './images/routes.js';
+import type { NetworkBackend } from './networks/backend.js';
+import { NetworksRouter } from './networks/routes.js';
 import type { SwarmBackend } from './swarm/backend.js';
 import { SwarmRouter } from './swarm/routes.js';
 import type { SystemBackend } from './system/backend.js';
@@ -39,6 +41,7 @@ export interface Backends {
   archive: ContainerArchiveBackend;
   events: EventsBackend;
   stats: ContainerStatsBackend;
+  networks: NetworkBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -48,6 +51,7 @@ export function allRouters(b: Backends): Router[] {
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
     new EventsRouter(b.events), new ContainerStatsRouter(b.stats),
+    new NetworksRouter(b.networks),
   ];
 }
 
@@ -55,6 +59,8 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none, events: none, stats: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
+    events: none, stats: none,
+    networks: none,
   });
 }

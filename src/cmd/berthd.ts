@@ -154,9 +154,12 @@ async function main(): Promise<void> {
     scratchDir: path.join(execRoot, 'volume-copy'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}), ...(flags.bip ? { bip: flags.bip } : {}),
-    defaultAddressPools: flags.defaultAddressPools, log, trace: (m) => logAt('debug', m),
+    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
+    defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log, trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
+    events: { publish: (e) => events.publish('network', e.action, e.id, e.attributes) },
   });
   await networking.init();
   daemon.addParticipant(networking.participant);

@@ -22,6 +22,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
+import { DistributionService } from '../distribution/index.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 
 type Level = BerthdFlags['logLevel'];
@@ -143,8 +144,16 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const registry = new DistributionService({
+    store: images.store, dataRoot, log,
+    config: {
+      insecureRegistries: flags.insecureRegistries, mirrors: flags.registryMirrors,
+      maxConcurrentDownloads: flags.maxConcurrentDownloads, maxConcurrentUploads: flags.maxConcurrentUploads,
+      certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
+    },
+  });
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, registry,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -13,6 +13,10 @@ export interface BerthdFlags {
   group?: string;
   help: boolean;
   version: boolean;
+  insecureRegistries: string[];
+  registryMirrors: string[];
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -30,6 +34,10 @@ Options:
   -D, --debug                     Enable debug mode
   -p, --pidfile string            Path for the daemon PID file (default "<exec-root>/berthd.pid")
   -G, --group string              Group for the unix socket (default "docker" when it exists)
+      --insecure-registry list    Registries reached without verified TLS (loopback always is)
+      --registry-mirror list      Preferred Docker Hub mirrors
+      --max-concurrent-downloads int  Max concurrent downloads per pull (default 3)
+      --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
 `;
@@ -50,6 +58,10 @@ export function parseFlags(argv: string[]): BerthdFlags {
       group: { type: 'string', short: 'G' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -67,5 +79,16 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.group !== undefined ? { group: values.group } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
+    insecureRegistries: values['insecure-registry'] ?? [],
+    registryMirrors: values['registry-mirror'] ?? [],
+    maxConcurrentDownloads: positiveInt('max-concurrent-downloads', values['max-concurrent-downloads'], 3),
+    maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
   };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid value "${value}" for --${name}: must be a positive integer`);
+  return n;
 }

@@ -11,6 +11,8 @@ import { ContainerLifecycleRouter } from './containers/lifecycle-routes.js';
 import { ContainersRouter } from './containers/routes.js';
 import type { ExecBackend } from './exec/backend.js';
 import { ExecRouter } from './exec/routes.js';
+import type { RegistryBackend } from './distribution/backend.js';
+import { DistributionRouter } from './distribution/routes.js';
 import type { ImageBackend } from './images/backend.js';
 import { ImagesRouter } from './images/routes.js';
 import type { SwarmBackend } from './swarm/backend.js';
@@ -33,14 +35,15 @@ export interface Backends {
   swarm: SwarmBackend;
   volumes: VolumeBackend;
   archive: ContainerArchiveBackend;
+  registry: RegistryBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
   return [
     new SystemRouter(b.system), new ContainersRouter(b.containers), new ContainerLifecycleRouter(b.lifecycle),
-    new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
+    new ImagesRouter(b.images, b.registry), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
-    new ContainerArchiveRouter(b.archive),
+    new ContainerArchiveRouter(b.archive), new DistributionRouter(b.registry),
   ];
 }
 
@@ -48,6 +51,6 @@ export function allRouters(b: Backends): Router[] {
 export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
-    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
+    system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none, registry: none,
   });
 }

@@ -50,7 +50,7 @@ export function parseManifest(bytes: Buffer, mediaType: string): ParsedManifest 
     throw new InvalidParameterError(`invalid manifest: ${(err as Error).message}`);
   }
   const type = typeof raw.mediaType === 'string' && raw.mediaType ? raw.mediaType : mediaType;
-  if (raw.schemaVersion === 1 || /prettyjws|v1\+json/.test(type)) {
+  if (raw.schemaVersion === 1 || /prettyjws|distribution\.manifest\.v1\+json/.test(type)) {
     throw new InvalidParameterError('[DEPRECATION NOTICE] Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been removed. Suggest the author of the image to upgrade the image to the OCI Format or Docker Image manifest v2, schema 2.');
   }
   if (LIST_TYPES.has(type) || (Array.isArray(raw.manifests) && !MANIFEST_TYPES.has(type))) {

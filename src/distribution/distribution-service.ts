@@ -17,7 +17,7 @@ import { Limiter } from './limiter.js';
 import { parseManifest, parsePlatform, type WantedPlatform } from './manifest.js';
 import type { ProgressSink } from './progress.js';
 import { pullImage, resolveManifest } from './pull.js';
-import { CompressedLayers, pushTag } from './push.js';
+import { PushMetadata, pushTag } from './push.js';
 import { RegistryError, translatePullError } from './registry-errors.js';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from './registry-config.js';
 import { RegistrySession, TokenCache } from './registry-session.js';
@@ -54,7 +54,7 @@ export class DistributionService implements RegistryBackend {
   private readonly downloads: Limiter;
   private readonly uploads: Limiter;
   private events: ImageEventSink;
-  private readonly compressed: CompressedLayers;
+  private readonly pushMeta: PushMetadata;
   /** index name → the endpoint that answered last (HTTPS or HTTP for insecure registries) */
   private readonly working = new Map<string, string>();
 
@@ -63,7 +63,7 @@ export class DistributionService implements RegistryBackend {
     this.downloads = new Limiter(Math.max(this.config.maxConcurrentDownloads, 1));
     this.uploads = new Limiter(Math.max(this.config.maxConcurrentUploads, 1));
     this.events = deps.events ?? NO_IMAGE_EVENTS;
-    this.compressed = new CompressedLayers(path.join(deps.dataRoot, 'distribution', 'compressed-layers.json'));
+    this.pushMeta = new PushMetadata(path.join(deps.dataRoot, 'distribution', 'push-metadata.json'));
   }
 
   /** Wiring: where pull/push events go (the events area). */
@@ -115,6 +115,8 @@ export class DistributionService implements RegistryBackend {
       const repo = new Repository(session, ref.path);
       return pullImage(this.deps.store, repo, ref, { downloads: this.downloads, onProgress: out, ...(platform ? { platform } : {}), ...(signal ? { signal } : {}) });
     }).catch((err: unknown) => { throw translatePullError(err, ref); });
+    // a later push to another repository of this registry can mount these blobs
+    for (const l of result.image.layers) if (l.blobDigest !== l.diffId) this.pushMeta.record(l.blobDigest, ref.name());
     out({ status: `Status: ${result.updated ? 'Downloaded newer image' : 'Image is up to date'} for ${ref.familiarString()}` });
     this.events.imageEvent('pull', ref.familiarString(), { name: ref.familiarName() });
     return result.image;
@@ -178,7 +180,7 @@ export class DistributionService implements RegistryBackend {
       if (ep.mirror) throw new UnavailableError('mirrors are not pushed to');
       const repo = new Repository(session, named.path, true);
       for (const { ref, image } of targets) {
-        const { digest, size } = await pushTag(store, repo, ref, image, { compressed: this.compressed, tmpDir: path.join(this.deps.dataRoot, 'tmp') }, {
+        const { digest, size } = await pushTag(store, repo, ref, image, this.pushMeta, {
           uploads: this.uploads, onProgress: out, signal: options.signal,
         });
         out({ status: `${ref.tag ?? 'latest'}: digest: ${digest} size: ${size}` });

@@ -1,12 +1,13 @@
-// A push (POST /images/{name}/push): each layer's blob — compressed with gzip when the local blob is
-// an uncompressed tar, deterministically, and remembered by diff ID so a re-push compresses nothing —
-// is checked with HEAD, mounted from another repository of the same registry that has it, or
-// uploaded monolithically; then the config and a schema2 manifest (OCI for zstd layers).
-import { createHash, randomBytes } from 'node:crypto';
+// A push (POST /images/{name}/push): each layer's blob is checked with HEAD, mounted from another
+// repository of the same registry known to hold it, or uploaded: a compressed local blob as it is
+// (one PUT), an uncompressed one gzip-compressed on the way (PATCH stream, then PUT with the digest
+// computed in passing). zlib's output is a function of its input, so a re-push finds the same digest,
+// remembered by diff ID: nothing is compressed or sent again. Then the config and a schema2 manifest
+// (OCI for zstd layers).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { writeJsonAtomicSync } from '../internal/atomic-write.js';
 import type { ImageStore } from '../image/image-store.js';
@@ -23,62 +24,68 @@ export interface PushOptions {
   uploads: Limiter;
 }
 
-interface Blob {
+interface PushedBlob {
   digest: string;
   size: number;
   mediaType: string;
-  /** opens the blob's bytes */
-  open: () => Readable;
-  cleanup?: () => void;
 }
 
-interface CompressedEntry { digest: string; size: number }
+interface MetadataFile {
+  /** diff ID → the gzip blob berthd made of it */
+  compressed: Record<string, { digest: string; size: number }>;
+  /** blob digest → "registry/repository" names known to hold it (dockerd's v2 metadata) */
+  repos: Record<string, string[]>;
+}
 
-/** diff ID → gzip blob digest of layers berthd compressed for a push (dockerd's v2 metadata). */
-export class CompressedLayers {
-  private readonly entries: Record<string, CompressedEntry>;
+/** What earlier pushes learnt: compressed digests of uncompressed layers and where blobs went. */
+export class PushMetadata {
+  private readonly data: MetadataFile;
 
   constructor(private readonly file: string) {
-    try { this.entries = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CompressedEntry>; } catch { this.entries = {}; }
+    let parsed: Partial<MetadataFile> = {};
+    try { parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<MetadataFile>; } catch { /* first push */ }
+    this.data = { compressed: parsed.compressed ?? {}, repos: parsed.repos ?? {} };
   }
 
-  get(diffId: string): CompressedEntry | undefined {
-    return this.entries[diffId];
+  compressedOf(diffId: string): { digest: string; size: number } | undefined {
+    return this.data.compressed[diffId];
   }
 
-  set(diffId: string, entry: CompressedEntry): void {
-    this.entries[diffId] = entry;
+  reposOf(digest: string): string[] {
+    return this.data.repos[digest] ?? [];
+  }
+
+  record(digest: string, repo: string, compressedFrom?: { diffId: string; size: number }): void {
+    const list = this.data.repos[digest] ?? [];
+    if (!list.includes(repo)) this.data.repos[digest] = [...list, repo].slice(-20);
+    if (compressedFrom) this.data.compressed[compressedFrom.diffId] = { digest, size: compressedFrom.size };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    writeJsonAtomicSync(this.file, this.entries);
+    writeJsonAtomicSync(this.file, this.data);
   }
 }
 
 const GZIP_TYPES = new Set<string>([MEDIA_TYPES.dockerLayerGzip, MEDIA_TYPES.ociLayerGzip, MEDIA_TYPES.dockerForeignLayerGzip]);
 
-/** The repositories of `registry` that already hold this image (RepoDigests), for mounts. */
-function mountSources(image: ImageRecord, target: Reference): string[] {
-  return image.repoDigests.map((r) => parseNormalizedNamed(r)).filter((r) => r.domain === target.domain && r.path !== target.path).map((r) => r.path);
-}
-
-export async function pushTag(store: ImageStore, repo: Repository, target: Reference, image: ImageRecord, deps: { compressed: CompressedLayers; tmpDir: string }, options: PushOptions): Promise<{ digest: string; size: number }> {
+export async function pushTag(store: ImageStore, repo: Repository, target: Reference, image: ImageRecord, meta: PushMetadata, options: PushOptions): Promise<{ digest: string; size: number }> {
   const out = options.onProgress ?? ((): void => undefined);
   const signal = options.signal;
   const layers = image.layers;
   const ids = layers.map((l) => shortId(l.diffId));
-  const sources = mountSources(image, target);
   // dockerd lists the top layer first
   const order = [...layers.keys()].reverse();
   const seen = new Set<string>();
   for (const i of order) if (!seen.has(ids[i]!)) { seen.add(ids[i]!); out(statusOf(ids[i]!, 'Preparing')); }
 
-  const pushed = new Map<string, Promise<Blob>>();
-  const results: Array<Promise<Blob>> = [];
+  // repositories of the same registry that hold this image (its RepoDigests) can lend blobs
+  const imageRepos = image.repoDigests.map((r) => parseNormalizedNamed(r)).map((r) => r.name());
+  const pushed = new Map<string, Promise<PushedBlob>>();
+  const results: Array<Promise<PushedBlob>> = [];
   for (const i of order) {
     const layer = layers[i]!;
     let p = pushed.get(layer.diffId);
     if (!p) {
       if (options.uploads.saturated) out(statusOf(ids[i]!, 'Waiting'));
-      p = options.uploads.run(() => pushLayer(store, repo, layer, ids[i]!, sources, deps, signal, out));
+      p = options.uploads.run(() => pushLayer(store, repo, target, layer, ids[i]!, imageRepos, meta, signal, out));
       p.catch(() => undefined);
       pushed.set(layer.diffId, p);
     }
@@ -86,7 +93,6 @@ export async function pushTag(store: ImageStore, repo: Repository, target: Refer
   }
   const blobs = await Promise.all(results);
 
-  // the config: a small blob, pushed unless present
   const configBytes = await readAll(store.content.read(image.id));
   if (!(await repo.blobExists(image.id, signal))) {
     const location = await repo.startUpload({ ...(signal ? { signal } : {}) });
@@ -99,12 +105,10 @@ export async function pushTag(store: ImageStore, repo: Repository, target: Refer
     config: { mediaType: oci ? MEDIA_TYPES.ociConfig : MEDIA_TYPES.dockerConfig, size: configBytes.length, digest: image.id },
     layers: blobs.map((b) => ({ mediaType: oci ? toOci(b.mediaType) : b.mediaType, size: b.size, digest: b.digest })),
   };
-  // Go's json.MarshalIndent(m, "", "   ") as distribution's schema2 builder writes it
+  // Go's json.MarshalIndent(m, "", "   "), as distribution's schema2 builder writes it
   const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
-  const tag = target.tag ?? 'latest';
-  await repo.putManifest(tag, manifest.mediaType, bytes, signal);
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  return { digest, size: bytes.length };
+  await repo.putManifest(target.tag ?? 'latest', manifest.mediaType, bytes, signal);
+  return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
 }
 
 function toOci(mediaType: string): string {
@@ -120,75 +124,63 @@ async function readAll(src: AsyncIterable<Buffer>): Promise<Buffer> {
 }
 
 async function pushLayer(
-  store: ImageStore, repo: Repository, layer: ImageLayer, id: string, sources: string[],
-  deps: { compressed: CompressedLayers; tmpDir: string }, signal: AbortSignal | undefined, out: ProgressSink,
-): Promise<Blob> {
-  const compressedKnown = !GZIP_TYPES.has(layer.mediaType) && layer.mediaType !== MEDIA_TYPES.ociLayerZstd ? deps.compressed.get(layer.diffId) : undefined;
-  const candidate = compressedKnown
-    ? { digest: compressedKnown.digest, size: compressedKnown.size, mediaType: MEDIA_TYPES.dockerLayerGzip }
-    : GZIP_TYPES.has(layer.mediaType) || layer.mediaType === MEDIA_TYPES.ociLayerZstd
-      ? { digest: layer.blobDigest, size: layer.size, mediaType: layer.mediaType === MEDIA_TYPES.ociLayerGzip ? MEDIA_TYPES.dockerLayerGzip : layer.mediaType }
-      : undefined;
-  if (candidate && (await repo.blobExists(candidate.digest, signal))) {
+  store: ImageStore, repo: Repository, target: Reference, layer: ImageLayer, id: string, imageRepos: string[],
+  meta: PushMetadata, signal: AbortSignal | undefined, out: ProgressSink,
+): Promise<PushedBlob> {
+  const stored = GZIP_TYPES.has(layer.mediaType) || layer.mediaType === MEDIA_TYPES.ociLayerZstd;
+  const known = stored
+    ? { digest: layer.blobDigest, size: layer.size, mediaType: layer.mediaType === MEDIA_TYPES.ociLayerGzip ? MEDIA_TYPES.dockerLayerGzip : layer.mediaType }
+    : meta.compressedOf(layer.diffId) && { ...meta.compressedOf(layer.diffId)!, mediaType: MEDIA_TYPES.dockerLayerGzip };
+  const here = target.name();
+  if (known && (await repo.blobExists(known.digest, signal))) {
     out(statusOf(id, 'Layer already exists'));
-    return { ...candidate, open: () => Readable.from([]) };
+    meta.record(known.digest, here);
+    return known;
   }
-  if (candidate) {
-    for (const from of sources) {
-      const location = await repo.startUpload({ mount: { digest: candidate.digest, from }, ...(signal ? { signal } : {}) });
+  if (known) {
+    const prefix = `${target.domain}/`;
+    const sources = [...new Set([...meta.reposOf(known.digest), ...imageRepos])].filter((r) => r.startsWith(prefix) && r !== here);
+    for (const source of sources) {
+      const from = source.slice(prefix.length);
+      const location = await repo.startUpload({ mount: { digest: known.digest, from }, ...(signal ? { signal } : {}) });
       if (!location) {
         out(statusOf(id, `Mounted from ${from}`));
-        return { ...candidate, open: () => Readable.from([]) };
+        meta.record(known.digest, here);
+        return known;
       }
     }
   }
-  const blob = candidate && !compressedKnown
-    ? { ...candidate, open: () => Readable.from(store.content.read(layer.blobDigest)) }
-    : await compressLayer(store, layer, deps, signal);
-  try {
-    const location = await repo.startUpload({ ...(signal ? { signal } : {}) });
-    const report = throttled(out, id, 'Pushing', blob.size);
-    let sent = 0;
-    report(0, true);
-    const open = (): Readable => {
-      const src = blob.open();
-      src.on('data', (c: Buffer) => { sent += c.length; report(sent); });
-      return src;
-    };
-    if (location) await repo.finishUpload(location, blob.digest, blob.size, open, signal);
-    report(blob.size, true);
+  const location = await repo.startUpload({ ...(signal ? { signal } : {}) });
+  if (!location) throw new Error('registry mounted a blob it was not asked to');
+  const report = throttled(out, id, 'Pushing', layer.size);
+  let sent = 0;
+  const counted = (src: AsyncIterable<Buffer>): Readable => Readable.from((async function* () {
+    for await (const c of src) { sent += c.length; report(sent); yield c; }
+  })());
+  if (stored) {
+    await repo.finishUpload(location, layer.blobDigest, layer.size, () => counted(store.content.read(layer.blobDigest)), signal);
+    report(layer.size, true);
     out(statusOf(id, 'Pushed'));
-    return blob;
-  } finally {
-    blob.cleanup?.();
+    meta.record(layer.blobDigest, here);
+    return known!;
   }
-}
-
-/** gzip of the uncompressed layer into a temp file (zlib's output is a function of its input). */
-async function compressLayer(store: ImageStore, layer: ImageLayer, deps: { compressed: CompressedLayers; tmpDir: string }, signal: AbortSignal | undefined): Promise<Blob> {
-  fs.mkdirSync(deps.tmpDir, { recursive: true, mode: 0o700 });
-  const file = path.join(deps.tmpDir, `push-${randomBytes(6).toString('hex')}.tar.gz`);
+  // gzip on the way: progress counts the uncompressed bytes read, as dockerd's does
   const hash = createHash('sha256');
   let size = 0;
-  try {
-    await pipeline(
-      Readable.from(store.content.read(layer.blobDigest)),
-      zlib.createGzip(),
-      async function* (src: AsyncIterable<Buffer>) {
-        for await (const c of src) { hash.update(c); size += c.length; yield c; }
-      },
-      fs.createWriteStream(file),
-      ...(signal ? [{ signal }] as const : []),
-    );
-  } catch (err) {
-    fs.rmSync(file, { force: true });
-    throw err;
-  }
-  const digest = `sha256:${hash.digest('hex')}`;
-  deps.compressed.set(layer.diffId, { digest, size });
-  return {
-    digest, size, mediaType: MEDIA_TYPES.dockerLayerGzip,
-    open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }),
-    cleanup: () => fs.rmSync(file, { force: true }),
+  const gzipped = (): Readable => {
+    const gzip = zlib.createGzip();
+    const src = counted(store.content.read(layer.blobDigest));
+    src.on('error', (err) => gzip.destroy(err));
+    src.pipe(gzip);
+    return Readable.from((async function* () {
+      for await (const c of gzip as AsyncIterable<Buffer>) { hash.update(c); size += c.length; yield c; }
+    })());
   };
+  const next = await repo.patchUpload(location, gzipped, signal);
+  const digest = `sha256:${hash.digest('hex')}`;
+  await repo.finishUpload(next, digest, size, undefined, signal);
+  report(layer.size, true);
+  out(statusOf(id, 'Pushed'));
+  meta.record(digest, here, { diffId: layer.diffId, size });
+  return { digest, size, mediaType: MEDIA_TYPES.dockerLayerGzip };
 }

@@ -98,12 +98,23 @@ export class Repository {
     return new URL(location, this.session.endpoint.base);
   }
 
-  /** Monolithic upload: the whole blob in one PUT. */
-  async finishUpload(location: URL, digest: string, size: number, body: () => Readable, signal?: AbortSignal): Promise<void> {
+  /** Streams a chunk of unknown length into an upload (chunked encoding); returns the next location. */
+  async patchUpload(location: URL, body: () => Readable, signal?: AbortSignal): Promise<URL> {
+    const res = await this.session.send(location, {
+      method: 'PATCH', body, headers: { 'Content-Type': 'application/octet-stream' }, ...(signal ? { signal } : {}),
+    }, this.scopes);
+    if (res.status !== 202) return this.fail('PATCH', res);
+    res.body.resume();
+    const next = res.headers.location;
+    return next ? new URL(next, this.session.endpoint.base) : location;
+  }
+
+  /** Completes an upload: with `body`, the whole blob in this PUT (monolithic); without, after PATCHes. */
+  async finishUpload(location: URL, digest: string, size: number, body?: () => Readable, signal?: AbortSignal): Promise<void> {
     const url = new URL(location);
     url.searchParams.set('digest', digest);
     const res = await this.session.send(url, {
-      method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }, ...(signal ? { signal } : {}),
+      method: 'PUT', body: body ?? Buffer.alloc(0), headers: { 'Content-Type': 'application/octet-stream', ...(body ? { 'Content-Length': String(size) } : {}) }, ...(signal ? { signal } : {}),
     }, this.scopes);
     if (res.status !== 201 && res.status !== 204) return this.fail('PUT', res);
     res.body.resume();

@@ -5,9 +5,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
 import { LocalRegistry, registrySkipReason } from './registry-fixture.js';
+
+/** Blobs, unfinished ingests and snapshots in the managed containerd's root, as files on disk. */
+function storeFootprint(dataRoot: string): string {
+  const ls = (p: string): string[] => { try { return fs.readdirSync(p).sort(); } catch { return []; } };
+  const root = path.join(dataRoot, 'containerd');
+  return JSON.stringify({
+    blobs: ls(path.join(root, 'io.containerd.content.v1.content', 'blobs', 'sha256')),
+    ingest: ls(path.join(root, 'io.containerd.content.v1.content', 'ingest')),
+    snapshots: ls(path.join(root, 'io.containerd.snapshotter.v1.overlayfs', 'snapshots')),
+  });
+}
 
 const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -174,9 +186,41 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     const id = await cli.ok(['image', 'inspect', '-f', '{{.Id}}', `${reg.host}/corrupt:1`]);
     await cli.ok(['rmi', `${reg.host}/corrupt:1`]);
 
+    const before = storeFootprint(d.dataRoot);
     await cli.fails(['pull', `${reg.host}/corrupt:1`], /verification failed for digest/);
+    assert.equal(storeFootprint(d.dataRoot), before);
     assert.equal((await d.docker(['image', 'inspect', id])).code, 1);
     assert.doesNotMatch(await cli.ok(['image', 'ls', '--format', '{{.Repository}}']), /corrupt/);
+  });
+
+  test('a pull cut off by its client leaves no image and no blobs; it can be pulled again', async () => {
+    const name = `${reg.host}/cutoff:1`;
+    await cli.ok(['run', '--name', 'cut', 'busybox', 'sh', '-c', 'head -c 60000000 /dev/urandom > /big.bin']);
+    await cli.ok(['commit', 'cut', name]);
+    await cli.ok(['rm', 'cut']);
+    await cli.ok(['push', name]);
+    const id = await cli.ok(['image', 'inspect', '-f', '{{.Id}}', name]);
+    await cli.ok(['rmi', name]);
+    const before = storeFootprint(d.dataRoot);
+
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ socketPath: d.socket, method: 'POST', path: `/images/create?fromImage=${encodeURIComponent(`${reg.host}/cutoff`)}&tag=1` }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+          if (/"Downloading"/.test(text)) { req.destroy(); resolve(); }
+          if (/Pull complete/.test(text)) reject(new Error('the pull finished before it could be cut off'));
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+    });
+    await waitFor('the cut-off pull to clean up', async () => storeFootprint(d.dataRoot) === before);
+    assert.equal((await d.docker(['image', 'inspect', id])).code, 1);
+
+    await cli.ok(['pull', name]);
+    assert.equal(await cli.ok(['image', 'inspect', '-f', '{{.Id}}', name]), id);
+    await cli.ok(['rmi', name]);
   });
 
   test('login against htpasswd: bad credentials refused, good ones let push and pull through', async () => {

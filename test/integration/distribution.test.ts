@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 import { LocalRegistry, registrySkipReason } from './registry-fixture.js';
 
 /** Blobs, unfinished ingests and snapshots in the managed containerd's root, as files on disk. */
@@ -243,6 +244,47 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     assert.equal((JSON.parse(raw.body) as { message: string }).message, `login attempt to https://${authReg.host}/v2/ failed with status: 401 Unauthorized`.replace('https', 'http'));
     const ok = await d.request('POST', '/auth', { username: 'alice', password: 's3cret', serveraddress: authReg.host });
     assert.deepEqual(JSON.parse(ok.body), { IdentityToken: '', Status: 'Login Succeeded' });
+  });
+
+  test('docker-py: push and pull with auth_config, login good and bad, a missing image is NotFound', { skip: dockerPy ? false : 'no python3 with the docker module (Debian python3-docker)' }, () => {
+    const script = `
+import docker, json
+c = docker.DockerClient(base_url=${JSON.stringify(d.host)})
+reg = ${JSON.stringify(authReg.host)}
+auth = {'username': 'alice', 'password': 's3cret'}
+out = {}
+c.images.get('busybox').tag(reg + '/py', 'v1')
+lines = list(c.api.push(reg + '/py', tag='v1', stream=True, decode=True, auth_config=auth))
+out['pushErrors'] = [l for l in lines if 'error' in l]
+out['pushAux'] = [l['aux'] for l in lines if 'aux' in l]
+c.images.remove(reg + '/py:v1')
+img = c.images.pull(reg + '/py', tag='v1', auth_config=auth)
+out['id'] = img.id
+out['digests'] = img.attrs['RepoDigests']
+out['login'] = c.login(username='alice', password='s3cret', registry=reg, reauth=True)
+try:
+    c.login(username='alice', password='bad', registry=reg, reauth=True)
+    out['badLogin'] = None
+except docker.errors.APIError as e:
+    out['badLogin'] = e.status_code
+try:
+    c.images.pull(${JSON.stringify(reg.host)} + '/missing', tag='x')
+    out['missing'] = None
+except docker.errors.NotFound as e:
+    out['missing'] = str(e.explanation)
+print(json.dumps(out))
+`;
+    const r = spawnSync(dockerPy!, ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr + d.logTail(10));
+    const out = JSON.parse(r.stdout) as { pushErrors: unknown[]; pushAux: Array<{ Tag: string; Digest: string; Size: number }>; id: string; digests: string[]; login: { Status: string }; badLogin: number | null; missing: string | null };
+    assert.deepEqual(out.pushErrors, []);
+    assert.equal(out.pushAux.length, 1);
+    assert.equal(out.pushAux[0]!.Tag, 'v1');
+    assert.equal(out.id, busyboxId);
+    assert.ok(out.digests.includes(`${authReg.host}/py@${out.pushAux[0]!.Digest}`), JSON.stringify(out.digests));
+    assert.equal(out.login.Status, 'Login Succeeded');
+    assert.equal(out.badLogin, 401);
+    assert.match(out.missing ?? '', /not found/);
   });
 
   test('search answers from the registry\'s catalog; push --all-tags pushes every tag', async () => {

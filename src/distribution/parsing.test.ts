@@ -87,3 +87,15 @@ test('registry errors in errcode\'s words; pull errors translated as dockerd doe
   assert.ok(translatePullError(new UnauthorizedError('no basic auth credentials'), ref) instanceof SystemError);
   assert.equal(parseRegistryErrors(502, 'Bad Gateway', '<html>').message, 'unexpected status code 502 Bad Gateway');
 });
+
+test('Docker Hub: mirrors first, then registry-1.docker.io over verified HTTPS; others by host', async () => {
+  const { endpointsFor } = await import('./endpoints.js');
+  const hub = await endpointsFor('docker.io', { ...DEFAULT_REGISTRY_CONFIG, mirrors: ['https://mirror.example/'] });
+  assert.deepEqual(hub.map((e) => [e.base.href, e.tls.verify, e.mirror]), [['https://mirror.example/', true, true], ['https://registry-1.docker.io/', true, false]]);
+  const local = await endpointsFor('127.0.0.1:5000', { ...DEFAULT_REGISTRY_CONFIG, certsDirs: [] });
+  assert.deepEqual(local.map((e) => [e.base.href, e.tls.verify]), [['https://127.0.0.1:5000/', false], ['http://127.0.0.1:5000/', false]]);
+  const remote = await endpointsFor('10.9.8.7:443', { ...DEFAULT_REGISTRY_CONFIG, certsDirs: [] });
+  assert.deepEqual(remote.map((e) => [e.base.href, e.tls.verify]), [['https://10.9.8.7/', true]]);
+  assert.equal(parseNormalizedNamed('busybox').name(), 'docker.io/library/busybox');
+  assert.equal(parseNormalizedNamed('busybox').path, 'library/busybox');
+});

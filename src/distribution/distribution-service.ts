@@ -104,8 +104,13 @@ export class DistributionService implements RegistryBackend {
       }
     }
     if (isTransportError(lastError)) {
-      const e = lastError as Error;
-      throw new UnavailableError(goUrlError('GET', new URL('/v2/', (await endpointsFor(indexName, this.config)).at(-1)!.base), e.message), { cause: e });
+      // dockerd's text for the last endpoint it tried, Go's dial error included (a 500)
+      const e = lastError as NodeJS.ErrnoException;
+      const base = (await endpointsFor(indexName, this.config)).at(-1)!.base;
+      const reason = e.code === 'ECONNREFUSED' ? `dial tcp ${base.host}: connect: connection refused`
+        : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? `dial tcp: lookup ${base.hostname}: no such host`
+          : e.message;
+      throw new SystemError(goUrlError('GET', new URL('/v2/', base), reason), { cause: e });
     }
     throw lastError;
   }

@@ -99,8 +99,9 @@ export class ImagesRouter implements Router {
 
   private async postImagesCreate(ctx: RequestContext): Promise<void> {
     const fromSrc = ctx.string('fromSrc');
-    if (fromSrc === undefined || ctx.string('fromImage')) return this.pull(ctx);
-    if (fromSrc !== '-') throw new NotImplementedError('importing from a URL is not supported by berthd yet; use fromSrc=- with the tar as body');
+    // dockerd: a fromImage pulls; anything else imports (with no fromSrc, from the empty URL)
+    if (ctx.string('fromImage')) return this.pull(ctx);
+    if ((fromSrc ?? '') !== '-') throw new NotImplementedError('importing from a URL is not supported by berthd yet; use fromSrc=- with the tar as body');
     const repo = ctx.string('repo') || undefined;
     const tag = ctx.string('tag') || undefined;
     this.backend.validateImportTarget(repo, tag);

@@ -16,7 +16,7 @@ import { MEDIA_TYPES, type ImageConfigFile, type ImageLayer, type ImageRecord } 
 import { shortId } from '../internal/ids.js';
 import type { Limiter } from './limiter.js';
 import { parseManifest, platformText, selectPlatform, type Descriptor, type ImageManifest, type WantedPlatform } from './manifest.js';
-import { statusOf, throttled, type ProgressSink } from './progress.js';
+import { progressOf, statusOf, throttled, type ProgressSink } from './progress.js';
 import { readBody } from './http-transport.js';
 import type { Repository } from './repository.js';
 
@@ -153,7 +153,10 @@ export async function pullImage(store: ImageStore, repo: Repository, ref: Refere
         diffId: j.diffId, chainId: j.chainId, parentChainId: j.parentChainId, mediaType: j.desc.mediaType || MEDIA_TYPES.dockerLayerGzip,
         blobDigest: j.desc.digest, blobSize: j.desc.size, diffSize: j.diffSize ?? j.desc.size,
       }, { signal: abort.signal });
-      if (!existed) committedChains.push(j.chainId);
+      if (!existed) {
+        committedChains.push(j.chainId);
+        out(progressOf(j.id, 'Extracting', j.desc.size, j.desc.size));
+      }
       if (!j.present) out(statusOf(j.id, 'Pull complete'));
       layers.push(layer);
     }

@@ -20,6 +20,7 @@ dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
 # the distribution tests run their own registry (never the package's service) and htpasswd files
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
-import { LocalRegistry, registrySkipReason } from './registry-fixture.js';
+import { LocalRegistry, registrySkipReason, TokenServer } from './registry-fixture.js';
 
 /** Blobs, unfinished ingests and snapshots in the managed containerd's root, as files on disk. */
 function storeFootprint(dataRoot: string): string {
@@ -285,6 +285,38 @@ print(json.dumps(out))
     assert.equal(out.login.Status, 'Login Succeeded');
     assert.equal(out.badLogin, 401);
     assert.match(out.missing ?? '', /not found/);
+  });
+
+  test('bearer token auth: anonymous pull scope only, login and push with a token, tokens reused', async () => {
+    const tokens = new TokenServer(path.join(d.root, 'token'), { bob: 'hunter2' });
+    await tokens.start();
+    const tokReg = new LocalRegistry(path.join(d.root, 'registry-token'), undefined, tokens);
+    try {
+      await tokReg.start();
+      const name = `${tokReg.host}/secure:1`;
+      await cli.ok(['tag', 'busybox', name]);
+      // anonymous: the token grants pull only, so the push is refused by the registry
+      await cli.fails(['push', name], /denied|unauthorized|authentication required/);
+      await cli.fails(['login', '-u', 'bob', '-p', 'wrong', tokReg.host], /unauthorized|401/);
+      const login = await d.docker(['login', '-u', 'bob', '--password-stdin', tokReg.host], { input: 'hunter2\n' });
+      assert.equal(login.code, 0, login.stderr + d.logTail(5));
+      const issuedBefore = tokens.issued.length;
+      const push = await d.docker(['push', name]);
+      assert.equal(push.code, 0, push.stderr + d.logTail(5));
+      assert.match(push.stdout, /1: digest: sha256:/);
+      // one token for the push's scope, whatever the number of requests it made
+      const pushTokens = tokens.issued.slice(issuedBefore);
+      assert.equal(pushTokens.length, 1, JSON.stringify(pushTokens));
+      assert.deepEqual(pushTokens[0], { account: 'bob', scopes: ['repository:secure:pull,push'] });
+      await cli.ok(['rmi', name]);
+      await cli.ok(['logout', tokReg.host]);
+      // anonymous pull: the token grants pull
+      await cli.ok(['pull', name]);
+      assert.equal(await cli.ok(['image', 'inspect', '-f', '{{.Id}}', name]), busyboxId);
+    } finally {
+      await tokReg.stop();
+      await tokens.stop();
+    }
   });
 
   test('search answers from the registry\'s catalog; push --all-tags pushes every tag', async () => {

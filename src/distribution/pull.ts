@@ -76,6 +76,7 @@ interface LayerJob {
   download?: Promise<void>;
   /** the same layer as another local image holds it */
   local?: ImageLayer;
+  measure: boolean;
 }
 
 export async function pullImage(store: ImageStore, repo: Repository, ref: Reference, options: PullOptions): Promise<PullResult> {
@@ -115,6 +116,9 @@ export async function pullImage(store: ImageStore, repo: Repository, ref: Refere
     jobs.push({
       desc, id: shortId(desc.digest), diffId: diffIds[i]!, chainId, parentChainId: chains[i - 1], present,
       ...(known !== undefined ? { diffSize: known } : {}), ...(local ? { local } : {}),
+      // containerd reports the uncompressed size when it applies a layer; a layer whose snapshot is
+      // already there (and no image says its size) is measured while it downloads instead
+      measure: snapshot && !local && known === undefined,
     });
   }
   const shown = new Set<string>();
@@ -207,7 +211,7 @@ async function downloadLayer(store: ImageStore, repo: Repository, job: LayerJob,
       received += chunk.length;
       if (received > total) throw new InvalidParameterError(`filesystem layer verification failed for digest ${desc.digest}: more bytes than the ${total} announced`);
       hash.update(chunk);
-      await digester.update(chunk);
+      if (job.measure) await digester.update(chunk);
       report(received);
       batch.push(chunk);
       batched += chunk.length;
@@ -222,6 +226,7 @@ async function downloadLayer(store: ImageStore, repo: Repository, job: LayerJob,
     out(statusOf(job.id, 'Verifying Checksum'));
     const got = `sha256:${hash.digest('hex')}`;
     if (got !== desc.digest || received !== total) throw new InvalidParameterError(`filesystem layer verification failed for digest ${desc.digest}`);
+    if (!job.measure) return;
     const d = await digester.finish();
     if (d.uncompressed && 'size' in d.uncompressed) {
       if (d.uncompressed.digest !== job.diffId) throw new InvalidParameterError(`layer ${desc.digest} does not match its diff ID ${job.diffId}`);

@@ -113,6 +113,14 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     const same = await d.docker(['pull', `${name}:1`]);
     assert.match(same.stdout, new RegExp(`Status: Image is up to date for ${name}:1`));
 
+    // a pulled image saves and loads back (its gzip layers come out as the tars their diff IDs name)
+    const saved = path.join(d.root, 'pulled.tar');
+    await cli.ok(['save', '-o', saved, `${name}:1`]);
+    await cli.ok(['rmi', `${name}:1`]);
+    assert.match(await cli.ok(['load', '-i', saved]), new RegExp(`Loaded image: ${name}:1`));
+    assert.equal(await cli.ok(['image', 'inspect', '-f', '{{.Id}}', `${name}:1`]), multiId);
+    fs.rmSync(saved);
+
     await cli.ok(['rmi', `${name}:1`]);
     const byDigest = await d.docker(['pull', `${name}@${pushedDigest}`]);
     assert.equal(byDigest.code, 0, byDigest.stderr);

@@ -57,3 +57,27 @@ export function authFromBody(body: unknown): AuthConfig {
 export function hasCredentials(auth: AuthConfig): boolean {
   return Boolean((auth.username && auth.password !== undefined) || auth.identitytoken || auth.registrytoken);
 }
+
+/**
+ * X-Registry-Config (build): base64url JSON of registry address → AuthConfig, as the CLI sends every
+ * credential it has. `authFor` picks the entry of a registry index name ("docker.io", "host:port").
+ */
+export function decodeRegistryConfigHeader(header: string | string[] | undefined): Record<string, AuthConfig> {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return {};
+  try {
+    const raw = JSON.parse(Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fromObject(v)]));
+  } catch {
+    return {};
+  }
+}
+
+export function authFor(configs: Record<string, AuthConfig>, indexName: string): AuthConfig {
+  for (const [key, auth] of Object.entries(configs)) {
+    const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+    const name = host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+    if (name === indexName) return auth;
+  }
+  return {};
+}

@@ -99,3 +99,16 @@ test('Docker Hub: mirrors first, then registry-1.docker.io over verified HTTPS; 
   assert.equal(parseNormalizedNamed('busybox').name(), 'docker.io/library/busybox');
   assert.equal(parseNormalizedNamed('busybox').path, 'library/busybox');
 });
+
+test('X-Registry-Config: every registry\'s credentials; the one for an index name', async () => {
+  const { decodeRegistryConfigHeader, authFor } = await import('./auth-config.js');
+  const header = Buffer.from(JSON.stringify({
+    'https://index.docker.io/v1/': { username: 'hub', password: 'a' },
+    '127.0.0.1:5000': { username: 'local', password: 'b' },
+  })).toString('base64url');
+  const configs = decodeRegistryConfigHeader(header);
+  assert.equal(authFor(configs, 'docker.io').username, 'hub');
+  assert.equal(authFor(configs, '127.0.0.1:5000').username, 'local');
+  assert.deepEqual(authFor(configs, 'other:1'), {});
+  assert.deepEqual(decodeRegistryConfigHeader('%%%'), {});
+});

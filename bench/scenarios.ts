@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine } from './engines.js';
 import { rssOf } from './engines.js';
+import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -254,4 +255,5 @@ export const SCENARIOS: Scenario[] = [
     }),
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`stats-${e.name}`) ?? []); },
   },
+  ...REGISTRY_SCENARIOS,
 ];

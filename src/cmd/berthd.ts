@@ -28,6 +28,7 @@ import { StatsService } from '../stats/stats-service.js';
 import { procNetDevStats } from '../stats/proc-net-dev.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
+import { DistributionService } from '../distribution/index.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
@@ -213,10 +214,21 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const registry = new DistributionService({
+    store: images.store, dataRoot, log,
+    events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
+    config: {
+      insecureRegistries: [...flags.insecureRegistries, ...live.settings.registries.insecure],
+      mirrors: [...flags.registryMirrors, ...live.settings.registries.mirrors],
+      maxConcurrentDownloads: flags.maxConcurrentDownloads, maxConcurrentUploads: flags.maxConcurrentUploads,
+      certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
+    },
+  });
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
       listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
     networks: networking.api,
+    registry,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

@@ -35,6 +35,10 @@ export interface BerthdFlags {
   bip?: string;
   /** --default-address-pool base=CIDR,size=N (repeatable) */
   defaultAddressPools: string[];
+  insecureRegistries: string[];
+  registryMirrors: string[];
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
 
 const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
@@ -58,6 +62,10 @@ Options:
   -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
       --bip string                Specify network bridge IP
       --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
+      --insecure-registry list    Registries reached without verified TLS (loopback always is)
+      --registry-mirror list      Preferred Docker Hub mirrors
+      --max-concurrent-downloads int  Max concurrent downloads per pull (default 3)
+      --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
       --tls                       Use TLS; implied by --tlsverify
@@ -97,6 +105,10 @@ export function parseFlags(argv: string[]): BerthdFlags {
       bridge: { type: 'string', short: 'b' },
       bip: { type: 'string' },
       'default-address-pool': { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -128,5 +140,16 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.bridge ? { bridge: values.bridge } : {}),
     ...(values.bip ? { bip: values.bip } : {}),
     defaultAddressPools: values['default-address-pool'] ?? [],
+    insecureRegistries: values['insecure-registry'] ?? [],
+    registryMirrors: values['registry-mirror'] ?? [],
+    maxConcurrentDownloads: positiveInt('max-concurrent-downloads', values['max-concurrent-downloads'], 3),
+    maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
   };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid value "${value}" for --${name}: must be a positive integer`);
+  return n;
 }

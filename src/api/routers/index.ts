@@ -15,6 +15,8 @@ import type { EventsBackend } from './events/backend.js';
 import { EventsRouter } from './events/routes.js';
 import type { ExecBackend } from './exec/backend.js';
 import { ExecRouter } from './exec/routes.js';
+import type { RegistryBackend } from './distribution/backend.js';
+import { DistributionRouter } from './distribution/routes.js';
 import type { ImageBackend } from './images/backend.js';
 import { ImagesRouter } from './images/routes.js';
 import type { NetworkBackend } from './networks/backend.js';
@@ -42,16 +44,18 @@ export interface Backends {
   events: EventsBackend;
   stats: ContainerStatsBackend;
   networks: NetworkBackend;
+  registry: RegistryBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
   return [
     new SystemRouter(b.system), new ContainersRouter(b.containers), new ContainerLifecycleRouter(b.lifecycle),
-    new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
+    new ImagesRouter(b.images, b.registry), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
     new EventsRouter(b.events), new ContainerStatsRouter(b.stats),
     new NetworksRouter(b.networks),
+    new DistributionRouter(b.registry),
   ];
 }
 
@@ -62,5 +66,6 @@ export function routeTables(): Router[] {
     system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
     events: none, stats: none,
     networks: none,
+    registry: none,
   });
 }

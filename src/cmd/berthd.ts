@@ -22,6 +22,8 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
+import { Builder } from '../builder/builder.js';
+import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 
 type Level = BerthdFlags['logLevel'];
@@ -143,8 +145,12 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const build = new Builder({
+    images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
+    tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
+  });
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, build,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

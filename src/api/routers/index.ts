@@ -1,6 +1,8 @@
 // Every router berthd serves, built from their backends: the one list the server, the
 // differential harness's route coverage and the README's compatibility matrix all read.
 import type { Router } from '../server/route.js';
+import type { BuildBackend } from './build/backend.js';
+import { BuildRouter } from './build/routes.js';
 import type { ContainerArchiveBackend } from './containers/archive-backend.js';
 import { ContainerArchiveRouter } from './containers/archive-routes.js';
 import type { ContainerBackend } from './containers/backend.js';
@@ -33,6 +35,7 @@ export interface Backends {
   swarm: SwarmBackend;
   volumes: VolumeBackend;
   archive: ContainerArchiveBackend;
+  build: BuildBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -41,6 +44,7 @@ export function allRouters(b: Backends): Router[] {
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
+    new BuildRouter(b.build),
   ];
 }
 
@@ -49,5 +53,6 @@ export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
     system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
+    build: none,
   });
 }

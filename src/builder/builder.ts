@@ -1,0 +1,426 @@
+// The classic builder (dockerd's builder/dockerfile): runs a Dockerfile's stages step by step on
+// the local image store. Each step makes a child image of the one before (metadata steps an empty
+// layer; RUN the diff of a container run from the current image; COPY/ADD a layer written from the
+// sources), found again in the cache when the parent and the step's container_config match.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BuildBackend, BuildOptions, BuildOutput, BuildPruneResult } from '../api/routers/build/backend.js';
+import type { ContainerConfig, HostConfig } from '../api/types/container.js';
+import { InvalidParameterError, NotFoundError } from '../errdefs/index.js';
+import { resolveUser } from '../daemon/user-lookup.js';
+import { parseNormalizedNamed } from '../image/reference.js';
+import type { ImageStore } from '../image/image-store.js';
+import type { ImageRecord } from '../image/types.js';
+import { shortId } from '../internal/ids.js';
+import { BuildContext } from './build-context.js';
+import { findCachedImage } from './build-cache.js';
+import { commitImage } from './commit-step.js';
+import { planCopy, writeCopyLayer, type SourceTree } from './copy-layer.js';
+import { parseDockerfile, type Instruction } from './dockerfile-parser.js';
+import { withImageRoot, typeIn } from './image-root.js';
+import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, goQuoteList, type MetaState } from './instructions.js';
+import { noEvents, type BaseImageSource, type BuildContainers, type BuildEventSink } from './ports.js';
+import { envMap, processWord, processWords } from './shell-lex.js';
+import { findStage, neededStages, splitStages, type Stage } from './stages.js';
+
+/** Build args every build accepts without an ARG (dockerd's builtinAllowedBuildArgs). */
+export const PROXY_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+
+export interface BuilderDeps {
+  images: ImageStore;
+  containers: BuildContainers;
+  /** where contexts and layer tars are written */
+  tmpDir: string;
+  /** where image filesystems are mounted for COPY --from */
+  scratchDir: string;
+  baseImages?: BaseImageSource;
+  events?: BuildEventSink;
+  log?: (msg: string) => void;
+}
+
+/** A failure dockerd reports with a status code of its own (a RUN's exit code). */
+export class BuildStepError extends InvalidParameterError {
+  constructor(message: string, readonly code: number) { super(message); }
+}
+
+interface StageState extends MetaState {
+  stage: Stage;
+  image: ImageRecord | undefined;
+  /** ARGs declared in this stage → value (undefined: declared without one) */
+  args: Map<string, string | undefined>;
+  /** a cache miss happened in this stage: no more lookups */
+  cacheBusted: boolean;
+}
+
+interface Run {
+  opts: BuildOptions;
+  out: BuildOutput;
+  signal: AbortSignal;
+  ctx: BuildContext;
+  escape: string;
+  step: number;
+  total: number;
+  /** images of finished stages by index */
+  stageImages: Map<number, ImageRecord | undefined>;
+  metaArgs: Map<string, string | undefined>;
+  stages: Stage[];
+  usedArgs: Set<string>;
+  containers: string[];
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? {})) as T;
+
+export class Builder implements BuildBackend {
+  private readonly events: BuildEventSink;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: BuilderDeps) {
+    this.events = deps.events ?? noEvents;
+  }
+
+  async build(context: Readable, opts: BuildOptions, out: BuildOutput, signal: AbortSignal): Promise<string> {
+    for (const t of opts.tags) parseNormalizedNamed(t);
+    const abort = new AbortController();
+    const onAbort = (): void => abort.abort();
+    signal.addEventListener('abort', onAbort);
+    if (opts.buildId) this.running.set(opts.buildId, abort);
+    let ctx: BuildContext | undefined;
+    try {
+      ctx = await BuildContext.extract(context, this.deps.tmpDir);
+      const df = ctx.readDockerfile(opts.dockerfile);
+      const parsed = parseDockerfile(df.text);
+      const plan = splitStages(parsed.instructions);
+      const metaArgs = new Map<string, string | undefined>();
+      const run: Run = {
+        opts, out, signal: abort.signal, ctx, escape: parsed.escape, step: 0, total: 0,
+        stageImages: new Map(), metaArgs, stages: plan.stages, usedArgs: new Set(), containers: [],
+      };
+      for (const a of plan.metaArgs) this.declareArg(run, a, metaArgs, envMap());
+      const metaEnv = definedEnv(metaArgs);
+      const need = neededStages(plan, opts.target, metaEnv);
+      run.total = plan.metaArgs.length + need.reduce((n, i) => n + 1 + (plan.stages[i] as Stage).commands.length, 0);
+      for (const a of plan.metaArgs) this.printStep(run, a);
+      let last: ImageRecord | undefined;
+      for (const i of need) {
+        const stage = plan.stages[i] as Stage;
+        last = await this.buildStage(run, stage, plan.stages, i === need[need.length - 1]);
+        run.stageImages.set(i, last);
+        if (last) out.aux({ ID: last.id });
+      }
+      if (!last) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
+      const unused = Object.keys(opts.buildArgs).filter((k) => !run.usedArgs.has(k) && !PROXY_ARGS.has(k)).sort();
+      if (unused.length) out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+      out.stream(`Successfully built ${shortId(last.id)}\n`);
+      for (const t of opts.tags) {
+        const ref = parseNormalizedNamed(t).withDefaultTag();
+        this.deps.images.tag(last.id, ref.toString());
+        this.events.imageEvent('tag', last.id, { name: ref.familiarString() });
+        out.stream(`Successfully tagged ${ref.familiarString()}\n`);
+      }
+      return last.id;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (opts.buildId) this.running.delete(opts.buildId);
+      await ctx?.close();
+    }
+  }
+
+  async buildCancel(id: string): Promise<void> {
+    this.running.get(id)?.abort();
+  }
+
+  /** The classic builder's cache is its intermediate images: dangling ones with a parent go. */
+  async buildPrune(): Promise<BuildPruneResult> {
+    return { CachesDeleted: null, SpaceReclaimed: 0 };
+  }
+
+  private printStep(run: Run, ins: Instruction): void {
+    run.step++;
+    run.out.stream(`Step ${run.step}/${run.total} : ${ins.original}\n`);
+  }
+
+  private declareArg(run: Run, ins: Instruction, into: Map<string, string | undefined>, env: Map<string, string>): string {
+    const words = processWords(ins.rest, env, run.escape);
+    if (words.length !== 1) throw new InvalidParameterError('ARG requires exactly one argument');
+    const w = words[0] as string;
+    const eq = w.indexOf('=');
+    const name = eq < 0 ? w : w.slice(0, eq);
+    let value = eq < 0 ? undefined : w.slice(eq + 1);
+    if (eq < 0 && run.metaArgs.has(name) && into !== run.metaArgs) value = run.metaArgs.get(name);
+    const given = run.opts.buildArgs[name];
+    if (given !== undefined && given !== null) { value = given; run.usedArgs.add(name); }
+    else if (given === null && name in run.opts.buildArgs) { run.usedArgs.add(name); }
+    into.set(name, value);
+    return eq < 0 ? `ARG ${name}` : `ARG ${name}=${w.slice(eq + 1)}`;
+  }
+
+  private async resolveBase(run: Run, s: Stage, stages: Stage[], metaEnv: Map<string, string>): Promise<ImageRecord | undefined> {
+    const name = processWord(s.base, metaEnv, run.escape);
+    if (!name) throw new InvalidParameterError('base name (${' + s.base + '}) should not be blank');
+    const stage = findStage(stages, name, s.index);
+    if (stage && stage.name === name.toLowerCase()) return run.stageImages.get(stage.index);
+    if (name.toLowerCase() === 'scratch') return undefined;
+    try {
+      return this.deps.images.resolve(name);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      if (this.deps.baseImages) {
+        return this.deps.baseImages.pull(name, { authConfigs: run.opts.authConfigs, signal: run.signal, progress: () => undefined, ...(run.opts.platform ? { platform: run.opts.platform } : {}) });
+      }
+      const ref = parseNormalizedNamed(name).withDefaultTag();
+      throw new NotFoundError(`pull access denied for ${ref.familiarName()}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+    }
+  }
+
+  private async buildStage(run: Run, s: Stage, stages: Stage[], final: boolean): Promise<ImageRecord | undefined> {
+    this.printStep(run, s.from);
+    const metaEnv = definedEnv(run.metaArgs);
+    const base = await this.resolveBase(run, s, stages, metaEnv);
+    const config: ContainerConfig = clone(base?.config.config ?? {});
+    if (!config.Env || config.Env.length === 0) config.Env = [DEFAULT_PATH];
+    const state: StageState = {
+      stage: s, image: base, config, maintainer: '', escape: run.escape, cmdSet: false, args: new Map(), cacheBusted: false,
+    };
+    run.out.stream(` ---> ${base ? shortId(base.id) : ''}\n`);
+    // ONBUILD triggers of the base image run first, then are not inherited
+    const triggers = config.OnBuild ?? [];
+    config.OnBuild = null;
+    if (triggers.length) {
+      run.out.stream(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
+      for (const t of triggers) {
+        const ins = parseDockerfile(t).instructions[0];
+        if (ins) await this.dispatch(run, state, ins);
+      }
+    }
+    for (const ins of s.commands) {
+      run.signal.throwIfAborted();
+      this.printStep(run, ins);
+      await this.dispatch(run, state, ins);
+      run.out.stream(` ---> ${state.image ? shortId(state.image.id) : ''}\n`);
+    }
+    if (final && Object.keys(run.opts.labels).length > 0) {
+      // dockerd adds the build's labels to the last stage as a final LABEL step
+      state.config.Labels = { ...(state.config.Labels ?? {}), ...run.opts.labels };
+      const comment = `LABEL ${Object.entries(run.opts.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+      await this.commitMeta(run, state, comment);
+    }
+    return state.image;
+  }
+
+  /** The env variables expand in: the stage's ARGs (with values) overlaid by its ENV. */
+  private expandEnv(state: StageState): Map<string, string> {
+    const m = definedEnv(state.args);
+    for (const [k, v] of envMap(state.config.Env)) m.set(k, v);
+    return m;
+  }
+
+  private async dispatch(run: Run, state: StageState, ins: Instruction): Promise<void> {
+    switch (ins.cmd) {
+      case 'from':
+        throw new InvalidParameterError('FROM is not allowed here');
+      case 'arg': {
+        const comment = this.declareArg(run, ins, state.args, this.expandEnv(state));
+        await this.commitMeta(run, state, comment);
+        return;
+      }
+      case 'run':
+        return this.dispatchRun(run, state, ins);
+      case 'copy':
+      case 'add':
+        return this.dispatchCopy(run, state, ins);
+      default: {
+        const comment = applyMeta(ins, state, this.expandEnv(state));
+        await this.commitMeta(run, state, comment);
+      }
+    }
+  }
+
+  /** Build args RUN sees as environment (declared in the stage with a value, not shadowed by ENV). */
+  private runArgs(run: Run, state: StageState): string[] {
+    const env = envMap(state.config.Env);
+    const out: string[] = [];
+    for (const [k, v] of state.args) if (v !== undefined && !env.has(k)) out.push(`${k}=${v}`);
+    for (const [k, v] of Object.entries(run.opts.buildArgs)) {
+      if (PROXY_ARGS.has(k) && v !== null && !state.args.has(k) && !env.has(k)) { out.push(`${k}=${v}`); run.usedArgs.add(k); }
+    }
+    return out.sort();
+  }
+
+  private stepConfig(state: StageState, cmd: string[]): ContainerConfig {
+    const c = clone(state.config);
+    c.Cmd = cmd;
+    c.Image = state.image?.id ?? '';
+    return c;
+  }
+
+  private probeCache(run: Run, state: StageState, containerConfig: ContainerConfig): ImageRecord | undefined {
+    if (run.opts.noCache || state.cacheBusted) return undefined;
+    const hit = findCachedImage(this.deps.images, state.image?.id, containerConfig);
+    if (!hit) { state.cacheBusted = true; return undefined; }
+    run.out.stream(' ---> Using cache\n');
+    return hit;
+  }
+
+  private async commitMeta(run: Run, state: StageState, comment: string): Promise<void> {
+    const shell = state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
+    const containerConfig = this.stepConfig(state, [...shell, '#(nop) ', comment]);
+    const hit = this.probeCache(run, state, containerConfig);
+    if (hit) { this.adopt(state, hit); return; }
+    const config = clone(state.config);
+    config.Image = state.image?.id ?? '';
+    state.image = await commitImage(this.deps.images, { parent: state.image, config, containerConfig, author: state.maintainer });
+  }
+
+  private adopt(state: StageState, img: ImageRecord): void {
+    state.image = img;
+    const cmdSet = state.cmdSet;
+    state.config = clone(img.config.config ?? {});
+    state.cmdSet = cmdSet;
+  }
+
+  private async dispatchRun(run: Run, state: StageState, ins: Instruction): Promise<void> {
+    if (ins.flags.size > 0) throw new InvalidParameterError(`Unknown flag: ${[...ins.flags.keys()][0] as string}`);
+    const shell = state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
+    const { args } = commandLine(ins, shell);
+    const buildEnv = this.runArgs(run, state);
+    // dockerd's prependEnvOnCmd: build args in the saved command so that other values miss the cache
+    const saved = buildEnv.length ? [`|${buildEnv.length}`, ...buildEnv, ...args] : args;
+    const containerConfig = this.stepConfig(state, saved);
+    const hit = this.probeCache(run, state, containerConfig);
+    if (hit) { this.adopt(state, hit); return; }
+    if (!state.image) throw new InvalidParameterError('Please provide a source image with `from` prior to run');
+    const runConfig = this.stepConfig(state, args);
+    runConfig.Env = [...(state.config.Env ?? []), ...buildEnv];
+    runConfig.Entrypoint = null;
+    runConfig.AttachStdout = true;
+    runConfig.AttachStderr = true;
+    runConfig.Image = state.image.id;
+    runConfig.Labels = state.config.Labels ?? {};
+    const id = await this.deps.containers.create({ config: runConfig, hostConfig: this.hostConfig(run.opts) });
+    run.out.stream(` ---> Running in ${shortId(id)}\n`);
+    let ok = false;
+    try {
+      const code = await this.deps.containers.run(id, (_s, data) => run.out.stream(data.toString('utf8')), run.signal);
+      run.signal.throwIfAborted();
+      if (code !== 0) throw new BuildStepError(`The command '${args.join(' ')}' returned a non-zero code: ${code}`, code);
+      const config = clone(state.config);
+      config.Image = state.image.id;
+      const imageId = await this.deps.containers.commit(id, { config, containerConfig, author: state.maintainer });
+      state.image = this.deps.images.get(imageId);
+      ok = true;
+    } finally {
+      if ((ok && run.opts.remove) || run.opts.forceRemove || run.signal.aborted) {
+        await this.deps.containers.remove(id).catch((err: unknown) => this.deps.log?.(`build: remove ${id}: ${String(err)}`));
+        if (ok) run.out.stream(`Removing intermediate container ${shortId(id)}\n`);
+      }
+    }
+  }
+
+  private hostConfig(o: BuildOptions): HostConfig {
+    const hc: HostConfig = {};
+    if (o.networkMode && o.networkMode !== 'default') hc.NetworkMode = o.networkMode;
+    if (o.shmSize) hc.ShmSize = o.shmSize;
+    if (o.memory) hc.Memory = o.memory;
+    if (o.memorySwap) hc.MemorySwap = o.memorySwap;
+    if (o.cpuShares) hc.CpuShares = o.cpuShares;
+    if (o.cpuPeriod) hc.CpuPeriod = o.cpuPeriod;
+    if (o.cpuQuota) hc.CpuQuota = o.cpuQuota;
+    if (o.cpuSetCpus) hc.CpusetCpus = o.cpuSetCpus;
+    if (o.cpuSetMems) hc.CpusetMems = o.cpuSetMems;
+    if (o.cgroupParent) hc.CgroupParent = o.cgroupParent;
+    if (o.extraHosts.length) hc.ExtraHosts = o.extraHosts;
+    if (o.ulimits?.length) hc.Ulimits = o.ulimits;
+    return hc;
+  }
+
+  private async dispatchCopy(run: Run, state: StageState, ins: Instruction): Promise<void> {
+    const name = ins.cmd.toUpperCase();
+    const known = new Set(ins.cmd === 'copy' ? ['from', 'chown', 'chmod', 'link'] : ['chown', 'chmod', 'link', 'checksum']);
+    for (const k of ins.flags.keys()) if (!known.has(k)) throw new InvalidParameterError(`Unknown flag: ${k}`);
+    const env = this.expandEnv(state);
+    const words = ins.json ? ins.json.map((w) => processWord(w, env, run.escape)) : processWords(ins.rest, env, run.escape);
+    if (words.length < 2) throw new InvalidParameterError(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
+    const sources = words.slice(0, -1);
+    let dest = words[words.length - 1] as string;
+    const trailing = dest.endsWith('/') || dest === '.' || dest.endsWith('/.');
+    if (!path.posix.isAbsolute(dest)) dest = path.posix.join(state.config.WorkingDir || '/', dest) + (trailing ? '/' : '');
+    if (sources.some((s) => /^https?:\/\//.test(s))) {
+      if (ins.cmd === 'copy') throw new InvalidParameterError('COPY failed: source can\'t be a URL for COPY');
+      throw new InvalidParameterError('ADD of a URL is not supported by berthd yet');
+    }
+    const chmodText = ins.flags.get('chmod');
+    let chmod: number | undefined;
+    if (chmodText) {
+      if (!/^[0-7]{3,4}$/.test(chmodText)) throw new InvalidParameterError(`invalid chmod parameter: ${chmodText}`);
+      chmod = parseInt(chmodText, 8);
+    }
+    const fromRef = ins.flags.get('from');
+    const current = state.image ? this.deps.images.topChainId(state.image) : undefined;
+    const mountDeps = { snapshots: this.deps.images.snapshots, scratchDir: this.deps.scratchDir };
+    await withImageRoot(mountDeps, current, async (imageRoot) => {
+      const inImage = BuildContext.fromDir(imageRoot, []);
+      const destType = (p: string): 'dir' | 'file' | undefined => typeIn(inImage.hostPath(p));
+      const withSources = async (fn: (tree: SourceTree) => Promise<void>): Promise<void> => {
+        if (!fromRef) return fn(run.ctx);
+        const src = this.copySource(run, state, fromRef);
+        const chain = src ? this.deps.images.topChainId(src) : undefined;
+        await withImageRoot(mountDeps, chain, async (root) => fn(BuildContext.fromDir(root, [])));
+      };
+      await withSources(async (tree) => {
+        const plan = await planCopy({ tree, sources, dest, add: ins.cmd === 'add', destType, name });
+        const chownText = ins.flags.get('chown');
+        const chown = chownText ? this.chownIds(chownText, imageRoot) : undefined;
+        const origin = fromRef ? `--from=${fromRef} ` : '';
+        const comment = `${name} ${chownText ? `--chown=${chownText} ` : ''}${chmodText ? `--chmod=${chmodText} ` : ''}${origin}${plan.kind}:${plan.checksum} in ${dest} `;
+        const shell = state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
+        const containerConfig = this.stepConfig(state, [...shell, '#(nop) ', comment]);
+        const hit = this.probeCache(run, state, containerConfig);
+        if (hit) { this.adopt(state, hit); return; }
+        // destination directories the image lacks, created with the --chown owner as dockerd does
+        const createDirs: string[] = [];
+        const top = plan.items.some((i) => path.posix.normalize(i.dest) !== path.posix.normalize(dest)) || dest.endsWith('/') ? path.posix.normalize(dest) : path.posix.dirname(path.posix.normalize(dest));
+        if (top !== '/' && !destType(top)) createDirs.push(top);
+        fs.mkdirSync(this.deps.tmpDir, { recursive: true, mode: 0o700 });
+        const file = path.join(this.deps.tmpDir, `layer-${randomBytes(8).toString('hex')}.tar`);
+        try {
+          const layer = await writeCopyLayer(plan, file, { createDirs, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) });
+          const config = clone(state.config);
+          config.Image = state.image?.id ?? '';
+          state.image = await commitImage(this.deps.images, { parent: state.image, layer, config, containerConfig, author: state.maintainer });
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
+      });
+    });
+  }
+
+  /** COPY --from: an earlier stage by name or index, else an image. */
+  private copySource(run: Run, state: StageState, ref: string): ImageRecord | undefined {
+    const st = findStage(run.stages, ref, state.stage.index);
+    if (st) return run.stageImages.get(st.index);
+    return this.deps.images.resolve(ref);
+  }
+
+  private chownIds(spec: string, root: string): { uid: number; gid: number } {
+    const read = (p: string): string | undefined => { try { return fs.readFileSync(path.join(root, p), 'utf8'); } catch { return undefined; } };
+    const [user, group] = spec.split(':') as [string, string?];
+    const numeric = (s: string): boolean => /^\d+$/.test(s);
+    if (numeric(user) && (group === undefined || numeric(group))) return { uid: Number(user), gid: Number(group ?? user) };
+    try {
+      const r = resolveUser(group === undefined ? user : `${user}:${group}`, read('etc/passwd'), read('etc/group'));
+      return { uid: r.uid, gid: group === undefined && numeric(user) ? r.uid : r.gid };
+    } catch {
+      throw new InvalidParameterError(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
+    }
+  }
+}
+
+function definedEnv(args: Map<string, string | undefined>): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [k, v] of args) if (v !== undefined) m.set(k, v);
+  return m;
+}
+
+export { goQuoteList };

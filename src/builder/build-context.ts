@@ -3,7 +3,7 @@
 // by COPY/ADD are resolved inside it and can never leave it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import { decompressStream } from '../archive/decompress.js';
 import { extractTar } from '../archive/tar-extract.js';
@@ -21,6 +21,19 @@ export function parseDockerignore(text: string): string[] {
     out.push((neg ? '!' : '') + line);
   }
   return out;
+}
+
+/**
+ * The docker CLI's `-f -` context ends right after its last file's bytes (no padding, no
+ * end-of-archive blocks), which Go's tar reader accepts: the stream is completed here so that the
+ * tar parser sees a whole archive.
+ */
+function terminated(): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _e, cb) { size += chunk.length; cb(null, chunk); },
+    flush(cb) { cb(null, Buffer.alloc((512 - (size % 512)) % 512 + 1024)); },
+  });
 }
 
 // a CommonJS module whose typings declare an ES default: its factory is also its `default` property
@@ -41,7 +54,11 @@ export class BuildContext {
     fs.mkdirSync(tmpRoot, { recursive: true, mode: 0o700 });
     const root = fs.mkdtempSync(path.join(tmpRoot, 'context-'));
     try {
-      const input = await decompressStream(body);
+      // a failed extraction destroys its input: never the request itself (the error answer needs its socket)
+      const own = new PassThrough();
+      body.on('error', (err) => own.destroy(err));
+      body.pipe(own);
+      const input = (await decompressStream(own)).pipe(terminated());
       await extractTar({ root, mounts: [] }, '/', input, { noOverwriteDirNonDir: false });
     } catch (err) {
       fs.rmSync(root, { recursive: true, force: true });

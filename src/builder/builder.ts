@@ -23,6 +23,7 @@ import { withImageRoot, typeIn } from './image-root.js';
 import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, goQuoteList, type MetaState } from './instructions.js';
 import { noEvents, type BaseImageSource, type BuildContainers, type BuildEventSink } from './ports.js';
 import { envMap, processWord, processWords } from './shell-lex.js';
+import { download, isUrl } from './url-source.js';
 import { findStage, neededStages, splitStages, type Stage } from './stages.js';
 
 /** Build args every build accepts without an ARG (dockerd's builtinAllowedBuildArgs). */
@@ -346,10 +347,9 @@ export class Builder implements BuildBackend {
     let dest = words[words.length - 1] as string;
     const trailing = dest.endsWith('/') || dest === '.' || dest.endsWith('/.');
     if (!path.posix.isAbsolute(dest)) dest = path.posix.join(state.config.WorkingDir || '/', dest) + (trailing ? '/' : '');
-    if (sources.some((s) => /^https?:\/\//.test(s))) {
-      if (ins.cmd === 'copy') throw new InvalidParameterError('COPY failed: source can\'t be a URL for COPY');
-      throw new InvalidParameterError('ADD of a URL is not supported by berthd yet');
-    }
+    const urls = sources.filter(isUrl);
+    if (urls.length && ins.cmd === 'copy') throw new InvalidParameterError('COPY failed: source can\'t be a URL for COPY');
+    if (urls.length && urls.length !== sources.length) throw new InvalidParameterError('ADD of URLs together with local files is not supported by berthd yet');
     const chmodText = ins.flags.get('chmod');
     let chmod: number | undefined;
     if (chmodText) {
@@ -362,14 +362,25 @@ export class Builder implements BuildBackend {
     await withImageRoot(mountDeps, current, async (imageRoot) => {
       const inImage = BuildContext.fromDir(imageRoot, []);
       const destType = (p: string): 'dir' | 'file' | undefined => typeIn(inImage.hostPath(p));
-      const withSources = async (fn: (tree: SourceTree) => Promise<void>): Promise<void> => {
-        if (!fromRef) return fn(run.ctx);
+      const withSources = async (fn: (tree: SourceTree, names: string[], add: boolean) => Promise<void>): Promise<void> => {
+        if (urls.length) {
+          fs.mkdirSync(this.deps.tmpDir, { recursive: true, mode: 0o700 });
+          const dir = fs.mkdtempSync(path.join(this.deps.tmpDir, 'download-'));
+          try {
+            const names: string[] = [];
+            for (const u of urls) names.push(await download(u, dir, run.signal));
+            return await fn(BuildContext.fromDir(dir, []), names, false);
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        }
+        if (!fromRef) return fn(run.ctx, sources, ins.cmd === 'add');
         const src = this.copySource(run, state, fromRef);
         const chain = src ? this.deps.images.topChainId(src) : undefined;
-        await withImageRoot(mountDeps, chain, async (root) => fn(BuildContext.fromDir(root, [])));
+        await withImageRoot(mountDeps, chain, async (root) => fn(BuildContext.fromDir(root, []), sources, ins.cmd === 'add'));
       };
-      await withSources(async (tree) => {
-        const plan = await planCopy({ tree, sources, dest, add: ins.cmd === 'add', destType, name });
+      await withSources(async (tree, names, add) => {
+        const plan = await planCopy({ tree, sources: names, dest, add, destType, name });
         const chownText = ins.flags.get('chown');
         const chown = chownText ? this.chownIds(chownText, imageRoot) : undefined;
         const origin = fromRef ? `--from=${fromRef} ` : '';

@@ -163,6 +163,40 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.equal(await ok(['run', '--rm', 'fromstdin', 'cat', '/f/x.txt']), 'x');
   });
 
+  test('ADD unpacks local archives and fetches URLs; FROM scratch', async () => {
+    const ctx = writeTree(path.join(tmp, 'add'), { 'payload/in/one.txt': 'one\n', 'plain.txt': 'plain\n' });
+    const made = spawnSync('tar', ['-czf', path.join(ctx, 'bundle.tar.gz'), '-C', path.join(ctx, 'payload'), 'in']);
+    assert.equal(made.status, 0, String(made.stderr));
+    fs.rmSync(path.join(ctx, 'payload'), { recursive: true });
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' });
+      res.end(`served ${req.url ?? ''}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      fs.writeFileSync(path.join(ctx, 'Dockerfile'), [
+        'FROM busybox',
+        'ADD bundle.tar.gz /unpacked/',
+        'ADD plain.txt /plain/',
+        `ADD http://127.0.0.1:${port}/remote.txt /remote/`,
+      ].join('\n'));
+      await ok(['build', '-t', 'added', ctx]);
+      const out = await ok(['run', '--rm', 'added', 'sh', '-c', 'cat /unpacked/in/one.txt /plain/plain.txt /remote/remote.txt; stat -c %a /remote/remote.txt']);
+      assert.equal(out, 'one\nplain\nserved /remote.txt\n600');
+    } finally {
+      server.close();
+    }
+    const scratch = writeTree(path.join(tmp, 'scratch'), { 'Dockerfile': 'FROM scratch\nCOPY hello.txt /\nCMD ["/nothing"]\n', 'hello.txt': 'hi\n' });
+    await ok(['build', '-t', 'fromscratch', scratch]);
+    const layers = JSON.parse(await ok(['image', 'inspect', 'fromscratch', '--format', '{{json .RootFS.Layers}}'])) as string[];
+    assert.equal(layers.length, 1);
+    const cid = await ok(['create', 'fromscratch']);
+    const cp = spawnSync('docker', ['cp', `${cid}:/hello.txt`, '-'], { env: { ...process.env, DOCKER_HOST: d.host } });
+    assert.match(cp.stdout.toString('latin1'), /hi\n/);
+    await ok(['rm', cid]);
+  });
+
   test('failures: a failing RUN, a syntax error, a missing Dockerfile, COPY outside the context, not a tar', async () => {
     const failing = await d.docker(['build', '-'], { input: 'FROM busybox\nRUN echo before && exit 3\n' });
     assert.notEqual(failing.code, 0);

@@ -299,6 +299,7 @@ export class Builder implements BuildBackend {
     runConfig.AttachStderr = true;
     runConfig.Image = state.image.id;
     runConfig.Labels = state.config.Labels ?? {};
+    run.signal.throwIfAborted();
     const id = await this.deps.containers.create({ config: runConfig, hostConfig: this.hostConfig(run.opts) });
     run.out.stream(` ---> Running in ${shortId(id)}\n`);
     let ok = false;

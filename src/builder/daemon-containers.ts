@@ -29,6 +29,8 @@ export class DaemonBuildContainers implements BuildContainers {
     signal.addEventListener('abort', kill);
     try {
       await this.containers.containerStart(id);
+      // an abort that came while it was being created or started
+      if (signal.aborted) kill();
       const r = await result;
       await pumping;
       return r.StatusCode;

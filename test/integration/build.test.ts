@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd } from './harness.js';
+import tar from 'tar-stream';
+import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 // the classic builder: the CLI then uses POST /build (it prints a deprecation notice on stderr)
 process.env.DOCKER_BUILDKIT = '0';
@@ -226,6 +227,37 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.match(notTar.body, /tar/i);
     // berthd is still up and left no build containers behind on success paths
     await ok(['version']);
+  });
+
+  test('a client that goes away cancels the build: its RUN container is killed and removed; prune and cancel answer', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile' }, 'FROM busybox\nRUN echo started && sleep 60\n');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const before = (await ok(['ps', '-aq'])).split('\n').filter(Boolean);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ socketPath: d.socket, method: 'POST', path: '/build?t=cancelled', headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length } }, (res) => {
+        let seen = '';
+        res.on('data', (c: Buffer) => {
+          seen += c.toString();
+          if (seen.includes('"started\\n"')) { req.destroy(); resolve(); }
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', (err) => { if (!req.destroyed) reject(err); });
+      req.end(body);
+    });
+    await waitFor('the build container to go', async () => {
+      const now = (await ok(['ps', '-aq'])).split('\n').filter(Boolean);
+      return now.length === before.length;
+    });
+    await fails(['image', 'inspect', 'cancelled'], /No such image/);
+    const prune = await d.request('POST', '/build/prune');
+    assert.equal(prune.status, 200);
+    assert.deepEqual(Object.keys(JSON.parse(prune.body) as object).sort(), ['CachesDeleted', 'SpaceReclaimed']);
+    assert.equal((await d.request('POST', '/build/cancel?id=nosuch')).status, 200);
   });
 
   test('docker-py images.build', { skip: dockerPy ? false : 'python3-docker is not installed' }, () => {

@@ -18,7 +18,7 @@ import { BuildContext } from './build-context.js';
 import { findCachedImage } from './build-cache.js';
 import { commitImage } from './commit-step.js';
 import { planCopy, writeCopyLayer, type SourceTree } from './copy-layer.js';
-import { parseDockerfile, type Instruction } from './dockerfile-parser.js';
+import { parseDockerfile, parseInstruction, type Instruction } from './dockerfile-parser.js';
 import { withImageRoot, typeIn } from './image-root.js';
 import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, goQuoteList, type MetaState } from './instructions.js';
 import { noEvents, type BaseImageSource, type BuildContainers, type BuildEventSink } from './ports.js';
@@ -101,12 +101,18 @@ export class Builder implements BuildBackend {
       for (const a of plan.metaArgs) this.declareArg(run, a, metaArgs, envMap());
       const metaEnv = definedEnv(metaArgs);
       const need = neededStages(plan, opts.target, metaEnv);
+      // dockerd appends the build's --label values to the last stage as one more LABEL step
+      const labels = Object.entries(opts.labels);
+      if (labels.length) {
+        const line = `LABEL ${labels.map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(' ')}`;
+        (plan.stages[need[need.length - 1] as number] as Stage).commands.push(parseInstruction(line, 0));
+      }
       run.total = plan.metaArgs.length + need.reduce((n, i) => n + 1 + (plan.stages[i] as Stage).commands.length, 0);
       for (const a of plan.metaArgs) this.printStep(run, a);
       let last: ImageRecord | undefined;
       for (const i of need) {
         const stage = plan.stages[i] as Stage;
-        last = await this.buildStage(run, stage, plan.stages, i === need[need.length - 1]);
+        last = await this.buildStage(run, stage, plan.stages);
         run.stageImages.set(i, last);
         if (last) out.aux({ ID: last.id });
       }
@@ -175,7 +181,7 @@ export class Builder implements BuildBackend {
     }
   }
 
-  private async buildStage(run: Run, s: Stage, stages: Stage[], final: boolean): Promise<ImageRecord | undefined> {
+  private async buildStage(run: Run, s: Stage, stages: Stage[]): Promise<ImageRecord | undefined> {
     this.printStep(run, s.from);
     const metaEnv = definedEnv(run.metaArgs);
     const base = await this.resolveBase(run, s, stages, metaEnv);
@@ -200,12 +206,6 @@ export class Builder implements BuildBackend {
       this.printStep(run, ins);
       await this.dispatch(run, state, ins);
       run.out.stream(` ---> ${state.image ? shortId(state.image.id) : ''}\n`);
-    }
-    if (final && Object.keys(run.opts.labels).length > 0) {
-      // dockerd adds the build's labels to the last stage as a final LABEL step
-      state.config.Labels = { ...(state.config.Labels ?? {}), ...run.opts.labels };
-      const comment = `LABEL ${Object.entries(run.opts.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`;
-      await this.commitMeta(run, state, comment);
     }
     return state.image;
   }

@@ -137,10 +137,12 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.match(out, /^Step 1\/5 : FROM busybox AS build$/m);
     assert.equal(await ok(['run', '--rm', 'multi', 'cat', '/final/out.txt', '/again.txt']), 'built\nbuilt');
 
-    const target = await ok(['build', '--target', 'test', '-t', 'multi:test', ctx]);
+    const target = await ok(['build', '--target', 'test', '--label', 'built.by=berth', '-t', 'multi:test', ctx]);
     assert.match(target, /testing/);
     assert.doesNotMatch(target, /unused-stage-ran/);
-    assert.match(target, /^Step 1\/4 : FROM busybox AS build$/m);
+    assert.match(target, /^Step 1\/5 : FROM busybox AS build$/m);
+    assert.match(target, /^Step 5\/5 : LABEL "built.by"="berth"$/m);
+    assert.equal(await ok(['image', 'inspect', 'multi:test', '--format', '{{index .Config.Labels "built.by"}}']), 'berth');
     await fails(['build', '--target', 'nosuch', ctx], /failed to reach build target nosuch in Dockerfile/);
   });
 

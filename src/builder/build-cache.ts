@@ -18,11 +18,29 @@ function key(c: ContainerConfig | null | undefined): string {
   ]);
 }
 
-export function findCachedImage(store: ImageStore, parentId: string | undefined, containerConfig: ContainerConfig): ImageRecord | undefined {
+/**
+ * With --cache-from, only those images and their ancestors are cache sources (none when none of
+ * them exists), as dockerd's cache-from cache.
+ */
+export function cacheFromSet(store: ImageStore, refs: string[]): Set<string> {
+  const allowed = new Set<string>();
+  for (const ref of refs) {
+    let img: ImageRecord | undefined;
+    try { img = store.resolve(ref); } catch { continue; }
+    while (img && !allowed.has(img.id)) {
+      allowed.add(img.id);
+      img = img.parent ? store.get(img.parent) : undefined;
+    }
+  }
+  return allowed;
+}
+
+export function findCachedImage(store: ImageStore, parentId: string | undefined, containerConfig: ContainerConfig, allowed?: Set<string>): ImageRecord | undefined {
   const want = key(containerConfig);
   const candidates = parentId ? store.children(parentId) : store.list().filter((i) => !i.parent);
   let best: ImageRecord | undefined;
   for (const img of candidates) {
+    if (allowed && !allowed.has(img.id)) continue;
     if (key(img.config.container_config) !== want) continue;
     // the newest match, as dockerd picks
     if (!best || (Date.parse(img.created) || 0) > (Date.parse(best.created) || 0)) best = img;

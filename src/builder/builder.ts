@@ -15,7 +15,7 @@ import type { ImageStore } from '../image/image-store.js';
 import type { ImageRecord } from '../image/types.js';
 import { shortId } from '../internal/ids.js';
 import { BuildContext } from './build-context.js';
-import { findCachedImage } from './build-cache.js';
+import { cacheFromSet, findCachedImage } from './build-cache.js';
 import { commitImage } from './commit-step.js';
 import { planCopy, writeCopyLayer, type SourceTree } from './copy-layer.js';
 import { parseDockerfile, parseInstruction, type Instruction } from './dockerfile-parser.js';
@@ -69,6 +69,8 @@ interface Run {
   stages: Stage[];
   usedArgs: Set<string>;
   containers: string[];
+  /** --cache-from: the only images the cache may use */
+  cacheFrom?: Set<string>;
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? {})) as T;
@@ -98,6 +100,7 @@ export class Builder implements BuildBackend {
         opts, out, signal: abort.signal, ctx, escape: parsed.escape, step: 0, total: 0,
         stageImages: new Map(), metaArgs, stages: plan.stages, usedArgs: new Set(), containers: [],
       };
+      if (opts.cacheFrom.length) run.cacheFrom = cacheFromSet(this.deps.images, opts.cacheFrom);
       for (const a of plan.metaArgs) this.declareArg(run, a, metaArgs, envMap());
       const metaEnv = definedEnv(metaArgs);
       const need = neededStages(plan, opts.target, metaEnv);
@@ -258,7 +261,7 @@ export class Builder implements BuildBackend {
 
   private probeCache(run: Run, state: StageState, containerConfig: ContainerConfig): ImageRecord | undefined {
     if (run.opts.noCache || state.cacheBusted) return undefined;
-    const hit = findCachedImage(this.deps.images, state.image?.id, containerConfig);
+    const hit = findCachedImage(this.deps.images, state.image?.id, containerConfig, run.cacheFrom);
     if (!hit) { state.cacheBusted = true; return undefined; }
     run.out.stream(' ---> Using cache\n');
     return hit;
@@ -304,7 +307,8 @@ export class Builder implements BuildBackend {
     run.out.stream(` ---> Running in ${shortId(id)}\n`);
     let ok = false;
     try {
-      const code = await this.deps.containers.run(id, (_s, data) => run.out.stream(data.toString('utf8')), run.signal);
+      // dockerd shows the step's stderr in red
+      const code = await this.deps.containers.run(id, (stream, data) => run.out.stream(stream === 'stderr' ? `\x1b[91m${data.toString('utf8')}\x1b[0m` : data.toString('utf8')), run.signal);
       run.signal.throwIfAborted();
       if (code !== 0) throw new BuildStepError(`The command '${args.join(' ')}' returned a non-zero code: ${code}`, code);
       const config = clone(state.config);

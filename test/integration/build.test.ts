@@ -115,6 +115,12 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     fs.writeFileSync(path.join(ctx, 'drop.log'), 'other\n');
     const touched = await ok(['build', '-t', 'app:one', '--build-arg', 'GREETING=yo', ctx]);
     assert.equal(count(touched, /^ ---> Using cache$/m), 14, touched);
+
+    // --cache-from limits the cache to those images' chains (none here)
+    const cacheFrom = await ok(['build', '--cache-from', 'nosuch:tag', '--build-arg', 'GREETING=yo', ctx]);
+    assert.equal(count(cacheFrom, /^ ---> Using cache$/m), 0);
+    const fromOne = await ok(['build', '--cache-from', 'app:one', '-t', 'app:one', '--build-arg', 'GREETING=yo', ctx]);
+    assert.equal(count(fromOne, /^ ---> Using cache$/m), 14, fromOne);
   });
 
   test('multi-stage: COPY --from, --target builds only the stages it needs', async () => {
@@ -205,6 +211,10 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.notEqual(failing.code, 0);
     assert.match(failing.stderr, /The command '\/bin\/sh -c echo before && exit 3' returned a non-zero code: 3/);
     assert.match(failing.stdout, /^before$/m);
+    // the step's stderr comes in red, as dockerd shows it
+    const red = await d.docker(['build', '--no-cache', '-'], { input: 'FROM busybox\nRUN echo to-stderr >&2\n' });
+    assert.equal(red.code, 0, red.stderr);
+    assert.ok(red.stdout.includes('\x1b[91mto-stderr\n\x1b[0m'), JSON.stringify(red.stdout));
 
     const syntax = await d.docker(['build', '-'], { input: 'FROM busybox\n\nFOO bar\n' });
     assert.match(syntax.stderr, /dockerfile parse error line 3: unknown instruction: FOO/);

@@ -172,13 +172,21 @@ export class Builder implements BuildBackend {
     const stage = findStage(stages, name, s.index);
     if (stage && stage.name === name.toLowerCase()) return run.stageImages.get(stage.index);
     if (name.toLowerCase() === 'scratch') return undefined;
+    return this.imageOrPull(run, name, run.opts.pull);
+  }
+
+  /** A local image, or one fetched by the BaseImageSource (always with `pull`, else when missing). */
+  private async imageOrPull(run: Run, name: string, pull: boolean): Promise<ImageRecord> {
+    const source = this.deps.baseImages;
+    const fetch = (): Promise<ImageRecord> => source!.pull(name, {
+      authConfigs: run.opts.authConfigs, signal: run.signal, progress: (m) => run.out.progress(m), ...(run.opts.platform ? { platform: run.opts.platform } : {}),
+    });
+    if (pull && source) return fetch();
     try {
       return this.deps.images.resolve(name);
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      if (this.deps.baseImages) {
-        return this.deps.baseImages.pull(name, { authConfigs: run.opts.authConfigs, signal: run.signal, progress: () => undefined, ...(run.opts.platform ? { platform: run.opts.platform } : {}) });
-      }
+      if (source) return fetch();
       const ref = parseNormalizedNamed(name).withDefaultTag();
       throw new NotFoundError(`pull access denied for ${ref.familiarName()}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
     }
@@ -380,13 +388,14 @@ export class Builder implements BuildBackend {
           }
         }
         if (!fromRef) return fn(run.ctx, sources, ins.cmd === 'add');
-        const src = this.copySource(run, state, fromRef);
+        const src = await this.copySource(run, state, fromRef);
         const chain = src ? this.deps.images.topChainId(src) : undefined;
         await withImageRoot(mountDeps, chain, async (root) => fn(BuildContext.fromDir(root, []), sources, ins.cmd === 'add'));
       };
       await withSources(async (tree, names, add) => {
         const plan = await planCopy({ tree, sources: names, dest, add, destType, name });
-        const chownText = ins.flags.get('chown');
+        const chownFlag = ins.flags.get('chown');
+        const chownText = chownFlag ? processWord(chownFlag, env, run.escape) : undefined;
         const chown = chownText ? this.chownIds(chownText, imageRoot) : undefined;
         const origin = fromRef ? `--from=${fromRef} ` : '';
         const comment = `${name} ${chownText ? `--chown=${chownText} ` : ''}${chmodText ? `--chmod=${chmodText} ` : ''}${origin}${plan.kind}:${plan.checksum} in ${dest} `;
@@ -413,10 +422,10 @@ export class Builder implements BuildBackend {
   }
 
   /** COPY --from: an earlier stage by name or index, else an image. */
-  private copySource(run: Run, state: StageState, ref: string): ImageRecord | undefined {
+  private async copySource(run: Run, state: StageState, ref: string): Promise<ImageRecord | undefined> {
     const st = findStage(run.stages, ref, state.stage.index);
     if (st) return run.stageImages.get(st.index);
-    return this.deps.images.resolve(ref);
+    return this.imageOrPull(run, ref, false);
   }
 
   private chownIds(spec: string, root: string): { uid: number; gid: number } {

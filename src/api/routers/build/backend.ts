@@ -38,6 +38,8 @@ export interface BuildOutput {
   stream(text: string): void;
   /** an `aux` message (the image ID) */
   aux(value: object): void;
+  /** a progress message as it is (a base image's pull: status, id, progressDetail) */
+  progress(message: object): void;
 }
 
 export interface BuildPruneResult { CachesDeleted: string[] | null; SpaceReclaimed: number }

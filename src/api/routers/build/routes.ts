@@ -85,6 +85,7 @@ export class BuildRouter implements Router {
     const out = {
       stream: (text: string): void => { if (options.quiet) quietBuffer.push(text); else write({ stream: text }); },
       aux: (value: object): void => { if (wantAux) write({ aux: value }); },
+      progress: (message: object): void => { if (!options.quiet) write(message); },
     };
     try {
       const id = await this.backend.build(ctx.req, options, out, ctx.signal);

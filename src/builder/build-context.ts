@@ -44,7 +44,7 @@ export class BuildContext {
   /** with `!` exceptions, an excluded directory may still hold included files */
   readonly hasExceptions: boolean;
 
-  private constructor(readonly root: string, patterns: string[]) {
+  private constructor(readonly root: string, patterns: string[], private readonly owned?: string) {
     this.matcher = patterns.length > 0 ? ignore().add(patterns) : undefined;
     this.hasExceptions = patterns.some((p) => p.startsWith('!'));
   }
@@ -66,12 +66,12 @@ export class BuildContext {
     }
     let patterns: string[] = [];
     try { patterns = parseDockerignore(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8')); } catch { /* none */ }
-    return new BuildContext(root, patterns);
+    return new BuildContext(root, patterns, root);
   }
 
   /** For tests and callers that have a directory already. */
-  static fromDir(root: string, patterns: string[]): BuildContext {
-    return new BuildContext(root, patterns);
+  static fromDir(root: string, patterns: string[], owned?: string): BuildContext {
+    return new BuildContext(root, patterns, owned);
   }
 
   /** A context-relative path (no leading /, '.' for the root) excluded by .dockerignore. */
@@ -129,7 +129,8 @@ export class BuildContext {
     return path.join(this.root, cur);
   }
 
+  /** Removes the directory when the context made it (an image root or caller's directory stays). */
   async close(): Promise<void> {
-    await fs.promises.rm(this.root, { recursive: true, force: true });
+    if (this.owned) await fs.promises.rm(this.owned, { recursive: true, force: true });
   }
 }

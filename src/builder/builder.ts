@@ -23,6 +23,7 @@ import { withImageRoot, typeIn } from './image-root.js';
 import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, goQuoteList, type MetaState } from './instructions.js';
 import { noEvents, type BaseImageSource, type BuildContainers, type BuildEventSink } from './ports.js';
 import { envMap, processWord, processWords } from './shell-lex.js';
+import { remoteContext } from './remote-context.js';
 import { download, isUrl } from './url-source.js';
 import { findStage, neededStages, splitStages, type Stage } from './stages.js';
 
@@ -91,7 +92,9 @@ export class Builder implements BuildBackend {
     if (opts.buildId) this.running.set(opts.buildId, abort);
     let ctx: BuildContext | undefined;
     try {
-      ctx = await BuildContext.extract(context, this.deps.tmpDir);
+      ctx = opts.remote
+        ? await remoteContext(opts.remote, opts.dockerfile, this.deps.tmpDir, abort.signal)
+        : await BuildContext.extract(context, this.deps.tmpDir);
       const df = ctx.readDockerfile(opts.dockerfile);
       const parsed = parseDockerfile(df.text);
       const plan = splitStages(parsed.instructions);

@@ -206,6 +206,33 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     await ok(['rm', cid]);
   });
 
+  test('remote contexts: a tar URL and a bare Dockerfile URL', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile' }, 'FROM busybox\nCOPY msg /msg\n');
+    pack.entry({ name: 'msg' }, 'from a remote tar\n');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const ctxTar = Buffer.concat(chunks);
+    const server = http.createServer((req, res) => {
+      if (req.url === '/ctx.tar') { res.writeHead(200, { 'Content-Type': 'application/x-tar' }); res.end(ctxTar); return; }
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('FROM busybox\nRUN echo from-a-remote-dockerfile > /msg\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      for (const [url, tag, want] of [[`http://127.0.0.1:${port}/ctx.tar`, 'remote-tar', 'from a remote tar'], [`http://127.0.0.1:${port}/Dockerfile`, 'remote-df', 'from-a-remote-dockerfile']] as const) {
+        const r = await d.request('POST', `/build?remote=${encodeURIComponent(url)}&t=${tag}`);
+        assert.equal(r.status, 200, r.body);
+        assert.match(r.body, /Successfully built/, r.body);
+        assert.equal(await ok(['run', '--rm', tag, 'cat', '/msg']), want);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   test('failures: a failing RUN, a syntax error, a missing Dockerfile, COPY outside the context, not a tar', async () => {
     const failing = await d.docker(['build', '-'], { input: 'FROM busybox\nRUN echo before && exit 3\n' });
     assert.notEqual(failing.code, 0);

@@ -29,6 +29,8 @@ export interface BuildOptions {
   cacheFrom: string[];
   platform?: string;
   buildId?: string;
+  /** a URL (tar or Dockerfile) or git repository to take the context from instead of the body */
+  remote?: string;
   authConfigs: Record<string, unknown>;
 }
 

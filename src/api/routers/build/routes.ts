@@ -30,7 +30,6 @@ function int(ctx: RequestContext, name: string): number | undefined {
 export function buildOptions(ctx: RequestContext): BuildOptions {
   if (ctx.query.getAll('securityopt').length) throw new InvalidParameterError('The daemon on this platform does not support setting security options on build');
   if (ctx.string('version') === '2') throw new InvalidParameterError('BuildKit is not supported by berthd (Builder-Version 1): set DOCKER_BUILDKIT=0');
-  if (ctx.string('remote')) throw new InvalidParameterError('remote build contexts are not supported by berthd yet');
   const forceRemove = ctx.bool('forcerm');
   const rm = ctx.string('rm');
   const o: BuildOptions = {
@@ -48,7 +47,7 @@ export function buildOptions(ctx: RequestContext): BuildOptions {
   };
   const text = (k: keyof BuildOptions, q: string): void => { const v = ctx.string(q); if (v) (o as unknown as Record<string, unknown>)[k] = v; };
   text('dockerfile', 'dockerfile'); text('target', 'target'); text('networkMode', 'networkmode'); text('cpuSetCpus', 'cpusetcpus');
-  text('cpuSetMems', 'cpusetmems'); text('cgroupParent', 'cgroupparent'); text('platform', 'platform'); text('buildId', 'buildid');
+  text('cpuSetMems', 'cpusetmems'); text('cgroupParent', 'cgroupparent'); text('platform', 'platform'); text('buildId', 'buildid'); text('remote', 'remote');
   const num = (k: keyof BuildOptions, q: string): void => { const v = int(ctx, q); if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v; };
   num('shmSize', 'shmsize'); num('memory', 'memory'); num('memorySwap', 'memswap'); num('cpuShares', 'cpushares');
   num('cpuPeriod', 'cpuperiod'); num('cpuQuota', 'cpuquota');

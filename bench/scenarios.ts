@@ -267,6 +267,7 @@ export const SCENARIOS: Scenario[] = [
       check(r!.code === 0 && /Successfully built/.test(out) && !/Using cache/.test(out), `cold build: ${r!.stderr}`);
       return ms;
     },
+    cleanup: async () => { fs.rmSync(BUILD_CTX, { recursive: true, force: true }); },
   },
   {
     // the same build again with nothing changed: every step from the cache
@@ -283,6 +284,7 @@ export const SCENARIOS: Scenario[] = [
       check(r!.code === 0 && hits === BUILD_STEPS, `warm build: ${hits} cache hits ${r!.stderr}`);
       return ms;
     },
+    cleanup: async () => { fs.rmSync(BUILD_CTX, { recursive: true, force: true }); },
   },
   {
     name: 'memory-100-sleeping', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,

@@ -233,6 +233,19 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     }
   });
 
+  test('RUN steps get the build\'s limits and extra hosts; --iidfile', async () => {
+    const iid = path.join(tmp, 'iid');
+    const r = await d.docker(['build', '--no-cache', '--memory', '64m', '--add-host', 'buildhost:10.9.8.7', '--iidfile', iid, '-'], {
+      input: 'FROM busybox\nRUN grep buildhost /etc/hosts && (cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^10\.9\.8\.7\tbuildhost$/m);
+    assert.match(r.stdout, /^67108864$/m);
+    const id = fs.readFileSync(iid, 'utf8').trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(await ok(['image', 'inspect', '--format', '{{.Id}}', id]), id);
+  });
+
   test('failures: a failing RUN, a syntax error, a missing Dockerfile, COPY outside the context, not a tar', async () => {
     const failing = await d.docker(['build', '-'], { input: 'FROM busybox\nRUN echo before && exit 3\n' });
     assert.notEqual(failing.code, 0);

@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BuildBackend, BuildOptions, BuildOutput, BuildPruneResult } from '../api/routers/build/backend.js';
-import type { ContainerConfig, HostConfig } from '../api/types/container.js';
+import type { ContainerConfig } from '../api/types/container.js';
 import { InvalidParameterError, NotFoundError } from '../errdefs/index.js';
-import { resolveUser } from '../daemon/user-lookup.js';
 import { parseNormalizedNamed } from '../image/reference.js';
 import type { ImageStore } from '../image/image-store.js';
 import type { ImageRecord } from '../image/types.js';
 import { shortId } from '../internal/ids.js';
 import { BuildContext } from './build-context.js';
+import { chownIds, runHostConfig } from './step-options.js';
 import { cacheFromSet, findCachedImage } from './build-cache.js';
 import { commitImage } from './commit-step.js';
 import { planCopy, writeCopyLayer, type SourceTree } from './copy-layer.js';
@@ -253,15 +253,17 @@ export class Builder implements BuildBackend {
   }
 
   /** Build args RUN sees as environment (declared in the stage with a value, not shadowed by ENV). */
-  private runArgs(run: Run, state: StageState): string[] {
+  private runArgs(run: Run, state: StageState): { declared: string[]; proxy: string[] } {
     const env = envMap(state.config.Env);
-    const out: string[] = [];
-    for (const [k, v] of state.args) if (v !== undefined && !env.has(k)) out.push(`${k}=${v}`);
+    const declared: string[] = [];
+    const proxy: string[] = [];
+    for (const [k, v] of state.args) if (v !== undefined && !env.has(k)) declared.push(`${k}=${v}`);
     for (const [k, v] of Object.entries(run.opts.buildArgs)) {
-      if (PROXY_ARGS.has(k) && v !== null && !state.args.has(k) && !env.has(k)) { out.push(`${k}=${v}`); run.usedArgs.add(k); }
+      if (PROXY_ARGS.has(k) && v !== null && !state.args.has(k) && !env.has(k)) { proxy.push(`${k}=${v}`); run.usedArgs.add(k); }
     }
-    return out.sort();
+    return { declared: declared.sort(), proxy: proxy.sort() };
   }
+
 
   private stepConfig(state: StageState, cmd: string[]): ContainerConfig {
     const c = clone(state.config);
@@ -299,9 +301,11 @@ export class Builder implements BuildBackend {
     if (ins.flags.size > 0) throw new InvalidParameterError(`Unknown flag: ${[...ins.flags.keys()][0] as string}`);
     const shell = state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
     const { args } = commandLine(ins, shell);
-    const buildEnv = this.runArgs(run, state);
-    // dockerd's prependEnvOnCmd: build args in the saved command so that other values miss the cache
-    const saved = buildEnv.length ? [`|${buildEnv.length}`, ...buildEnv, ...args] : args;
+    const { declared, proxy } = this.runArgs(run, state);
+    // dockerd's prependEnvOnCmd: declared build args in the saved command so that other values miss
+    // the cache (the predefined proxy args are left out: they must not bust it)
+    const saved = declared.length ? [`|${declared.length}`, ...declared, ...args] : args;
+    const buildEnv = [...declared, ...proxy];
     const containerConfig = this.stepConfig(state, saved);
     const hit = this.probeCache(run, state, containerConfig);
     if (hit) { this.adopt(state, hit); return; }
@@ -314,7 +318,7 @@ export class Builder implements BuildBackend {
     runConfig.Image = state.image.id;
     runConfig.Labels = state.config.Labels ?? {};
     run.signal.throwIfAborted();
-    const id = await this.deps.containers.create({ config: runConfig, hostConfig: this.hostConfig(run.opts) });
+    const id = await this.deps.containers.create({ config: runConfig, hostConfig: runHostConfig(run.opts) });
     run.out.stream(` ---> Running in ${shortId(id)}\n`);
     let ok = false;
     try {
@@ -335,22 +339,7 @@ export class Builder implements BuildBackend {
     }
   }
 
-  private hostConfig(o: BuildOptions): HostConfig {
-    const hc: HostConfig = {};
-    if (o.networkMode && o.networkMode !== 'default') hc.NetworkMode = o.networkMode;
-    if (o.shmSize) hc.ShmSize = o.shmSize;
-    if (o.memory) hc.Memory = o.memory;
-    if (o.memorySwap) hc.MemorySwap = o.memorySwap;
-    if (o.cpuShares) hc.CpuShares = o.cpuShares;
-    if (o.cpuPeriod) hc.CpuPeriod = o.cpuPeriod;
-    if (o.cpuQuota) hc.CpuQuota = o.cpuQuota;
-    if (o.cpuSetCpus) hc.CpusetCpus = o.cpuSetCpus;
-    if (o.cpuSetMems) hc.CpusetMems = o.cpuSetMems;
-    if (o.cgroupParent) hc.CgroupParent = o.cgroupParent;
-    if (o.extraHosts.length) hc.ExtraHosts = o.extraHosts;
-    if (o.ulimits?.length) hc.Ulimits = o.ulimits;
-    return hc;
-  }
+
 
   private async dispatchCopy(run: Run, state: StageState, ins: Instruction): Promise<void> {
     const name = ins.cmd.toUpperCase();
@@ -399,7 +388,7 @@ export class Builder implements BuildBackend {
         const plan = await planCopy({ tree, sources: names, dest, add, destType, name });
         const chownFlag = ins.flags.get('chown');
         const chownText = chownFlag ? processWord(chownFlag, env, run.escape) : undefined;
-        const chown = chownText ? this.chownIds(chownText, imageRoot) : undefined;
+        const chown = chownText ? chownIds(chownText, imageRoot) : undefined;
         const origin = fromRef ? `--from=${fromRef} ` : '';
         const comment = `${name} ${chownText ? `--chown=${chownText} ` : ''}${chmodText ? `--chmod=${chmodText} ` : ''}${origin}${plan.kind}:${plan.checksum} in ${dest} `;
         const shell = state.config.Shell?.length ? state.config.Shell : DEFAULT_SHELL;
@@ -431,18 +420,7 @@ export class Builder implements BuildBackend {
     return this.imageOrPull(run, ref, false);
   }
 
-  private chownIds(spec: string, root: string): { uid: number; gid: number } {
-    const read = (p: string): string | undefined => { try { return fs.readFileSync(path.join(root, p), 'utf8'); } catch { return undefined; } };
-    const [user, group] = spec.split(':') as [string, string?];
-    const numeric = (s: string): boolean => /^\d+$/.test(s);
-    if (numeric(user) && (group === undefined || numeric(group))) return { uid: Number(user), gid: Number(group ?? user) };
-    try {
-      const r = resolveUser(group === undefined ? user : `${user}:${group}`, read('etc/passwd'), read('etc/group'));
-      return { uid: r.uid, gid: group === undefined && numeric(user) ? r.uid : r.gid };
-    } catch {
-      throw new InvalidParameterError(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
-    }
-  }
+
 }
 
 function definedEnv(args: Map<string, string | undefined>): Map<string, string> {

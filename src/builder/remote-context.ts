@@ -53,8 +53,11 @@ async function gitContext(remote: string, tmpDir: string, signal: AbortSignal): 
   fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const root = fs.mkdtempSync(path.join(tmpDir, 'git-'));
   const repoUrl = url.startsWith('github.com/') ? `https://${url}` : url;
+  const clone = (shallow: boolean): Promise<unknown> =>
+    run('git', ['clone', '--quiet', '--recurse-submodules', ...(ref ? ['--branch', ref] : []), ...(shallow ? ['--depth', '1'] : []), '--', repoUrl, root], { signal });
   try {
-    await run('git', ['clone', '--quiet', '--recurse-submodules', ...(ref ? ['--branch', ref] : []), '--depth', '1', '--', repoUrl, root], { signal });
+    // a shallow clone first; servers that cannot (git's dumb HTTP) get a full one, as dockerd retries
+    await clone(true).catch(async () => { fs.rmSync(root, { recursive: true, force: true }); fs.mkdirSync(root); await clone(false); });
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });
     const stderr = String((err as { stderr?: unknown }).stderr ?? (err as Error).message).trim();

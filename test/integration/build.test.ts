@@ -206,7 +206,7 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     await ok(['rm', cid]);
   });
 
-  test('remote contexts: a tar URL and a bare Dockerfile URL', async () => {
+  test('remote contexts: a tar URL, a bare Dockerfile URL, a git repository with #ref:subdir', async () => {
     const pack = tar.pack();
     pack.entry({ name: 'Dockerfile' }, 'FROM busybox\nCOPY msg /msg\n');
     pack.entry({ name: 'msg' }, 'from a remote tar\n');
@@ -214,15 +214,31 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     const chunks: Buffer[] = [];
     for await (const c of pack) chunks.push(c as Buffer);
     const ctxTar = Buffer.concat(chunks);
+    // a git repository served over git's dumb HTTP protocol (static files)
+    const work = path.join(tmp, 'gitwork');
+    const bare = path.join(tmp, 'gitserve', 'repo.git');
+    writeTree(work, { 'sub/Dockerfile': 'FROM busybox\nCOPY msg /msg\n', 'sub/msg': 'from git\n' });
+    const git = (args: string[], cwd = work): void => {
+      const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    git(['init', '-q', '-b', 'main']); git(['add', '.']); git(['commit', '-qm', 'x']);
+    git(['clone', '-q', '--bare', work, bare], tmp);
+    git(['--git-dir', bare, 'update-server-info'], tmp);
     const server = http.createServer((req, res) => {
       if (req.url === '/ctx.tar') { res.writeHead(200, { 'Content-Type': 'application/x-tar' }); res.end(ctxTar); return; }
+      if (req.url?.startsWith('/repo.git/')) {
+        const file = path.join(tmp, 'gitserve', path.posix.normalize(req.url.split('?')[0] as string));
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) { res.writeHead(200); res.end(fs.readFileSync(file)); } else { res.writeHead(404); res.end(); }
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('FROM busybox\nRUN echo from-a-remote-dockerfile > /msg\n');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      for (const [url, tag, want] of [[`http://127.0.0.1:${port}/ctx.tar`, 'remote-tar', 'from a remote tar'], [`http://127.0.0.1:${port}/Dockerfile`, 'remote-df', 'from-a-remote-dockerfile']] as const) {
+      for (const [url, tag, want] of [[`http://127.0.0.1:${port}/ctx.tar`, 'remote-tar', 'from a remote tar'], [`http://127.0.0.1:${port}/Dockerfile`, 'remote-df', 'from-a-remote-dockerfile'], [`http://127.0.0.1:${port}/repo.git#main:sub`, 'remote-git', 'from git']] as const) {
         const r = await d.request('POST', `/build?remote=${encodeURIComponent(url)}&t=${tag}`);
         assert.equal(r.status, 200, r.body);
         assert.match(r.body, /Successfully built/, r.body);

@@ -298,4 +298,15 @@ export const SCENARIOS: Scenario[] = [
     },
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-${e.name}`) ?? []); },
   },
+  {
+    name: 'stats-no-stream-20', unit: 'ms', higherIsBetter: false, iterations: 5, warmup: 1,
+    prepare: async (e) => { byEngine.set(`stats-${e.name}`, await createContainers(e, 20, ['sleep', '600'], true)); },
+    sample: (e) => timed(async () => {
+      const ids = byEngine.get(`stats-${e.name}`)!;
+      const r = await docker(e, ['stats', '--no-stream', '--format', '{{.ID}} {{.MemUsage}} {{.PIDs}}', ...ids]);
+      const lines = r.stdout.toString().trim().split('\n');
+      check(r.code === 0 && lines.length === 20 && lines.every((l) => / \/ .+ 1$/.test(l)), `stats: ${r.code} ${r.stderr} ${lines.length} lines`);
+    }),
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`stats-${e.name}`) ?? []); },
+  },
 ];

@@ -11,10 +11,16 @@ import { ContainerFsRouter } from './containers/fs-routes.js';
 import type { ContainerLifecycleBackend } from './containers/lifecycle-backend.js';
 import { ContainerLifecycleRouter } from './containers/lifecycle-routes.js';
 import { ContainersRouter } from './containers/routes.js';
+import type { ContainerStatsBackend } from './containers/stats-backend.js';
+import { ContainerStatsRouter } from './containers/stats-routes.js';
+import type { EventsBackend } from './events/backend.js';
+import { EventsRouter } from './events/routes.js';
 import type { ExecBackend } from './exec/backend.js';
 import { ExecRouter } from './exec/routes.js';
 import type { ImageBackend } from './images/backend.js';
 import { ImagesRouter } from './images/routes.js';
+import type { NetworkBackend } from './networks/backend.js';
+import { NetworksRouter } from './networks/routes.js';
 import type { SwarmBackend } from './swarm/backend.js';
 import { SwarmRouter } from './swarm/routes.js';
 import type { SystemBackend } from './system/backend.js';
@@ -35,6 +41,9 @@ export interface Backends {
   swarm: SwarmBackend;
   volumes: VolumeBackend;
   archive: ContainerArchiveBackend;
+  events: EventsBackend;
+  stats: ContainerStatsBackend;
+  networks: NetworkBackend;
   build: BuildBackend;
 }
 
@@ -44,6 +53,8 @@ export function allRouters(b: Backends): Router[] {
     new ImagesRouter(b.images), new ExecRouter(b.exec), new ContainerFsRouter(b.containerFs),
     new DiskUsageRouter(b.diskUsage), new SwarmRouter(b.swarm), new VolumesRouter(b.volumes),
     new ContainerArchiveRouter(b.archive),
+    new EventsRouter(b.events), new ContainerStatsRouter(b.stats),
+    new NetworksRouter(b.networks),
     new BuildRouter(b.build),
   ];
 }
@@ -53,6 +64,8 @@ export function routeTables(): Router[] {
   const none = {} as never;
   return allRouters({
     system: none, containers: none, lifecycle: none, images: none, exec: none, containerFs: none, diskUsage: none, swarm: none, volumes: none, archive: none,
+    events: none, stats: none,
+    networks: none,
     build: none,
   });
 }

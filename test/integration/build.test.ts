@@ -82,6 +82,11 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.match(first, /^Successfully tagged app:two$/m);
 
     assert.equal(await ok(['run', '--rm', 'app:one']), 'yo bar');
+    // image tag events on the bus, one per -t
+    const now = Math.floor(Date.now() / 1000) + 1;
+    const ev = await d.request('GET', `/events?since=${now - 120}&until=${now}&filters=${encodeURIComponent('{"type":["image"],"event":["tag"]}')}`);
+    const tagged = ev.body.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Actor: { Attributes: { name: string } } }).Actor.Attributes.name);
+    assert.ok(tagged.includes('app:one') && tagged.includes('app:two'), ev.body);
     const listing = await ok(['run', '--rm', '--entrypoint', 'sh', 'app:one', '-c', 'ls -n /app/logs | tail -n +2 | awk \'{print $1, $3, $4, $9}\'; echo "$BAZ"; pwd']);
     assert.deepEqual(listing.split('\n'), ['-rw-r----- 1 2 inner.txt', '-rw-r----- 1 2 keep.log', 'with space', '/app']);
     const cfg = JSON.parse(await ok(['image', 'inspect', 'app:two', '--format', '{{json .Config}}'])) as Record<string, unknown>;

@@ -29,6 +29,9 @@ import { procNetDevStats } from '../stats/proc-net-dev.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { DistributionService } from '../distribution/index.js';
+import { registryBaseImages } from '../distribution/build-base-images.js';
+import { Builder } from '../builder/builder.js';
+import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
@@ -224,11 +227,18 @@ async function main(): Promise<void> {
       certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
     },
   });
+  const build = new Builder({
+    images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
+    tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
+    events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },
+    baseImages: registryBaseImages(registry.pullImage),
+  });
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
       listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
     networks: networking.api,
     registry,
+    build,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),

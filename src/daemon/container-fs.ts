@@ -131,6 +131,17 @@ export class ContainerFsService implements ContainerFsBackend {
     return { Id: img.id };
   }
 
+  /** A build step (the classic builder's CommitBuildStep): the diff as a child image, configs as given. */
+  async commitBuildStep(ref: string, o: { config: ContainerConfig; containerConfig: ContainerConfig; author: string }): Promise<string> {
+    const c = this.deps.getContainer(ref);
+    const desc = await this.diffLayer(c);
+    const img = await createChildImage(this.deps.images, {
+      parent: this.deps.images.get(c.record.image), layer: desc, config: o.config, containerConfig: o.containerConfig,
+      containerId: c.id, author: o.author, comment: '',
+    });
+    return img.id;
+  }
+
   /** The container's changes as an uncompressed layer blob: Diff.Diff(view of its image, its rootfs). */
   private async diffLayer(c: Container): Promise<{ mediaType: string; digest: string; size: number }> {
     const { runtime, images } = this.deps;

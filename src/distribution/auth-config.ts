@@ -62,6 +62,11 @@ export function hasCredentials(auth: AuthConfig): boolean {
  * X-Registry-Config (build): base64url JSON of registry address → AuthConfig, as the CLI sends every
  * credential it has. `authFor` picks the entry of a registry index name ("docker.io", "host:port").
  */
+/** A decoded registry-config map (address → AuthConfig-like object), each entry normalized. */
+export function authConfigsFrom(raw: Record<string, unknown>): Record<string, AuthConfig> {
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fromObject(v)]));
+}
+
 export function decodeRegistryConfigHeader(header: string | string[] | undefined): Record<string, AuthConfig> {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return {};

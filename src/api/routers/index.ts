@@ -1,6 +1,8 @@
 // Every router berthd serves, built from their backends: the one list the server, the
 // differential harness's route coverage and the README's compatibility matrix all read.
 import type { Router } from '../server/route.js';
+import type { BuildBackend } from './build/backend.js';
+import { BuildRouter } from './build/routes.js';
 import type { ContainerArchiveBackend } from './containers/archive-backend.js';
 import { ContainerArchiveRouter } from './containers/archive-routes.js';
 import type { ContainerBackend } from './containers/backend.js';
@@ -45,6 +47,7 @@ export interface Backends {
   stats: ContainerStatsBackend;
   networks: NetworkBackend;
   registry: RegistryBackend;
+  build: BuildBackend;
 }
 
 export function allRouters(b: Backends): Router[] {
@@ -56,6 +59,7 @@ export function allRouters(b: Backends): Router[] {
     new EventsRouter(b.events), new ContainerStatsRouter(b.stats),
     new NetworksRouter(b.networks),
     new DistributionRouter(b.registry),
+    new BuildRouter(b.build),
   ];
 }
 
@@ -67,5 +71,6 @@ export function routeTables(): Router[] {
     events: none, stats: none,
     networks: none,
     registry: none,
+    build: none,
   });
 }

@@ -1,0 +1,174 @@
+// @berth/client against a real berthd: load, create/start/attach with stdin, exec with exit codes
+// (multiplexed and TTY), logs demultiplexed, wait, archive round trip, run(), typed errors — at the
+// newest API version and pinned to 1.41 (where the stream kind is not named by the Content-Type).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import tar from 'tar-stream';
+import { collect, ConflictError, DockerClient, NotFoundError, NotModifiedError, type Frame } from '@berth/client';
+import { Berthd, busyboxTar, skipReason, startBerthd } from './harness.js';
+
+async function frames(stream: AsyncIterable<Frame>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const f of stream) out.push(`${f.stream}:${f.data.toString()}`);
+  return out;
+}
+
+describe('@berth/client against berthd', { skip: skipReason, timeout: 240_000 }, () => {
+  let d: Berthd;
+  let client: DockerClient;
+
+  before(async () => {
+    d = await startBerthd();
+    client = new DockerClient({ socketPath: d.socket });
+    const progress = await client.imageLoad({ quiet: false, body: fs.createReadStream(await busyboxTar()) });
+    const messages: string[] = [];
+    for await (const m of progress) messages.push(JSON.stringify(m));
+    assert.match(messages.join('\n'), /Loaded image: busybox:latest/);
+  });
+
+  after(async () => {
+    client?.close();
+    if (!d) return;
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('ping, version and negotiation', async () => {
+    assert.equal(await client.systemPing(), 'OK');
+    assert.equal(await client.apiVersion(), '1.55');
+    const v = await client.systemVersion();
+    assert.equal(v.ApiVersion, '1.55');
+    assert.equal(v.MinAPIVersion, '1.12');
+  });
+
+  test('create, attach with stdin, start, wait, logs demultiplexed, remove', async () => {
+    const { Id: id } = await client.containerCreate({
+      name: 'attach-stdin',
+      body: { Image: 'busybox', Cmd: ['sh', '-c', 'read line; echo "out:$line"; echo "err:$line" >&2; exit 3'], OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true },
+    });
+    const attach = await client.containerAttach({ id, stream: true, stdin: true, stdout: true, stderr: true });
+    const output = frames(attach);
+    const wait = client.containerWait({ id, condition: 'next-exit' });
+    await client.containerStart({ id });
+    attach.stdin.write('hello client\n');
+    attach.closeWrite();
+    assert.deepEqual((await output).sort(), ['stderr:err:hello client\n', 'stdout:out:hello client\n']);
+    assert.equal(await attach.tty, false);
+    assert.equal((await wait).StatusCode, 3);
+
+    const logs = await client.containerLogs({ id, stdout: true, stderr: true });
+    assert.deepEqual((await frames(logs)).sort(), ['stderr:err:hello client\n', 'stdout:out:hello client\n']);
+    await assert.rejects(client.containerStop({ id }), NotModifiedError);
+    await client.containerDelete({ id });
+    await assert.rejects(client.containerInspect({ id }), (err: unknown) => err instanceof NotFoundError && err.message === `No such container: ${id}`);
+  });
+
+  test('exec: exit codes, multiplexed output and a TTY, and stdin', async () => {
+    const { Id: id } = await client.containerCreate({ name: 'exec-box', body: { Image: 'busybox', Cmd: ['sleep', '300'] } });
+    await client.containerStart({ id });
+    try {
+      const e1 = await client.containerExec({ id, body: { Cmd: ['sh', '-c', 'echo to-out; echo to-err >&2; exit 5'], AttachStdout: true, AttachStderr: true } });
+      const out = await collect(await client.execStart({ id: e1.Id, body: { Detach: false, Tty: false } }));
+      assert.deepEqual(out, { stdout: 'to-out\n', stderr: 'to-err\n' });
+      assert.equal((await client.execInspect({ id: e1.Id })).ExitCode, 5);
+
+      const e2 = await client.containerExec({ id, body: { Cmd: ['sh', '-c', 'tty >/dev/null && echo is-a-tty'], AttachStdout: true, Tty: true } });
+      const tty = await client.execStart({ id: e2.Id, body: { Tty: true } });
+      assert.equal((await collect(tty)).stdout.replace(/\r/g, ''), 'is-a-tty\n');
+      assert.equal(await tty.tty, true);
+
+      const e3 = await client.containerExec({ id, body: { Cmd: ['cat'], AttachStdin: true, AttachStdout: true, AttachStderr: true } });
+      const cat = await client.execStart({ id: e3.Id, body: {} });
+      cat.stdin.end('through stdin\n');
+      assert.deepEqual(await collect(cat), { stdout: 'through stdin\n', stderr: '' });
+    } finally {
+      await client.containerDelete({ id, force: true });
+    }
+  });
+
+  test('pinned to 1.41: the stream kind is sniffed (multiplexed attach and logs; raw TTY logs)', async () => {
+    const old = new DockerClient({ socketPath: d.socket, version: '1.41' });
+    try {
+      const plain = await old.run('busybox', ['sh', '-c', 'echo one; echo two >&2']);
+      assert.deepEqual({ exitCode: plain.exitCode, stdout: plain.stdout, stderr: plain.stderr }, { exitCode: 0, stdout: 'one\n', stderr: 'two\n' });
+      const { Id: id } = await old.containerCreate({ body: { Image: 'busybox', Cmd: ['echo', 'tty out'], Tty: true } });
+      await old.containerStart({ id });
+      await old.containerWait({ id });
+      const logs = await old.containerLogs({ id, stdout: true, stderr: true });
+      assert.equal((await collect(logs)).stdout, 'tty out\r\n');
+      assert.equal(await logs.tty, true);
+      await old.containerDelete({ id });
+    } finally {
+      old.close();
+    }
+  });
+
+  test('run(): create, attach, wait before start, start, collect, remove; stdin', async () => {
+    const r = await client.run('busybox', ['sh', '-c', 'tr a-z A-Z; echo done >&2; exit 2'], { stdin: 'shout\n' });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stdout, 'SHOUT\n');
+    assert.equal(r.stderr, 'done\n');
+    await assert.rejects(client.containerInspect({ id: r.id }), NotFoundError);
+  });
+
+  test('archive: put a tar, stat the path, get it back', async () => {
+    const { Id: id } = await client.containerCreate({ body: { Image: 'busybox', Cmd: ['true'] } });
+    try {
+      const pack = tar.pack();
+      pack.entry({ name: 'greeting.txt', mode: 0o644 }, 'hello archive\n');
+      pack.finalize();
+      await client.putContainerArchive({ id, path: '/tmp', body: pack as unknown as AsyncIterable<Buffer> });
+      const stat = await client.containerArchiveInfo({ id, path: '/tmp/greeting.txt' });
+      assert.equal(stat.name, 'greeting.txt');
+      assert.equal(stat.size, 14);
+      const got = await client.containerArchive({ id, path: '/tmp/greeting.txt' });
+      const extract = tar.extract();
+      got.pipe(extract);
+      const files: Record<string, string> = {};
+      for await (const entry of extract) {
+        const chunks: Buffer[] = [];
+        for await (const c of entry) chunks.push(c as Buffer);
+        files[entry.header.name] = Buffer.concat(chunks).toString();
+      }
+      assert.deepEqual(files, { 'greeting.txt': 'hello archive\n' });
+    } finally {
+      await client.containerDelete({ id, force: true });
+    }
+  });
+
+  test('errors: ConflictError for a duplicate name, NotFoundError for a missing image', async () => {
+    const { Id: id } = await client.containerCreate({ name: 'twice', body: { Image: 'busybox' } });
+    try {
+      await assert.rejects(client.containerCreate({ name: 'twice', body: { Image: 'busybox' } }), (err: unknown) => {
+        assert.ok(err instanceof ConflictError);
+        assert.equal(err.status, 409);
+        assert.match(err.message, /The container name "\/twice" is already in use/);
+        return true;
+      });
+      await assert.rejects(client.imageInspect({ name: 'no-such-image' }), NotFoundError);
+    } finally {
+      await client.containerDelete({ id, force: true });
+    }
+  });
+
+  test('hijacked attach and exec say multiplexed-stream from API 1.42 without a TTY, raw-stream before (as dockerd)', async () => {
+    const { Id: id } = await client.containerCreate({ body: { Image: 'busybox', Cmd: ['sleep', '300'] } });
+    await client.containerStart({ id });
+    const contentType = (p: string): Promise<string | undefined> => new Promise((resolve, reject) => {
+      const req = http.request({ socketPath: d.socket, method: 'POST', path: p, headers: { Connection: 'Upgrade', Upgrade: 'tcp' } });
+      req.on('upgrade', (res, socket: Socket) => { socket.destroy(); resolve(res.headers['content-type']); });
+      req.on('response', (res) => reject(new Error(`status ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      assert.equal(await contentType(`/v1.55/containers/${id}/attach?stream=1&stdout=1`), 'application/vnd.docker.multiplexed-stream');
+      assert.equal(await contentType(`/v1.41/containers/${id}/attach?stream=1&stdout=1`), 'application/vnd.docker.raw-stream');
+    } finally {
+      await client.containerDelete({ id, force: true });
+    }
+  });
+});

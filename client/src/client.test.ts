@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConflictError, DockerClient, NotFoundError, NotModifiedError, type Frame } from './index.js';
+import { ConflictError, DockerClient, NotFoundError, NotModifiedError, StreamError, type Frame, type JsonMessage } from './index.js';
 
 /** A fake engine on a unix socket: each test installs its handler; requests and connections are recorded. */
 class FakeEngine {
@@ -248,5 +248,46 @@ describe('DockerClient against a fake engine', () => {
     for await (const c of tar) got.push(c as Buffer);
     assert.equal(Buffer.concat(got).toString(), 'tar bytes');
     client.close();
+  });
+
+  test('pull() reports progress, sends fromImage/tag and credentials, and rejects on the stream error', async () => {
+    engine.handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (req.url!.includes('broken')) res.end('{"status":"Pulling"}\n{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}\n');
+      else res.end('{"status":"Pulling from library/busybox","id":"1.36"}\n{"status":"Download complete","id":"abc"}\n');
+    };
+    const client = new DockerClient({ socketPath: engine.socketPath, version: '1.55' });
+    const seen: JsonMessage[] = [];
+    await client.pull('localhost:5000/library/busybox:1.36', { onProgress: (m) => seen.push(m), auth: { username: 'u', password: 'p' } });
+    assert.deepEqual(seen.map((m) => m.status), ['Pulling from library/busybox', 'Download complete']);
+    const req = engine.last();
+    assert.equal(req.url, '/v1.55/images/create?fromImage=localhost%3A5000%2Flibrary%2Fbusybox&tag=1.36');
+    assert.deepEqual(JSON.parse(Buffer.from(String(req.headers['x-registry-auth']), 'base64url').toString()), { username: 'u', password: 'p' });
+    await assert.rejects(client.pull('broken'), (err: unknown) => err instanceof StreamError && err.message === 'manifest unknown');
+    client.close();
+  });
+
+  test('buildFromDirectory() sends the context as a tar with build args and returns the image ID', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-build-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\n');
+    engine.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"stream":"Step 1/1 : FROM busybox\\n"}\r\n{"aux":{"ID":"sha256:1234"}}\r\n{"stream":"Successfully built 1234\\n"}\r\n');
+    };
+    const client = new DockerClient({ socketPath: engine.socketPath, version: '1.55' });
+    try {
+      const r = await client.buildFromDirectory(dir, { tag: 'app:1', buildArgs: { A: '1' } });
+      assert.deepEqual(r, { imageId: 'sha256:1234', output: 'Step 1/1 : FROM busybox\nSuccessfully built 1234\n' });
+      const req = engine.last();
+      const url = new URL(req.url, 'http://x');
+      assert.equal(url.pathname, '/v1.55/build');
+      assert.equal(url.searchParams.get('t'), 'app:1');
+      assert.equal(url.searchParams.get('buildargs'), '{"A":"1"}');
+      assert.equal(req.headers['content-type'], 'application/x-tar');
+      assert.equal(req.body.slice(0, 10), 'Dockerfile');
+    } finally {
+      client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@
 // container, pull with progress, follow logs, wait for a healthy container.
 import type { IncomingMessage } from 'node:http';
 import type { CallOptions, FrameStream, HijackedStream, JsonMessage, JsonStream } from './call-types.js';
+import { contextTar } from './build-context.js';
 import { collect } from './demux.js';
 import { StreamError } from './errors.js';
 import type { CallArgs } from './request-builder.js';
@@ -41,6 +42,28 @@ export interface WaitForHealthyOptions {
   /** How often to inspect (default 500 ms). */
   intervalMs?: number;
   signal?: AbortSignal;
+}
+
+export interface BuildOptions {
+  /** Tag(s) for the image (`t`). */
+  tag?: string | string[];
+  /** The Dockerfile's path inside the context (default `Dockerfile`). */
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+  pull?: boolean;
+  platform?: string;
+  onProgress?: (message: JsonMessage) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  /** The built image's ID (from the stream's `aux` message or its "Successfully built" line). */
+  imageId: string | undefined;
+  /** The build output (`stream` messages) as text. */
+  output: string;
 }
 
 /** Splits `name[:tag][@digest]` the way the docker CLI sends it: fromImage and tag (or digest). */
@@ -101,6 +124,36 @@ export abstract class Helpers {
       options.onProgress?.(message);
       if (message.error || message.errorDetail) throw new StreamError(message.errorDetail?.message ?? message.error ?? 'pull failed', message);
     }
+  }
+
+  /** `docker build DIR`: tars the directory (honouring .dockerignore), builds, and reports progress. */
+  async buildFromDirectory(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
+    const dockerfile = options.dockerfile ?? 'Dockerfile';
+    const stream = await this.call('imageBuild', {
+      dockerfile,
+      ...(options.tag ? { t: options.tag } : {}),
+      ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.target ? { target: options.target } : {}),
+      ...(options.noCache ? { nocache: true } : {}),
+      ...(options.pull ? { pull: '1' } : {}),
+      ...(options.platform ? { platform: options.platform } : {}),
+      'Content-type': 'application/x-tar',
+      body: contextTar(dir, dockerfile),
+    }, { ...(options.signal ? { signal: options.signal } : {}) }) as JsonStream<JsonMessage>;
+    let imageId: string | undefined;
+    let output = '';
+    for await (const message of stream) {
+      options.onProgress?.(message);
+      if (message.error || message.errorDetail) throw new StreamError(message.errorDetail?.message ?? message.error ?? 'build failed', message);
+      if (typeof message.stream === 'string') {
+        output += message.stream;
+        imageId ??= /^Successfully built ([0-9a-f]+)/m.exec(message.stream)?.[1];
+      }
+      const aux = message.aux as { ID?: unknown } | undefined;
+      if (typeof aux?.ID === 'string') imageId = aux.ID;
+    }
+    return { imageId, output };
   }
 
   /** A container's output from now on (and `tail` lines before), until it stops. */

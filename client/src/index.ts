@@ -5,7 +5,10 @@ export { resolveEndpoint, parseHost, tlsFromCertPath, DEFAULT_SOCKET, type Conne
 export * from './errors.js';
 export { demultiplex, collect, looksMultiplexed } from './demux.js';
 export { parseJsonStream } from './json-stream.js';
-export { splitReference, type PullOptions, type RunOptions, type RunResult, type WaitForHealthyOptions } from './helpers.js';
+export { splitReference, type BuildOptions, type BuildResult, type PullOptions, type RunOptions, type RunResult, type WaitForHealthyOptions } from './helpers.js';
 export { API_VERSIONS, NEWEST_API_VERSION, type ApiVersion, type NewestApiVersion, type VersionMethods } from './generated/versions.js';
 export { operations } from './generated/operations.js';
 export { compareVersions, negotiate } from './version.js';
+export { contextTar } from './build-context.js';
+export { DockerIgnore } from './dockerignore.js';
+export { tarStream, type TarEntry } from './tar-writer.js';

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine } from './engines.js';
 import { rssOf } from './engines.js';
+import { CLIENT_SCENARIOS } from './client-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -243,4 +244,5 @@ export const SCENARIOS: Scenario[] = [
     },
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-${e.name}`) ?? []); },
   },
+  ...CLIENT_SCENARIOS,
 ];

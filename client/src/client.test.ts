@@ -290,4 +290,17 @@ describe('DockerClient against a fake engine', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('waitForHealthy() inspects until healthy; an unhealthy container rejects', async () => {
+    const states = ['starting', 'starting', 'healthy'];
+    engine.handler = (req, res) => {
+      const status = req.url!.includes('sick') ? 'unhealthy' : states.shift();
+      engine.json(res, 200, { State: { Running: true, Health: { Status: status } } });
+    };
+    const client = new DockerClient({ socketPath: engine.socketPath, version: '1.55' });
+    await client.waitForHealthy('web', { intervalMs: 1 });
+    assert.equal(states.length, 0);
+    await assert.rejects(client.waitForHealthy('sick', { intervalMs: 1 }), /container sick is unhealthy/);
+    client.close();
+  });
 });

@@ -6,7 +6,7 @@ export * from './errors.js';
 export { demultiplex, collect, looksMultiplexed } from './demux.js';
 export { parseJsonStream } from './json-stream.js';
 export { splitReference, type BuildOptions, type BuildResult, type PullOptions, type RunOptions, type RunResult, type WaitForHealthyOptions } from './helpers.js';
-export { API_VERSIONS, NEWEST_API_VERSION, type ApiVersion, type NewestApiVersion, type VersionMethods } from './generated/versions.js';
+export { API_VERSIONS, LEGACY_API_VERSIONS, NEWEST_API_VERSION, type ApiVersion, type NewestApiVersion, type VersionMethods } from './generated/versions.js';
 export { operations } from './generated/operations.js';
 export { compareVersions, negotiate } from './version.js';
 export { contextTar } from './build-context.js';

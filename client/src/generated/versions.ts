@@ -33,12 +33,27 @@ import type { Methods as v1_55 } from './v1.55.js';
 
 /** The API versions the client has types for, oldest first. */
 export const API_VERSIONS = ["1.25","1.26","1.27","1.28","1.29","1.30","1.31","1.32","1.33","1.34","1.35","1.36","1.37","1.38","1.39","1.40","1.41","1.42","1.43","1.44","1.45","1.46","1.47","1.48","1.49","1.50","1.51","1.52","1.53","1.54","1.55"] as const;
-export type ApiVersion = (typeof API_VERSIONS)[number];
+/** Older versions (described by prose docs, not specs): pinnable, typed as 1.25. */
+export const LEGACY_API_VERSIONS = ["1.12","1.13","1.14","1.15","1.16","1.17","1.18","1.19","1.20","1.21","1.22","1.23","1.24"] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number] | (typeof LEGACY_API_VERSIONS)[number];
 export const NEWEST_API_VERSION = '1.55' satisfies ApiVersion;
 export type NewestApiVersion = typeof NEWEST_API_VERSION;
 
 /** The methods each version has, with that version's parameter, body and result types. */
 export interface VersionMethods {
+  '1.12': v1_25;
+  '1.13': v1_25;
+  '1.14': v1_25;
+  '1.15': v1_25;
+  '1.16': v1_25;
+  '1.17': v1_25;
+  '1.18': v1_25;
+  '1.19': v1_25;
+  '1.20': v1_25;
+  '1.21': v1_25;
+  '1.22': v1_25;
+  '1.23': v1_25;
+  '1.24': v1_25;
   '1.25': v1_25;
   '1.26': v1_26;
   '1.27': v1_27;

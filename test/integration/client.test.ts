@@ -1,6 +1,7 @@
-// @berth/client against a real berthd: load, create/start/attach with stdin, exec with exit codes
-// (multiplexed and TTY), logs demultiplexed, wait, archive round trip, run(), typed errors — at the
-// newest API version and pinned to 1.41 (where the stream kind is not named by the Content-Type).
+// @berth/client against a real berthd, and against Debian's dockerd (20.10, API 1.41) when it is
+// installed: load, create/start/attach with stdin, exec with exit codes (multiplexed and TTY), logs
+// demultiplexed, wait, archive round trip, run(), typed errors — at the negotiated version and
+// pinned to 1.41 (where the stream kind is not named by the Content-Type).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,7 +9,27 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import tar from 'tar-stream';
 import { collect, ConflictError, DockerClient, NotFoundError, NotModifiedError, type Frame } from '@berth/client';
-import { Berthd, busyboxTar, skipReason, startBerthd } from './harness.js';
+import { dockerdAvailable, startDockerd } from '../../bench/engines.js';
+import { busyboxTar, skipReason, startBerthd } from './harness.js';
+
+interface EngineUnderTest { socket: string; apiVersion: string; stop(): Promise<void> }
+
+const engines: { name: string; skip: string | false; start(): Promise<EngineUnderTest> }[] = [
+  {
+    name: 'berthd', skip: skipReason,
+    start: async () => {
+      const d = await startBerthd();
+      return { socket: d.socket, apiVersion: '1.55', stop: async () => { await d.stop('SIGTERM'); d.cleanup(); } };
+    },
+  },
+  {
+    name: 'dockerd', skip: skipReason || (dockerdAvailable() ? false : 'no dockerd installed (bench/setup.sh installs it)'),
+    start: async () => {
+      const e = await startDockerd(fs.mkdtempSync('/tmp/client-dockerd-'));
+      return { socket: e.host.replace(/^unix:\/\//, ''), apiVersion: '1.41', stop: () => e.stop() };
+    },
+  },
+];
 
 async function frames(stream: AsyncIterable<Frame>): Promise<string[]> {
   const out: string[] = [];
@@ -16,12 +37,12 @@ async function frames(stream: AsyncIterable<Frame>): Promise<string[]> {
   return out;
 }
 
-describe('@berth/client against berthd', { skip: skipReason, timeout: 240_000 }, () => {
-  let d: Berthd;
+for (const engine of engines) describe(`@berth/client against ${engine.name}`, { skip: engine.skip, timeout: 240_000 }, () => {
+  let d: EngineUnderTest;
   let client: DockerClient;
 
   before(async () => {
-    d = await startBerthd();
+    d = await engine.start();
     client = new DockerClient({ socketPath: d.socket });
     const progress = await client.imageLoad({ quiet: false, body: fs.createReadStream(await busyboxTar()) });
     const messages: string[] = [];
@@ -31,16 +52,14 @@ describe('@berth/client against berthd', { skip: skipReason, timeout: 240_000 },
 
   after(async () => {
     client?.close();
-    if (!d) return;
-    await d.stop('SIGTERM');
-    d.cleanup();
+    await d?.stop();
   });
 
   test('ping, version and negotiation', async () => {
     assert.equal(await client.systemPing(), 'OK');
-    assert.equal(await client.apiVersion(), '1.55');
+    assert.equal(await client.apiVersion(), d.apiVersion);
     const v = await client.systemVersion();
-    assert.equal(v.ApiVersion, '1.55');
+    assert.equal(v.ApiVersion, d.apiVersion);
     assert.equal(v.MinAPIVersion, '1.12');
   });
 
@@ -154,7 +173,7 @@ describe('@berth/client against berthd', { skip: skipReason, timeout: 240_000 },
     }
   });
 
-  test('hijacked attach and exec say multiplexed-stream from API 1.42 without a TTY, raw-stream before (as dockerd)', async () => {
+  test('hijacked attach and exec say multiplexed-stream from API 1.42 without a TTY, raw-stream before (as dockerd)', { skip: engine.name === 'dockerd' && 'dockerd 20.10 serves up to 1.41' }, async () => {
     const { Id: id } = await client.containerCreate({ body: { Image: 'busybox', Cmd: ['sleep', '300'] } });
     await client.containerStart({ id });
     const contentType = (p: string): Promise<string | undefined> => new Promise((resolve, reject) => {

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import tar from 'tar-stream';
-import { collect, ConflictError, DockerClient, NotFoundError, NotModifiedError, type Frame } from '@berth/client';
+import { collect, ConflictError, DockerClient, DockerError, NotFoundError, NotModifiedError, type Frame } from '@berth/client';
+import os from 'node:os';
+import path from 'node:path';
 import { dockerdAvailable, startDockerd } from '../../bench/engines.js';
 import { busyboxTar, skipReason, startBerthd } from './harness.js';
 
@@ -188,6 +190,53 @@ for (const engine of engines) describe(`@berth/client against ${engine.name}`, {
       assert.equal(await contentType(`/v1.41/containers/${id}/attach?stream=1&stdout=1`), 'application/vnd.docker.raw-stream');
     } finally {
       await client.containerDelete({ id, force: true });
+    }
+  });
+
+  test('events: a container that starts and dies, as typed messages while it happens', async (t) => {
+    const ac = new AbortController();
+    let events;
+    try {
+      events = await client.systemEvents({ filters: { type: ['container'], container: ['evented'] } }, { signal: ac.signal });
+    } catch (err) {
+      if (err instanceof DockerError && err.status === 404) { t.skip('this engine has no events yet'); return; }
+      throw err;
+    }
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const e of events) {
+        seen.push(`${e.Type}:${e.Action}:${e.Actor?.Attributes?.name}`);
+        if (e.Action === 'die') break;
+      }
+    })();
+    const r = await client.run('busybox', ['true'], { name: 'evented' });
+    assert.equal(r.exitCode, 0);
+    await done;
+    ac.abort();
+    const lifecycle = seen.filter((s) => ['create', 'start', 'die'].includes(s.split(':')[1]!));
+    assert.deepEqual(lifecycle, ['container:create:evented', 'container:start:evented', 'container:die:evented']);
+  });
+
+  test('buildFromDirectory: a context with .dockerignore, built and run', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-build-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPY . /ctx/\nCMD ["ls", "-A", "/ctx"]\n');
+      fs.writeFileSync(path.join(dir, '.dockerignore'), '*.log\n');
+      fs.writeFileSync(path.join(dir, 'kept.txt'), 'kept\n');
+      fs.writeFileSync(path.join(dir, 'noise.log'), 'noise\n');
+      let result;
+      try {
+        result = await client.buildFromDirectory(dir, { tag: 'client-built:1' });
+      } catch (err) {
+        if (err instanceof DockerError && (err.status === 404 || err.status === 501)) { t.skip('this engine cannot build yet'); return; }
+        throw err;
+      }
+      assert.ok(result.imageId, result.output);
+      const r = await client.run('client-built:1', []);
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean).sort(), ['.dockerignore', 'Dockerfile', 'kept.txt']);
+      await client.imageDelete({ name: 'client-built:1' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

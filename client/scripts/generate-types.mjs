@@ -20,7 +20,8 @@ const outDir = path.join(clientRoot, 'src/generated');
 
 /**
  * Operations whose result is not one JSON document. Everything else answers JSON (typed from its
- * 2xx response) or nothing. `item` names the schema a JSON stream's messages have, when the spec has it.
+ * 2xx response) or nothing. `item` names the schema a JSON stream's messages have, when the spec has it;
+ * `progress` streams are typed as that schema and the common progress message.
  */
 const resultKinds = {
   ContainerAttach: { kind: 'hijack' },
@@ -29,9 +30,9 @@ const resultKinds = {
   ServiceLogs: { kind: 'frames' },
   TaskLogs: { kind: 'frames' },
   SystemEvents: { kind: 'jsonStream', item: 'EventMessage' },
-  ImageCreate: { kind: 'jsonStream', item: 'CreateImageInfo' },
-  ImagePush: { kind: 'jsonStream', item: 'PushImageInfo' },
-  ImageBuild: { kind: 'jsonStream', item: 'BuildInfo' },
+  ImageCreate: { kind: 'jsonStream', item: 'CreateImageInfo', progress: true },
+  ImagePush: { kind: 'jsonStream', item: 'PushImageInfo', progress: true },
+  ImageBuild: { kind: 'jsonStream', item: 'BuildInfo', progress: true },
   ImageLoad: { kind: 'jsonStream' },
   ContainerStats: { kind: 'jsonStream', item: 'ContainerStatsResponse', fromResponse: true },
   ContainerExport: { kind: 'binary' },
@@ -138,7 +139,8 @@ function methodSignature(op, schemas) {
     case 'jsonStream': {
       const item = spec.fromResponse && op.success?.json ? jsonResult
         : spec.item && schemas.has(spec.item) ? `components['schemas']['${spec.item}']` : 'JsonMessage';
-      result = `JsonStream<${item}>`;
+      // Progress messages carry more than their schemas say (engines still send `error`, `aux`, `id`).
+      result = `JsonStream<${spec.progress && item !== 'JsonMessage' ? `${item} & JsonMessage` : item}>`;
       break;
     }
     case 'binary': result = 'Readable'; break;

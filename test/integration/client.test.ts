@@ -9,10 +9,39 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import tar from 'tar-stream';
 import { collect, ConflictError, DockerClient, DockerError, NotFoundError, NotModifiedError, type Frame } from '@berth/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { dockerdAvailable, startDockerd } from '../../bench/engines.js';
 import { busyboxTar, skipReason, startBerthd } from './harness.js';
+
+/** Debian's docker-registry on 127.0.0.1 with a temporary storage root (for pull/push). */
+async function startRegistry(): Promise<{ host: string; stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); });
+  });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'client-registry-'));
+  const config = path.join(root, 'config.yml');
+  fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  const proc: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      http.get({ host: '127.0.0.1', port, path: '/v2/' }, (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    host: `127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise<void>((r) => { if (proc.exitCode !== null) r(); else proc.once('exit', () => r()); });
+      proc.kill('SIGTERM');
+      await exited;
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
 
 interface EngineUnderTest { socket: string; apiVersion: string; stop(): Promise<void> }
 
@@ -237,6 +266,41 @@ for (const engine of engines) describe(`@berth/client against ${engine.name}`, {
       await client.imageDelete({ name: 'client-built:1' });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('push and pull through a local registry, with progress', { skip: !fs.existsSync('/usr/bin/docker-registry') && 'needs docker-registry' }, async (t) => {
+    const registry = await startRegistry();
+    try {
+      const name = `${registry.host}/client/busybox`;
+      await client.imageTag({ name: 'busybox', repo: name, tag: '1' });
+      const auth = Buffer.from('{}').toString('base64url');
+      let push;
+      try {
+        push = await client.imagePush({ name, tag: '1', 'X-Registry-Auth': auth });
+      } catch (err) {
+        if (err instanceof DockerError && (err.status === 404 || err.status === 501)) { t.skip('this engine cannot push yet'); return; }
+        throw err;
+      }
+      const pushed: string[] = [];
+      for await (const m of push) {
+        assert.equal(m.error ?? m.errorDetail, undefined, JSON.stringify(m));
+        if (m.status) pushed.push(m.status);
+      }
+      assert.ok(pushed.some((s) => /digest: sha256:[0-9a-f]{64}/.test(s)), pushed.join('\n'));
+      await client.imageDelete({ name: `${name}:1` });
+      await assert.rejects(client.imageInspect({ name: `${name}:1` }), NotFoundError);
+
+      const progress: string[] = [];
+      await client.pull(`${name}:1`, { onProgress: (m) => { if (m.status) progress.push(m.status); } });
+      assert.ok(progress.some((s) => s.startsWith('Digest: sha256:')), progress.join('\n'));
+      assert.ok(progress.some((s) => /Downloaded newer image|Image is up to date/.test(s)), progress.join('\n'));
+      const image = await client.imageInspect({ name: `${name}:1` });
+      assert.ok(image.RepoTags?.includes(`${name}:1`));
+      await client.imageDelete({ name: `${name}:1` });
+      await assert.rejects(client.pull(`${registry.host}/client/missing:1`), /manifest unknown|not found/);
+    } finally {
+      await registry.stop();
     }
   });
 });

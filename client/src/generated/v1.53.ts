@@ -15058,11 +15058,11 @@ export interface Methods {
   /** GET /plugins/privileges (GetPluginPrivileges) */
   getPluginPrivileges(args: Args<QueryArgs<NonNullable<operations['GetPluginPrivileges']['parameters']['query']>>>, options?: CallOptions): Promise<operations['GetPluginPrivileges']['responses'][200]['content']['application/json']>;
   /** POST /build (ImageBuild) */
-  imageBuild(args?: Args<QueryArgs<NonNullable<operations['ImageBuild']['parameters']['query']>> & NonNullable<operations['ImageBuild']['parameters']['header']> & { body?: BinaryBody }>, options?: CallOptions): Promise<JsonStream<components['schemas']['BuildInfo']>>;
+  imageBuild(args?: Args<QueryArgs<NonNullable<operations['ImageBuild']['parameters']['query']>> & NonNullable<operations['ImageBuild']['parameters']['header']> & { body?: BinaryBody }>, options?: CallOptions): Promise<JsonStream<components['schemas']['BuildInfo'] & JsonMessage>>;
   /** POST /commit (ImageCommit) */
   imageCommit(args?: Args<QueryArgs<NonNullable<operations['ImageCommit']['parameters']['query']>> & { body?: NonNullable<operations['ImageCommit']['requestBody']>['content']['application/json'] }>, options?: CallOptions): Promise<operations['ImageCommit']['responses'][201]['content']['application/json']>;
   /** POST /images/create (ImageCreate) */
-  imageCreate(args?: Args<QueryArgs<NonNullable<operations['ImageCreate']['parameters']['query']>> & NonNullable<operations['ImageCreate']['parameters']['header']> & { body?: BinaryBody }>, options?: CallOptions): Promise<JsonStream<components['schemas']['CreateImageInfo']>>;
+  imageCreate(args?: Args<QueryArgs<NonNullable<operations['ImageCreate']['parameters']['query']>> & NonNullable<operations['ImageCreate']['parameters']['header']> & { body?: BinaryBody }>, options?: CallOptions): Promise<JsonStream<components['schemas']['CreateImageInfo'] & JsonMessage>>;
   /** DELETE /images/{name} (ImageDelete) */
   imageDelete(args: Args<NonNullable<operations['ImageDelete']['parameters']['path']> & QueryArgs<NonNullable<operations['ImageDelete']['parameters']['query']>>>, options?: CallOptions): Promise<operations['ImageDelete']['responses'][200]['content']['application/json']>;
   /** GET /images/{name}/get (ImageGet) */
@@ -15080,7 +15080,7 @@ export interface Methods {
   /** POST /images/prune (ImagePrune) */
   imagePrune(args?: Args<QueryArgs<NonNullable<operations['ImagePrune']['parameters']['query']>>>, options?: CallOptions): Promise<operations['ImagePrune']['responses'][200]['content']['application/json']>;
   /** POST /images/{name}/push (ImagePush) */
-  imagePush(args: Args<NonNullable<operations['ImagePush']['parameters']['path']> & QueryArgs<NonNullable<operations['ImagePush']['parameters']['query']>> & NonNullable<operations['ImagePush']['parameters']['header']>>, options?: CallOptions): Promise<JsonStream<components['schemas']['PushImageInfo']>>;
+  imagePush(args: Args<NonNullable<operations['ImagePush']['parameters']['path']> & QueryArgs<NonNullable<operations['ImagePush']['parameters']['query']>> & NonNullable<operations['ImagePush']['parameters']['header']>>, options?: CallOptions): Promise<JsonStream<components['schemas']['PushImageInfo'] & JsonMessage>>;
   /** GET /images/search (ImageSearch) */
   imageSearch(args: Args<QueryArgs<NonNullable<operations['ImageSearch']['parameters']['query']>>>, options?: CallOptions): Promise<operations['ImageSearch']['responses'][200]['content']['application/json']>;
   /** POST /images/{name}/tag (ImageTag) */

@@ -13,6 +13,8 @@ class FakeEngine {
   readonly socketPath = path.join(this.dir, 'engine.sock');
   readonly requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
   connections = 0;
+  /** Hijacked connections are the handler's: closed at the end in case a test left one open. */
+  readonly upgraded = new Set<Socket>();
   apiVersion = '1.44';
   handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void = (_req, res) => { res.end(); };
   upgrade: (req: http.IncomingMessage, socket: Socket, head: Buffer) => void = (_req, socket) => { socket.destroy(); };
@@ -32,6 +34,8 @@ class FakeEngine {
     this.server.on('connection', () => { this.connections++; });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
       this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: '' });
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
       this.upgrade(req, socket, head);
     });
   }
@@ -39,6 +43,7 @@ class FakeEngine {
   listen(): Promise<void> { return new Promise((r) => this.server.listen(this.socketPath, r)); }
   close(): Promise<void> {
     this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     return new Promise((r) => this.server.close(() => { fs.rmSync(this.dir, { recursive: true, force: true }); r(); }));
   }
   last() { return this.requests.at(-1)!; }
@@ -301,6 +306,28 @@ describe('DockerClient against a fake engine', () => {
     await client.waitForHealthy('web', { intervalMs: 1 });
     assert.equal(states.length, 0);
     await assert.rejects(client.waitForHealthy('sick', { intervalMs: 1 }), /container sick is unhealthy/);
+    client.close();
+  });
+
+  test('run(): a start that fails rejects with its error, closes its streams and removes the container', async () => {
+    engine.upgrade = (_req, socket) => {
+      socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+      socket.resume();
+    };
+    const waits: http.ServerResponse[] = [];
+    engine.handler = (req, res) => {
+      if (req.url!.includes('/containers/create')) engine.json(res, 201, { Id: 'c1', Warnings: [] });
+      else if (req.url!.includes('/wait')) { res.writeHead(200, { 'Content-Type': 'application/json' }); res.flushHeaders(); waits.push(res); }
+      else if (req.url!.includes('/start')) engine.json(res, 400, { message: 'failed to create task: exec: "nope": executable file not found in $PATH' });
+      else if (req.method === 'DELETE') { engine.json(res, 204, {}); for (const w of waits) w.end('{"StatusCode":127}'); }
+      else engine.json(res, 404, { message: 'unexpected' });
+    };
+    const client = new DockerClient({ socketPath: engine.socketPath, version: '1.55' });
+    engine.requests.length = 0;
+    await assert.rejects(client.run('busybox', ['nope']), (err: unknown) => err instanceof Error && err.name === 'BadRequestError' && /executable file not found/.test(err.message));
+    assert.deepEqual(engine.requests.map((r) => `${r.method} ${r.url.replace(/\?.*/, '')}`), [
+      'POST /v1.55/containers/create', 'POST /v1.55/containers/c1/attach', 'POST /v1.55/containers/c1/wait', 'POST /v1.55/containers/c1/start', 'DELETE /v1.55/containers/c1',
+    ]);
     client.close();
   });
 });

@@ -51,7 +51,7 @@ export class ClientCore extends Helpers {
     return this.versionPromise;
   }
 
-  /** Closes idle keep-alive connections. */
+  /** Closes the client's keep-alive connections (and responses still streaming on them). */
   close(): void {
     this.transport.close();
   }

@@ -96,17 +96,26 @@ export abstract class Helpers {
       },
     }, { ...(signal ? { signal } : {}) }) as { Id: string };
     const id = created.Id;
+    let attach: HijackedStream | undefined;
+    let wait: IncomingMessage | undefined;
+    let output: Promise<{ stdout: string; stderr: string }> | undefined;
     try {
-      const attach = await this.call('containerAttach', { id, stream: true, stdin: withStdin, stdout: true, stderr: true }, { tty, ...(signal ? { signal } : {}) }) as HijackedStream;
-      const output = collect(attach);
+      attach = await this.call('containerAttach', { id, stream: true, stdin: withStdin, stdout: true, stderr: true }, { tty, ...(signal ? { signal } : {}) }) as HijackedStream;
+      output = collect(attach);
       // The wait's response head arrives once the engine has registered it: only then start.
-      const wait = await this.open('containerWait', { id, condition: 'next-exit' }, { ...(signal ? { signal } : {}) });
+      wait = await this.open('containerWait', { id, condition: 'next-exit' }, { ...(signal ? { signal } : {}) });
       await this.call('containerStart', { id }, { ...(signal ? { signal } : {}) });
       if (withStdin) attach.stdin.end(options.stdin);
       const [{ stdout, stderr }, waited] = await Promise.all([output, readBody(wait)]);
       const result = JSON.parse(waited.toString()) as { StatusCode: number; Error?: { Message?: string } | null };
       if (result.Error?.Message) throw new StreamError(result.Error.Message, result.Error);
       return { exitCode: result.StatusCode, stdout, stderr, id };
+    } catch (err) {
+      // Leave no connection behind: the wait and attach streams would otherwise stay open.
+      output?.catch(() => undefined);
+      attach?.destroy();
+      wait?.destroy();
+      throw err;
     } finally {
       if (!options.keep) await this.call('containerDelete', { id, force: true }).catch(() => undefined);
     }

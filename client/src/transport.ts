@@ -57,7 +57,7 @@ export class Transport {
     });
   }
 
-  /** Closes idle keep-alive connections (open streams stay open). */
+  /** Closes the client's pooled connections, idle or in use (hijacked attach/exec connections are not pooled and stay open). */
   close(): void {
     this.agent.destroy();
   }

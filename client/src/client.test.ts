@@ -330,4 +330,23 @@ describe('DockerClient against a fake engine', () => {
     ]);
     client.close();
   });
+
+  test('pinned before 1.25: containerCopy and a HostConfig body on start, as the old docs describe', async () => {
+    engine.handler = (req, res, body) => {
+      if (req.url!.endsWith('/copy')) { res.writeHead(200, { 'Content-Type': 'application/x-tar' }); res.end(`tar of ${JSON.parse(body).Resource}`); return; }
+      res.writeHead(204); res.end();
+    };
+    const client = new DockerClient({ socketPath: engine.socketPath, version: '1.23' });
+    const tar = await client.containerCopy({ id: 'web', body: { Resource: '/etc/hostname' } });
+    const chunks: Buffer[] = [];
+    for await (const c of tar) chunks.push(c as Buffer);
+    assert.equal(Buffer.concat(chunks).toString(), 'tar of /etc/hostname');
+    await client.containerStart({ id: 'web', body: { Privileged: false, Binds: ['/a:/b'] } });
+    assert.equal(engine.last().url, '/v1.23/containers/web/start');
+    assert.deepEqual(JSON.parse(engine.last().body), { Privileged: false, Binds: ['/a:/b'] });
+    const current = new DockerClient({ socketPath: engine.socketPath, version: '1.44' });
+    await current.containerStart({ id: 'web' });
+    assert.equal(engine.last().body, '');
+    client.close(); current.close();
+  });
 });

@@ -7,10 +7,11 @@ import { errorFromResponse } from './errors.js';
 import { operations } from './generated/operations.js';
 import { NEWEST_API_VERSION, type ApiVersion, type NewestApiVersion, type VersionMethods } from './generated/versions.js';
 import { Helpers } from './helpers.js';
+import { legacyOperations } from './legacy-operations.js';
 import { buildRequest, type CallArgs } from './request-builder.js';
 import { frameStream, hijackedStream, jsonStream, legacyHijackedStream, streamMode } from './streams.js';
 import { readBody, Transport } from './transport.js';
-import { negotiate } from './version.js';
+import { negotiate, versionLt } from './version.js';
 
 export interface ClientOptions<V extends ApiVersion = ApiVersion> extends ConnectionOptions {
   /**
@@ -20,7 +21,14 @@ export interface ClientOptions<V extends ApiVersion = ApiVersion> extends Connec
   version?: V | 'auto';
 }
 
-export type OperationName = keyof typeof operations;
+export type OperationName = keyof typeof operations | keyof typeof legacyOperations;
+
+/** The generated operation, or before API 1.25 the legacy one where the old docs differ. */
+function specFor(name: OperationName, version: string): OperationSpec {
+  const legacy = (legacyOperations as Record<string, OperationSpec>)[name];
+  const current = (operations as Record<string, OperationSpec>)[name];
+  return (legacy && versionLt(version, '1.25')) || !current ? legacy! : current;
+}
 
 /** The part of the client that is the same at every version. */
 export class ClientCore extends Helpers {
@@ -58,8 +66,8 @@ export class ClientCore extends Helpers {
 
   /** Sends an operation's request and resolves with the response once its head arrived (error statuses throw). */
   async open(name: OperationName, args: CallArgs = {}, options: CallOptions = {}): Promise<IncomingMessage> {
-    const spec: OperationSpec = operations[name];
     const version = await this.apiVersion(options.signal);
+    const spec = specFor(name, version);
     const request = buildRequest(spec, version, args);
     if (options.headers) Object.assign(request.headers!, options.headers);
     if (options.signal) request.signal = options.signal;
@@ -73,8 +81,8 @@ export class ClientCore extends Helpers {
 
   /** Calls an operation by method name with untyped arguments (the typed methods all come here). */
   async call(name: OperationName, args: CallArgs = {}, options: CallOptions = {}): Promise<unknown> {
-    const spec: OperationSpec = operations[name];
     const version = await this.apiVersion(options.signal);
+    const spec = specFor(name, version);
     const request = buildRequest(spec, version, args);
     if (options.headers) Object.assign(request.headers!, options.headers);
     if (options.signal) request.signal = options.signal;
@@ -114,7 +122,7 @@ export class ClientCore extends Helpers {
   }
 }
 
-for (const name of Object.keys(operations) as OperationName[]) {
+for (const name of new Set([...Object.keys(operations), ...Object.keys(legacyOperations)]) as Set<OperationName>) {
   Object.defineProperty(ClientCore.prototype, name, {
     value: function (this: ClientCore, args?: CallArgs, options?: CallOptions) { return this.call(name, args, options); },
     writable: true, configurable: true,

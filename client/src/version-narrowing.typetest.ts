@@ -34,3 +34,14 @@ export async function operationsAndResultsAreTyped(): Promise<void> {
   const newest = new DockerClient({ socketPath: '/nonexistent' });
   await newest.containerCreate({ platform: 'linux/amd64', body: { Image: 'busybox' } });
 }
+
+export async function legacyVersionsHaveTheirOwnOperations(): Promise<void> {
+  const v123 = new DockerClient({ socketPath: '/nonexistent', version: '1.23' });
+  await v123.containerCopy({ id: 'web', body: { Resource: '/etc' } });
+  await v123.containerStart({ id: 'web', body: { Binds: ['/a:/b'] } });
+  const v144 = new DockerClient({ socketPath: '/nonexistent', version: '1.44' });
+  // @ts-expect-error POST /containers/{id}/copy is gone from API 1.24 on.
+  await v144.containerCopy({ id: 'web', body: { Resource: '/etc' } });
+  // @ts-expect-error from API 1.24 start takes no body.
+  await v144.containerStart({ id: 'web', body: { Binds: ['/a:/b'] } });
+}

@@ -303,4 +303,25 @@ for (const engine of engines) describe(`@berth/client against ${engine.name}`, {
       await registry.stop();
     }
   });
+
+  test('pinned to 1.23: containerCopy returns the resource as a tar', async () => {
+    const old = new DockerClient({ socketPath: d.socket, version: '1.23' });
+    const { Id: id } = await old.containerCreate({ body: { Image: 'busybox', Cmd: ['true'], Hostname: 'legacy-host' } });
+    try {
+      await old.containerStart({ id });
+      await old.containerWait({ id });
+      const extract = tar.extract();
+      (await old.containerCopy({ id, body: { Resource: '/etc/hostname' } })).pipe(extract);
+      const files: Record<string, string> = {};
+      for await (const entry of extract) {
+        const chunks: Buffer[] = [];
+        for await (const c of entry) chunks.push(c as Buffer);
+        files[entry.header.name] = Buffer.concat(chunks).toString();
+      }
+      assert.deepEqual(files, { hostname: 'legacy-host\n' });
+    } finally {
+      await old.containerDelete({ id, force: true });
+      old.close();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { Helpers } from './helpers.js';
 import { legacyOperations } from './legacy-operations.js';
 import { buildRequest, type CallArgs } from './request-builder.js';
 import { frameStream, hijackedStream, jsonStream, legacyHijackedStream, streamMode } from './streams.js';
-import { readBody, Transport } from './transport.js';
+import { readBody, Transport, type RawRequest } from './transport.js';
 import { negotiate, versionLt } from './version.js';
 
 export interface ClientOptions<V extends ApiVersion = ApiVersion> extends ConnectionOptions {
@@ -20,6 +20,8 @@ export interface ClientOptions<V extends ApiVersion = ApiVersion> extends Connec
    */
   version?: V | 'auto';
 }
+
+interface Prepared { spec: OperationSpec; version: string; request: RawRequest }
 
 export type OperationName = keyof typeof operations | keyof typeof legacyOperations;
 
@@ -66,28 +68,34 @@ export class ClientCore extends Helpers {
 
   /** Sends an operation's request and resolves with the response once its head arrived (error statuses throw). */
   async open(name: OperationName, args: CallArgs = {}, options: CallOptions = {}): Promise<IncomingMessage> {
+    return this.send(await this.prepare(name, args, options));
+  }
+
+  private async prepare(name: OperationName, args: CallArgs, options: CallOptions): Promise<Prepared> {
     const version = await this.apiVersion(options.signal);
     const spec = specFor(name, version);
     const request = buildRequest(spec, version, args);
     if (options.headers) Object.assign(request.headers!, options.headers);
     if (options.signal) request.signal = options.signal;
+    return { spec, version, request };
+  }
+
+  private async send({ spec, request }: Prepared): Promise<IncomingMessage> {
     const res = await this.transport.request(request);
     const status = res.statusCode ?? 0;
-    if (status >= 300) {
-      throw errorFromResponse((await readBody(res)).toString(), { status, operation: spec.operationId, method: spec.method, path: request.path });
-    }
+    if (status >= 300) throw await this.errorOf(res, spec, request.path);
     return res;
+  }
+
+  private async errorOf(res: IncomingMessage, spec: OperationSpec, path: string): Promise<Error> {
+    const body = (await readBody(res)).toString();
+    return errorFromResponse(body, { status: res.statusCode ?? 0, operation: spec.operationId, method: spec.method, path });
   }
 
   /** Calls an operation by method name with untyped arguments (the typed methods all come here). */
   async call(name: OperationName, args: CallArgs = {}, options: CallOptions = {}): Promise<unknown> {
-    const version = await this.apiVersion(options.signal);
-    const spec = specFor(name, version);
-    const request = buildRequest(spec, version, args);
-    if (options.headers) Object.assign(request.headers!, options.headers);
-    if (options.signal) request.signal = options.signal;
-    const details = (res: IncomingMessage) => ({ status: res.statusCode ?? 0, operation: spec.operationId, method: spec.method, path: request.path });
-
+    const prepared = await this.prepare(name, args, options);
+    const { spec, version, request } = prepared;
     const detached = spec.result === 'hijack' && (args.body as { Detach?: boolean } | undefined)?.Detach === true;
     if (spec.result === 'hijack' && !detached) {
       const hijacked = await this.transport.hijack(request);
@@ -95,12 +103,11 @@ export class ClientCore extends Helpers {
       const tty = spec.operationId === 'ExecStart' ? Boolean((args.body as { Tty?: boolean } | undefined)?.Tty) : options.tty;
       const mode = streamMode(res.headers['content-type'], version, tty);
       if (hijacked.upgraded) return hijackedStream(hijacked.socket, hijacked.head, mode);
-      if ((res.statusCode ?? 0) >= 300) throw errorFromResponse((await readBody(res)).toString(), details(res));
+      if ((res.statusCode ?? 0) >= 300) throw await this.errorOf(res, spec, request.path);
       return legacyHijackedStream(res, mode);
     }
 
-    const res = await this.transport.request(request);
-    if ((res.statusCode ?? 0) >= 300) throw errorFromResponse((await readBody(res)).toString(), details(res));
+    const res = await this.send(prepared);
     switch (detached ? 'none' : spec.result) {
       case 'frames': return frameStream(res, streamMode(res.headers['content-type'], version, options.tty));
       case 'jsonStream': return jsonStream(res);

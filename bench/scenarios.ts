@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { Engine } from './engines.js';
 import { rssOf } from './engines.js';
 import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
+import { CLIENT_SCENARIOS } from './client-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -311,4 +312,5 @@ export const SCENARIOS: Scenario[] = [
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`stats-${e.name}`) ?? []); },
   },
   ...REGISTRY_SCENARIOS,
+  ...CLIENT_SCENARIOS,
 ];

@@ -17,6 +17,8 @@ command -v docker >/dev/null 2>&1 || need+=(docker.io)
 # for the stream tests: a real terminal, and docker-py as a second client
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
+# the TLS tests make their CA and certificates at test time
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -28,14 +28,19 @@ import { procNetDevStats } from '../stats/proc-net-dev.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
+import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
+import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
+import { LiveConfig } from '../config/live-config.js';
+import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 
 type Level = BerthdFlags['logLevel'];
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 
-function makeLogger(level: Level): (lvl: Level, msg: string) => void {
-  const min = LEVELS.indexOf(level);
+/** `level`: fixed, or read at each line (a SIGHUP may change it). */
+function makeLogger(level: Level | (() => Level)): (lvl: Level, msg: string) => void {
+  const min = (): number => LEVELS.indexOf(typeof level === 'function' ? level() : level);
   return (lvl, msg) => {
-    if (LEVELS.indexOf(lvl) < min) return;
+    if (LEVELS.indexOf(lvl) < min()) return;
     process.stderr.write(`time="${new Date().toISOString()}" level=${lvl} msg=${JSON.stringify(msg)}\n`);
   };
 }
@@ -78,8 +83,21 @@ async function main(): Promise<void> {
   }
   if (flags.help) { process.stdout.write(USAGE); return; }
   if (flags.version) { process.stdout.write(`Berth version ${BERTH_VERSION}\n`); return; }
+  // trust: daemon.json merged into the flags; `--validate` stops here (src/config/)
+  let loaded: LoadedConfig<BerthdFlags>;
+  try {
+    loaded = loadDaemonConfig(flags);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (flags.validate) { process.stdout.write('configuration OK\n'); return; }
+  const cmdline = flags;
+  flags = loaded.flags;
+  const live = new LiveConfig(loaded.settings, cmdline, (lvl, m) => logAt(lvl, m));
+  process.on('SIGHUP', () => { live.reload(); });
 
-  const logAt = makeLogger(flags.logLevel);
+  const logAt = makeLogger(() => live.settings.logLevel);
   const log = (msg: string): void => logAt('info', msg);
   const dataRoot = path.resolve(flags.dataRoot);
   const execRoot = path.resolve(flags.execRoot);
@@ -88,6 +106,9 @@ async function main(): Promise<void> {
   const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
   claimPidfile(pidfile);
   const addresses = flags.hosts.map(parseHost);
+  // trust: TLS files are read and open TCP ports refused before anything starts
+  for (const a of addresses) if (a.proto === 'tcp') checkTcpAuth(a.addr, flags, (m) => logAt('warn', m));
+  const tlsOptions = serverTlsOptions(flags);
 
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
@@ -107,6 +128,13 @@ async function main(): Promise<void> {
   );
   const events = new EventBus();
   daemon.setEventSink(events);
+  live.setEventSink({
+    daemonReload: (attributes) => {
+      void daemon.system.systemInfo().then((info) => {
+        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+      });
+    },
+  });
   images.events = events;
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
@@ -169,15 +197,16 @@ async function main(): Promise<void> {
     ...delegate(daemon.remove, 'containersPrune'),
   };
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
+    system: withConfiguration(daemon.system, () => live.settings,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
   });
   const group = socketGroup(flags.group);
   for (const a of addresses) {
-    await server.listen(a, a.proto === 'unix' ? group : undefined);
-    log(`API listening on ${a.proto}://${a.addr}`);
+    await server.listen(a, a.proto === 'unix' ? group : undefined, tlsOptions);
+    log(`API listening on ${a.proto}://${a.addr}${a.proto === 'tcp' && tlsOptions ? ' (TLS)' : ''}`);
   }
   log(`berthd ${BERTH_VERSION} started (data-root ${dataRoot}, containerd ${address})`);
 
@@ -189,7 +218,12 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => process.exit(1), 60_000);
     hardStop.unref();
     await server.close().catch(() => undefined);
-    await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    if (live.settings.liveRestore) {
+      log('live-restore enabled: containers keep running');
+      await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
+    } else {
+      await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+    }
     runtime.close();
     await managed?.stop().catch(() => undefined);
     for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });

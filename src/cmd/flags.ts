@@ -1,5 +1,9 @@
 // berthd's command line, dockerd-style.
 import { parseArgs } from 'node:util';
+import os from 'node:os';
+import path from 'node:path';
+import { extractBoolFlags } from '../config/bool-flags.js';
+import { givenFlags } from '../config/given-flags.js';
 
 export interface BerthdFlags {
   hosts: string[];
@@ -13,7 +17,22 @@ export interface BerthdFlags {
   group?: string;
   help: boolean;
   version: boolean;
+  // trust: TLS, daemon.json, live-restore (src/config/). tls/tlsVerify are undefined when not given.
+  tls?: boolean;
+  tlsVerify?: boolean;
+  tlsCaCert: string;
+  tlsCert: string;
+  tlsKey: string;
+  configFile: string;
+  validate: boolean;
+  liveRestore: boolean;
+  labels: string[];
+  /** long names of the flags set on the command line (daemon.json may not repeat them) */
+  given: Set<string>;
 }
+
+const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
+const certDir = (): string => process.env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
 
 export const USAGE = `Usage: berthd [OPTIONS]
 
@@ -32,11 +51,21 @@ Options:
   -G, --group string              Group for the unix socket (default "docker" when it exists)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
+      --tls                       Use TLS; implied by --tlsverify
+      --tlsverify                 Use TLS and verify the remote (clients must present a certificate the CA signed)
+      --tlscacert string          Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string            Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string             Path to TLS key file (default "~/.docker/key.pem")
+      --config-file string        Daemon configuration file (default "/etc/berth/daemon.json")
+      --validate                  Validate daemon configuration and exit
+      --live-restore              Leave containers running when berthd stops; the next berthd adopts them
+      --label list                Set key=value labels to the daemon
 `;
 
 export function parseFlags(argv: string[]): BerthdFlags {
+  const bools = extractBoolFlags(argv, TRUST_BOOLS);
   const { values } = parseArgs({
-    args: argv,
+    args: bools.rest,
     allowPositionals: false,
     options: {
       host: { type: 'string', short: 'H', multiple: true },
@@ -50,6 +79,12 @@ export function parseFlags(argv: string[]): BerthdFlags {
       group: { type: 'string', short: 'G' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      // trust
+      tlscacert: { type: 'string' },
+      tlscert: { type: 'string' },
+      tlskey: { type: 'string' },
+      'config-file': { type: 'string' },
+      label: { type: 'string', multiple: true },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -67,5 +102,16 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.group !== undefined ? { group: values.group } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
+    // trust
+    ...(bools.values.has('tls') ? { tls: bools.values.get('tls')! } : {}),
+    ...(bools.values.has('tlsverify') ? { tlsVerify: bools.values.get('tlsverify')! } : {}),
+    tlsCaCert: values.tlscacert ?? path.join(certDir(), 'ca.pem'),
+    tlsCert: values.tlscert ?? path.join(certDir(), 'cert.pem'),
+    tlsKey: values.tlskey ?? path.join(certDir(), 'key.pem'),
+    configFile: values['config-file'] ?? '/etc/berth/daemon.json',
+    validate: bools.values.get('validate') ?? false,
+    liveRestore: bools.values.get('live-restore') ?? false,
+    labels: values.label ?? [],
+    given: givenFlags(argv),
   };
 }

@@ -19,6 +19,7 @@ import { DaemonContext, type DaemonConfig } from './context.js';
 import { ExitMonitor } from './exit-monitor.js';
 import { ContainerHooks, type ContainerParticipant } from './hooks.js';
 import type { ContainerSizePort, FifosPort, ImagesPort, LogsPort } from './ports.js';
+import { releaseIO } from './io-release.js';
 import { policyWantsRestart } from './restart-manager.js';
 import { Restarts } from './restarts.js';
 import { SystemInfo } from './system-info.js';
@@ -179,6 +180,13 @@ export class Daemon {
 
   fifoDirOf(id: string): string {
     return this.ctx.fifoDir(id);
+  }
+
+  /** --live-restore: running containers stay; their output read so far is logged, the rest waits for the next berthd. */
+  async detach(): Promise<void> {
+    this.ctx.shuttingDown = true;
+    this.exits.close();
+    await releaseIO(this.ctx.io);
   }
 
   /** Stops running containers as dockerd does without live-restore, then releases the runtime. */

@@ -59,9 +59,10 @@ export class Berthd {
 
   get host(): string { return `unix://${this.socket}`; }
 
-  async start(): Promise<void> {
+  /** `args`: extra berthd flags (after the harness's own). */
+  async start(opts: { args?: string[] } = {}): Promise<void> {
     const log = fs.openSync(this.logFile, 'a');
-    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug'], {
+    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug', ...(opts.args ?? [])], {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);

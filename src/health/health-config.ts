@@ -80,10 +80,10 @@ const MINIMUM_NS = 1e6;
 /** dockerd's verifyContainerSettings for HealthConfig (durations of at least 1ms, retries not negative). */
 export function validateHealthConfig(hc: HealthConfig | null | undefined): void {
   if (!hc) return;
-  const tooShort = (v: number | undefined): boolean => v !== undefined && v !== 0 && v < MINIMUM_NS;
+  const tooShort = (v: number | null | undefined): boolean => typeof v === 'number' && v !== 0 && v < MINIMUM_NS;
   if (tooShort(hc.Interval)) throw new InvalidParameterError('Interval in Healthcheck cannot be less than 1ms');
   if (tooShort(hc.Timeout)) throw new InvalidParameterError('Timeout in Healthcheck cannot be less than 1ms');
-  if (hc.Retries !== undefined && hc.Retries < 0) throw new InvalidParameterError('Retries in Healthcheck cannot be negative');
+  if (typeof hc.Retries === 'number' && hc.Retries < 0) throw new InvalidParameterError('Retries in Healthcheck cannot be negative');
   if (tooShort(hc.StartPeriod)) throw new InvalidParameterError('StartPeriod in Healthcheck cannot be less than 1ms');
   if (tooShort(hc.StartInterval)) throw new InvalidParameterError('StartInterval in Healthcheck cannot be less than 1ms');
 }

@@ -45,4 +45,5 @@ test('create refuses dockerd\'s invalid health settings', async () => {
   assert.throws(() => validateHealthConfig({ Retries: -1 }), /Retries in Healthcheck cannot be negative/);
   assert.throws(() => validateHealthConfig({ StartInterval: 5 }), /StartInterval in Healthcheck cannot be less than 1ms/);
   validateHealthConfig({ Interval: 0, Timeout: 1e6, Retries: 0 });
+  validateHealthConfig({ Interval: null, StartPeriod: null, Retries: null } as never); // docker-py sends nulls
 });

@@ -25,6 +25,15 @@ export function negotiateEventsContentType(accept: string | undefined, version: 
   return 'application/json';
 }
 
+/** setTimeout beyond its 2^31-1 ms limit (an `until` weeks ahead), re-armed in steps. */
+function longTimeout(fn: () => void, ms: number): { cancel(): void } {
+  const MAX = 2 ** 31 - 1;
+  let t: NodeJS.Timeout;
+  const arm = (left: number): void => { t = setTimeout(() => (left > MAX ? arm(left - MAX) : fn()), Math.min(left, MAX)); };
+  arm(ms);
+  return { cancel: () => clearTimeout(t) };
+}
+
 export class EventsRouter implements Router {
   constructor(private readonly backend: EventsBackend) {}
 
@@ -51,7 +60,7 @@ export class EventsRouter implements Router {
     const prefix = contentType === JSON_SEQ ? '\x1e' : '';
     const res = ctx.stream(contentType);
     const { buffered, live } = this.backend.subscribeToEvents(filters, { since, until });
-    const timer = timeoutMs !== undefined ? setTimeout(() => live.close(), timeoutMs) : undefined;
+    const timer = timeoutMs !== undefined ? longTimeout(() => live.close(), timeoutMs) : undefined;
     const onAbort = (): void => live.close();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -64,7 +73,7 @@ export class EventsRouter implements Router {
       if (!onlyPast) for await (const ev of live) await write(ev);
     } finally {
       live.close();
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       ctx.signal.removeEventListener('abort', onAbort);
       res.end();
     }

@@ -18,10 +18,20 @@ import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
+import { Networking } from '../network/index.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
+import { EventBus } from '../events/event-bus.js';
+import { StatsService } from '../stats/stats-service.js';
+import { procNetDevStats } from '../stats/proc-net-dev.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { followContainerLifecycle } from '../health/follow-lifecycle.js';
+import { DistributionService } from '../distribution/index.js';
+import { registryBaseImages } from '../distribution/build-base-images.js';
+import { Builder } from '../builder/builder.js';
+import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
@@ -128,33 +138,71 @@ async function main(): Promise<void> {
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
+  const events = new EventBus();
+  daemon.setEventSink(events);
+  live.setEventSink({
+    daemonReload: (attributes) => {
+      void daemon.system.systemInfo().then((info) => {
+        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+      });
+    },
+  });
+  images.events = events;
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
   const volumeDriver = new LocalDriver(path.join(dataRoot, 'volumes'), log);
   volumeDriver.load();
   const volumes = new VolumeService(volumeDriver);
+  volumes.events = events;
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
     scratchDir: path.join(execRoot, 'volume-copy'), log,
   }));
+  const networking = new Networking({
+    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
+    defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log, trace: (m) => logAt('debug', m),
+    containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
+    events: { publish: (e) => events.publish('network', e.action, e.id, e.attributes) },
+  });
+  await networking.init();
+  daemon.addParticipant(networking.participant);
   await daemon.init();
+  await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
-  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
+  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({
-    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'),
+    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'), events,
   });
   const diskUsage = new DiskUsageService({
     images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
     volumes: () => volumes.usage(),
   });
 
-  const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
+  const stats = new StatsService({
+    getContainer: (ref) => {
+      const c = daemon.getContainer(ref);
+      return { id: c.id, name: `/${c.name}`, running: c.running, pid: c.record.state.pid };
+    },
+    networks: procNetDevStats,
   });
+  const execs = new ExecService({
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
+  });
+  const health = new HealthMonitor({
+    find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },
+    runProbe: (id, cmd, timeoutMs) => execs.runProbe(id, cmd, timeoutMs),
+    save: (c) => daemon.persist(daemon.getContainer(c.id)),
+    emit: (c, action) => daemon.emit(daemon.getContainer(c.id), action),
+    log,
+  });
+  followContainerLifecycle(events, health);
+  health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
     ...delegate(daemon.create, 'containerCreate'),
@@ -171,9 +219,28 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const registry = new DistributionService({
+    store: images.store, dataRoot, log,
+    events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
+    config: {
+      insecureRegistries: [...flags.insecureRegistries, ...live.settings.registries.insecure],
+      mirrors: [...flags.registryMirrors, ...live.settings.registries.mirrors],
+      maxConcurrentDownloads: flags.maxConcurrentDownloads, maxConcurrentUploads: flags.maxConcurrentUploads,
+      certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
+    },
+  });
+  const build = new Builder({
+    images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
+    tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
+    events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },
+    baseImages: registryBaseImages(registry.pullImage),
+  });
   const server = new ApiServer(allRouters({
     system: withConfiguration(daemon.system, () => live.settings,
-      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
+    networks: networking.api,
+    registry,
+    build,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
@@ -198,6 +265,7 @@ async function main(): Promise<void> {
       await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
     } else {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+      await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

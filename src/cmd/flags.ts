@@ -29,6 +29,16 @@ export interface BerthdFlags {
   labels: string[];
   /** long names of the flags set on the command line (daemon.json may not repeat them) */
   given: Set<string>;
+  /** -b/--bridge: the default bridge network's Linux bridge ('none' disables it) */
+  bridge?: string;
+  /** --bip: the default bridge's address and prefix */
+  bip?: string;
+  /** --default-address-pool base=CIDR,size=N (repeatable) */
+  defaultAddressPools: string[];
+  insecureRegistries: string[];
+  registryMirrors: string[];
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
 
 const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
@@ -49,6 +59,13 @@ Options:
   -D, --debug                     Enable debug mode
   -p, --pidfile string            Path for the daemon PID file (default "<exec-root>/berthd.pid")
   -G, --group string              Group for the unix socket (default "docker" when it exists)
+  -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
+      --bip string                Specify network bridge IP
+      --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
+      --insecure-registry list    Registries reached without verified TLS (loopback always is)
+      --registry-mirror list      Preferred Docker Hub mirrors
+      --max-concurrent-downloads int  Max concurrent downloads per pull (default 3)
+      --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
       --tls                       Use TLS; implied by --tlsverify
@@ -85,6 +102,13 @@ export function parseFlags(argv: string[]): BerthdFlags {
       tlskey: { type: 'string' },
       'config-file': { type: 'string' },
       label: { type: 'string', multiple: true },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -113,5 +137,19 @@ export function parseFlags(argv: string[]): BerthdFlags {
     liveRestore: bools.values.get('live-restore') ?? false,
     labels: values.label ?? [],
     given: givenFlags(argv),
+    ...(values.bridge ? { bridge: values.bridge } : {}),
+    ...(values.bip ? { bip: values.bip } : {}),
+    defaultAddressPools: values['default-address-pool'] ?? [],
+    insecureRegistries: values['insecure-registry'] ?? [],
+    registryMirrors: values['registry-mirror'] ?? [],
+    maxConcurrentDownloads: positiveInt('max-concurrent-downloads', values['max-concurrent-downloads'], 3),
+    maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
   };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid value "${value}" for --${name}: must be a positive integer`);
+  return n;
 }

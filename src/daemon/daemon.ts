@@ -4,6 +4,7 @@
 // streams, modify, system); src/cmd/berthd.ts wires them to the routers.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { ContainerAttachService } from './container-attach.js';
@@ -65,6 +66,11 @@ export class Daemon {
       containers: () => store.list(),
       imageCount: () => images.count(),
     });
+  }
+
+  /** Wiring: where container events go (the event bus). Set before init(). */
+  setEventSink(sink: EventSink): void {
+    this.ctx.events = sink;
   }
 
   /** Wiring: another area joins the containers' create/start/exit/remove steps (hooks.ts). */
@@ -160,6 +166,16 @@ export class Daemon {
     return this.ctx.store.get(ref);
   }
 
+  /** Writes a container's record (for the health checks, which change its State.Health). */
+  persist(c: Container): void {
+    if (!c.removed) this.ctx.store.save(c);
+  }
+
+  /** Publishes a container event with dockerd's attributes (for areas outside the daemon). */
+  emit(c: Container, action: string, extra?: Record<string, string>): void {
+    this.ctx.emit(c, action, extra);
+  }
+
   /** Every container (for image usage: rmi conflicts, prune, df). */
   allContainers(): Container[] {
     return this.ctx.store.list();
@@ -168,6 +184,11 @@ export class Daemon {
   /** Wiring: how `size=1` measures a container. */
   setSizeProvider(sizeOf: ContainerSizePort): void {
     this.sizeOf = sizeOf;
+  }
+
+  /** For areas that keep their part of a container in its record (networking). */
+  saveContainer(c: Container): void {
+    this.ctx.store.save(c);
   }
 
   fifoDirOf(id: string): string {

@@ -102,6 +102,8 @@ async function main(): Promise<void> {
   flags = loaded.flags;
   const live = new LiveConfig(loaded.settings, cmdline, (lvl, m) => logAt(lvl, m));
   process.on('SIGHUP', () => { live.reload(); });
+  // a background failure (disk full, a vanished file) is an error in the log, never the end of berthd
+  process.on('unhandledRejection', (err: unknown) => logAt('error', `unhandled: ${(err as Error)?.stack ?? String(err)}`));
 
   const logAt = makeLogger(() => live.settings.logLevel);
   const log = (msg: string): void => logAt('info', msg);

@@ -57,7 +57,10 @@ export class ExitMonitor {
     if (!c || !this.ctx.io.has(id)) return this.inProgress.get(id) ?? Promise.resolve();
     const existing = this.inProgress.get(id);
     if (existing) return existing;
-    const p = this.finishExit(c, exitStatus, exitedAt).finally(() => this.inProgress.delete(id));
+    // a failure here (the disk full when the state is saved) is logged: it must not take berthd down
+    const p = this.finishExit(c, exitStatus, exitedAt)
+      .catch((err: unknown) => this.ctx.config.log(`exit of ${id}: ${(err as Error).message}`))
+      .finally(() => this.inProgress.delete(id));
     this.inProgress.set(id, p);
     return p;
   }

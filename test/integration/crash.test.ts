@@ -4,6 +4,7 @@
 // Then the same with its managed containerd killed with -9 under it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
@@ -126,5 +127,45 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     await ok(['stop', '-t', '1', names[0]!]);
     assert.match(await ok(['inspect', '-f', '{{.State.Status}}', names[0]!]), /^exited$/);
     await contiguous(names[0]!);
+  });
+});
+
+describe('resource faults: the disk full', { skip: skipReason, timeout: 300_000 }, () => {
+  let d: Berthd;
+  const { ok } = cliAsserts(() => d);
+
+  before(async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    fs.mkdirSync(path.join(root, 'data'));
+    // the data root (logs, state, containerd's content and snapshots) on a 48 MiB filesystem
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'berth-enospc', path.join(root, 'data')]);
+    assert.equal(m.status, 0, m.stderr?.toString());
+    d = new Berthd(root);
+    await d.start();
+    await ok(['load', '-i', await busyboxTar()]);
+  });
+
+  after(async () => {
+    if (!d) return;
+    await d.docker(['rm', '-f', 'flood']).catch(() => undefined);
+    await d.stop('SIGTERM');
+    d.cleanup();
+  });
+
+  test('a container fills the disk with its log: clear errors for requests, berthd stays up and recovers', async () => {
+    await ok(['run', '-d', '--name', 'flood', 'busybox', 'yes', 'x'.repeat(100)]);
+    await waitFor('the disk full', async () => fs.statfsSync(d.dataRoot).bavail === 0, 60_000);
+    assert.equal((await d.request('GET', '/_ping')).status, 200);
+    assert.match(await ok(['ps', '--format', '{{.Names}}']), /flood/);
+    const refused = await d.docker(['run', '--name', 'second', 'busybox', 'echo', 'hi']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /no space left on device/);
+    const logs = await d.docker(['logs', '--tail', '1', 'flood']);
+    assert.equal(logs.code, 0, logs.stderr);
+    await ok(['rm', '-f', 'flood']);
+    await d.docker(['rm', '-f', 'second']).catch(() => undefined);
+    assert.ok(fs.statfsSync(d.dataRoot).bavail > 0, 'space freed');
+    assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'after']), 'after');
+    assert.equal(d.proc!.exitCode, null, 'berthd never exited');
   });
 });

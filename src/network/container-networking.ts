@@ -81,6 +81,15 @@ export class ContainerNetworking implements ContainerParticipant {
     if (!asker) return undefined;
     const networks = Object.entries(asker.record.networkSettings!.Networks).filter(([n, ep]) => ep.EndpointID && this.isUserNetwork(n)).map(([n]) => n);
     const ips: string[] = [];
+    // an endpoint's Links ("name:alias") make the alias a name of the linked container for the asker
+    for (const n of networks) {
+      for (const link of asker.record.networkSettings!.Networks[n]!.Links ?? []) {
+        const { name: target, alias } = parseLink(link);
+        if (alias.toLowerCase() !== name) continue;
+        const ip = all.find((c) => c.name === target)?.record.networkSettings?.Networks[n]?.IPAddress;
+        if (ip && !ips.includes(ip)) ips.push(ip);
+      }
+    }
     for (const c of all) {
       for (const n of networks) {
         const ep = c.record.networkSettings?.Networks[n];

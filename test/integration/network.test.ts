@@ -218,6 +218,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
   test('docker-py network calls (as its api_network tests make them)', { skip: dockerPy ? false : 'no python3 with the docker module' }, async () => {
     const { a, b } = sub();
     const base = `10.${a}.${Number(b) + 3}`;
+    const base2 = `10.${a}.${Number(b) + 1}`;
     const script = `
 import docker
 from docker.types import IPAMConfig, IPAMPool
@@ -261,8 +262,20 @@ try:
     raise SystemExit('removed with active endpoints')
 except docker.errors.APIError as e:
     assert e.status_code == 403, e
-api.remove_container(ctr, force=True)
-api.remove_container(other, force=True)
+linked = api.create_container('busybox', 'top', host_config=api.create_host_config(network_mode='pynet'),
+    networking_config=api.create_networking_config({'pynet': api.create_endpoint_config(links=[('pyupstream', 'bar')])}))
+api.start(linked)
+assert api.inspect_container(linked)['NetworkSettings']['Networks']['pynet']['Links'] == ['pyupstream:bar']
+up = api.create_container('busybox', 'top', name='pyupstream', host_config=api.create_host_config(network_mode='pynet'))
+api.start(up)
+ex = api.exec_create(linked, ['nslookup', '-type=a', 'bar'])
+api.exec_start(ex)
+assert api.exec_inspect(ex)['ExitCode'] == 0, 'link alias does not resolve'
+assert api.create_network('pyipam', ipam=IPAMConfig(driver='default', pool_configs=[IPAMPool(subnet='${base2}.0/24', aux_addresses={'a': '${base2}.5'})]))
+assert api.inspect_network('pyipam')['IPAM']['Options'] is None
+api.remove_network('pyipam')
+for x in (ctr, other, linked, up):
+    api.remove_container(x, force=True)
 api.remove_network(nid)
 try:
     api.inspect_network(nid)

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}), ...(flags.bip ? { bip: flags.bip } : {}),
-    defaultAddressPools: flags.defaultAddressPools, log, trace: (m) => logAt('debug', m),
+    defaultAddressPools: flags.defaultAddressPools, ipMasq: flags.ipMasq, ipForward: flags.ipForward, log, trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
   });
   await networking.init();

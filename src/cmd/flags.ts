@@ -19,6 +19,10 @@ export interface BerthdFlags {
   bip?: string;
   /** --default-address-pool base=CIDR,size=N (repeatable) */
   defaultAddressPools: string[];
+  /** --ip-masq=false: no outbound NAT for bridge networks */
+  ipMasq: boolean;
+  /** --ip-forward=false: leave the host's IPv4 forwarding alone */
+  ipForward: boolean;
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -39,9 +43,18 @@ Options:
   -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
       --bip string                Specify network bridge IP
       --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
+      --ip-forward=false          Leave the host's IPv4 forwarding alone (default true)
+      --ip-masq=false             No IP masquerading for bridge networks (default true)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
 `;
+
+/** dockerd's `--flag=false` booleans (default true). */
+function boolFlag(name: string, v: string | undefined): boolean {
+  if (v === undefined || v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new Error(`invalid boolean value "${v}" for --${name}`);
+}
 
 export function parseFlags(argv: string[]): BerthdFlags {
   const { values } = parseArgs({
@@ -62,6 +75,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
       bridge: { type: 'string', short: 'b' },
       bip: { type: 'string' },
       'default-address-pool': { type: 'string', multiple: true },
+      'ip-forward': { type: 'string' },
+      'ip-masq': { type: 'string' },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -82,5 +97,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.bridge ? { bridge: values.bridge } : {}),
     ...(values.bip ? { bip: values.bip } : {}),
     defaultAddressPools: values['default-address-pool'] ?? [],
+    ipMasq: boolFlag('ip-masq', values['ip-masq']),
+    ipForward: boolFlag('ip-forward', values['ip-forward']),
   };
 }

@@ -35,6 +35,7 @@ function httpGet(port: number, p: string): Promise<{ status: number; body: strin
 }
 
 const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
+const nftTable = (bridge: string): string => `berth_${bridge.replace(/[^A-Za-z0-9_]/g, '_')}`;
 const links = (): string => spawnSync('ip', ['-o', 'link']).stdout.toString();
 const netnsList = (): string[] => { try { return fs.readdirSync('/run/netns'); } catch { return []; } };
 
@@ -65,6 +66,9 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.deepEqual(bridge!.IPAM.Config, [{ Subnet: `10.${a}.${b}.0/24`, Gateway: `10.${a}.${b}.1` }]);
     assert.equal(bridge!.Options['com.docker.network.bridge.name'], d.bridge.name);
     assert.match(spawnSync('ip', ['-4', 'addr', 'show', d.bridge.name]).stdout.toString(), new RegExp(`inet 10\\.${a}\\.${b}\\.1/24`));
+    // outbound NAT for the bridge's subnet in berthd's own nftables table
+    const table = spawnSync('nft', ['list', 'table', 'ip', nftTable(d.bridge.name)]).stdout.toString();
+    assert.match(table, new RegExp(`ip saddr 10\\.${a}\\.${b}\\.0/24 oifname != "${d.bridge.name}" masquerade`));
     await fails(['network', 'rm', 'bridge'], /bridge is a pre-defined network and cannot be removed/);
     await fails(['network', 'inspect', 'nosuchnet'], /network nosuchnet not found/);
   });
@@ -179,6 +183,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.match(pruned, /autonet/); assert.match(pruned, /ipamnet/); assert.match(pruned, /unused/);
     assert.deepEqual((await ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n').sort(), ['bridge', 'host', 'none']);
     assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
+    assert.equal(spawnSync('nft', ['list', 'table', 'ip', nftTable(br)]).status, 1);
   });
 
   test('embedded DNS on user-defined networks: names, aliases, short IDs; not after disconnect nor across networks', async () => {
@@ -391,6 +396,7 @@ print('ok')
     await d.stop('SIGTERM');
     assert.equal(netnsList().some((n) => n.startsWith(`berth-${id.slice(0, 12)}`)), false);
     assert.doesNotMatch(links(), new RegExp(`: ${d.bridge.name}:`));
+    assert.equal(spawnSync('nft', ['list', 'table', 'ip', nftTable(d.bridge.name)]).status, 1);
     assert.deepEqual(netnsList().filter((n) => n.startsWith('berth-') && !before.includes(n)), []);
     await d.start();
     assert.match(links(), new RegExp(`: ${d.bridge.name}:`));

@@ -20,6 +20,7 @@ import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
 import { EmbeddedDns } from './dns-server.js';
 import { installRedirect } from './dns-redirect.js';
 import { linkEnv, linkHostsLine, parseLink } from './links.js';
+import { lookupName } from './name-lookup.js';
 import { hostsWithAddresses, resolvForNetwork } from './sandbox-files.js';
 import { emptyEndpoint, type ContainerNetworkSettings, type EndpointRequest, type EndpointSettings, type NetworkRecord } from './types.js';
 
@@ -69,34 +70,10 @@ export class ContainerNetworking implements ContainerParticipant {
     return Boolean(n && !n.predefined && n.Driver === 'bridge');
   }
 
-  /**
-   * The embedded DNS: the container that asks is found by its address; a name resolves to the
-   * addresses of the running containers that carry it (name, short ID, alias) on the user-defined
-   * networks the asker is on.
-   */
+  /** The embedded DNS's records (name-lookup.ts) over the current containers. */
   lookupName(clientIp: string, name: string): string[] | undefined {
-    const all = this.containers.list();
-    const asker = all.find((c) => Object.entries(c.record.networkSettings?.Networks ?? {})
-      .some(([n, ep]) => ep.IPAddress === clientIp && this.isUserNetwork(n)));
-    if (!asker) return undefined;
-    const networks = Object.entries(asker.record.networkSettings!.Networks).filter(([n, ep]) => ep.EndpointID && this.isUserNetwork(n)).map(([n]) => n);
-    const ips: string[] = [];
-    // an endpoint's Links ("name:alias") make the alias a name of the linked container for the asker
-    for (const n of networks) {
-      for (const link of asker.record.networkSettings!.Networks[n]!.Links ?? []) {
-        const { name: target, alias } = parseLink(link);
-        if (alias.toLowerCase() !== name) continue;
-        const ip = all.find((c) => c.name === target)?.record.networkSettings?.Networks[n]?.IPAddress;
-        if (ip && !ips.includes(ip)) ips.push(ip);
-      }
-    }
-    for (const c of all) {
-      for (const n of networks) {
-        const ep = c.record.networkSettings?.Networks[n];
-        if (ep?.IPAddress && ep.DNSNames?.some((d) => d.toLowerCase() === name) && !ips.includes(ep.IPAddress)) ips.push(ep.IPAddress);
-      }
-    }
-    return ips.length ? ips : undefined;
+    const views = this.containers.list().map((c) => ({ name: c.name, networks: c.record.networkSettings?.Networks ?? {} }));
+    return lookupName(views, (n) => this.isUserNetwork(n), clientIp, name);
   }
 
   /** Embedded DNS for a running container on a user-defined network: the listener and the redirect. */

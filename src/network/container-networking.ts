@@ -84,8 +84,13 @@ export class ContainerNetworking implements ContainerParticipant {
     if (user.length === 0) return;
     for (const [, ep] of user) await this.dns.listen(ep.NetworkID, ep.Gateway);
     if (!ns.sandbox.dns) {
-      await installRedirect(netnsPath(ns.sandbox.netns), user[0]![1].Gateway);
-      ns.sandbox.dns = user[0]![1].Gateway;
+      // without nftables the container still runs; only its 127.0.0.11 does not answer
+      try {
+        await installRedirect(netnsPath(ns.sandbox.netns), user[0]![1].Gateway);
+        ns.sandbox.dns = user[0]![1].Gateway;
+      } catch (err) {
+        this.log(`embedded DNS for ${c.id}: ${(err as Error).message}`);
+      }
     }
   }
 

@@ -114,7 +114,8 @@ export class NetworkRegistry {
     const mtu = Number(n.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
     await ensureBridge(n.bridge, pool ? `${intToIp(pool.gateway)}/${pool.subnet.prefix}` : undefined, mtu);
     if (this.config.ipMasq !== false && pool && n.Options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false') {
-      await installMasquerade(n.bridge, cidrText(pool.subnet), n.Internal);
+      await installMasquerade(n.bridge, cidrText(pool.subnet), n.Internal)
+        .catch((err: unknown) => this.config.log(`masquerade for ${n.bridge}: ${(err as Error).message}`));
     }
   }
 

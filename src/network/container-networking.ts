@@ -15,8 +15,8 @@ import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
 import { attachVeth, createNetns, deleteNetns, detachVeth, linkExists, netnsPath, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
-import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
-import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
+import { portMap, portRequests } from './port-bindings.js';
+import { PortPublisher } from './port-publisher.js';
 import { EmbeddedDns } from './dns-server.js';
 import { installRedirect } from './dns-redirect.js';
 import { linkEnv, linkHostsLine, parseLink } from './links.js';
@@ -47,7 +47,7 @@ export function settingsOf(c: Container): ContainerNetworkSettings {
 
 export class ContainerNetworking implements ContainerParticipant {
   readonly name = 'network';
-  private readonly proxies = new Map<string, OpenProxy[]>();
+  private readonly ports = new PortPublisher();
   private readonly dns: EmbeddedDns;
   private restored = false;
   /** namespace deletions in flight (shutdown waits for them) */
@@ -267,31 +267,10 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = settingsOf(c);
     const target = Object.values(ns.Networks).find((e) => e.IPAddress);
     const requests = portRequests(rec.config.ExposedPorts, rec.hostConfig.PortBindings, Boolean(rec.hostConfig.PublishAllPorts));
-    const opened: OpenProxy[] = [];
-    const published: PublishedPort[] = [];
-    this.proxies.set(c.id, opened);
-    if (target) {
-      for (const r of requests) {
-        if (r.proto === 'sctp') continue;
-        const hostIp = r.hostIp || '0.0.0.0';
-        const p = await this.openOne(c, r.proto, hostIp, r.hostPortFrom, r.hostPortTo, target.IPAddress, r.containerPort);
-        opened.push(p);
-        published.push({ key: r.key, hostIp, hostPort: p.hostPort });
-      }
-    }
+    const published = target
+      ? await this.ports.publish(c.id, { name: c.name, endpointId: target.EndpointID }, requests, target.IPAddress)
+      : [];
     ns.Ports = portMap(rec.config.ExposedPorts, rec.hostConfig.PortBindings, published);
-  }
-
-  private async openOne(c: Container, proto: 'tcp' | 'udp', hostIp: string, from: number, to: number, containerIp: string, containerPort: number): Promise<OpenProxy> {
-    const open = proto === 'tcp' ? openTcpProxy : openUdpProxy;
-    let last: unknown;
-    for (let port = from; port <= to; port++) {
-      try {
-        return await open({ proto, hostIp, hostPort: port, containerIp, containerPort });
-      } catch (err) { last = err; }
-    }
-    const ep = Object.values(settingsOf(c).Networks).find((e) => e.IPAddress);
-    throw new Error(`driver failed programming external connectivity on endpoint ${c.name} (${ep?.EndpointID ?? ''}): ${(last as Error).message}`);
   }
 
   /**
@@ -335,8 +314,7 @@ export class ContainerNetworking implements ContainerParticipant {
 
   /** Undoes a start: ports, interfaces, namespace, addresses; the endpoints' configuration stays. */
   private async teardown(c: Container, save: boolean): Promise<void> {
-    for (const p of this.proxies.get(c.id) ?? []) p.close();
-    this.proxies.delete(c.id);
+    this.ports.close(c.id);
     const ns = c.record.networkSettings;
     if (!ns) return;
     const had = Boolean(ns.sandbox);
@@ -412,8 +390,7 @@ export class ContainerNetworking implements ContainerParticipant {
   }
 
   async closeAll(): Promise<void> {
-    for (const list of this.proxies.values()) for (const p of list) p.close();
-    this.proxies.clear();
+    this.ports.closeAll();
     this.dns.closeAll();
     await Promise.all(this.deleting);
   }

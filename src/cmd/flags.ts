@@ -39,9 +39,13 @@ export interface BerthdFlags {
   registryMirrors: string[];
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** --ip-masq=false: no outbound NAT for bridge networks */
+  ipMasq: boolean;
+  /** --ip-forward=false: leave the host's IPv4 forwarding alone */
+  ipForward: boolean;
 }
 
-const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
+const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq'] as const;
 const certDir = (): string => process.env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -66,6 +70,8 @@ Options:
       --registry-mirror list      Preferred Docker Hub mirrors
       --max-concurrent-downloads int  Max concurrent downloads per pull (default 3)
       --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
+      --ip-forward=false          Leave the host's IPv4 forwarding alone (default true)
+      --ip-masq=false             No IP masquerading for bridge networks (default true)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
       --tls                       Use TLS; implied by --tlsverify
@@ -79,8 +85,9 @@ Options:
       --label list                Set key=value labels to the daemon
 `;
 
+/** dockerd's `--flag=false` booleans (default true). */
 export function parseFlags(argv: string[]): BerthdFlags {
-  const bools = extractBoolFlags(argv, TRUST_BOOLS);
+  const bools = extractBoolFlags(argv, BOOL_FLAGS);
   const { values } = parseArgs({
     args: bools.rest,
     allowPositionals: false,
@@ -144,6 +151,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     registryMirrors: values['registry-mirror'] ?? [],
     maxConcurrentDownloads: positiveInt('max-concurrent-downloads', values['max-concurrent-downloads'], 3),
     maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
+    ipMasq: bools.values.get('ip-masq') ?? true,
+    ipForward: bools.values.get('ip-forward') ?? true,
   };
 }
 

@@ -15,11 +15,12 @@ import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
 import { attachVeth, createNetns, deleteNetns, detachVeth, linkExists, netnsPath, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
-import { portMap, portRequests, type PublishedPort } from './port-bindings.js';
-import { openTcpProxy, openUdpProxy, type OpenProxy } from './port-proxy.js';
+import { portMap, portRequests } from './port-bindings.js';
+import { PortPublisher } from './port-publisher.js';
 import { EmbeddedDns } from './dns-server.js';
 import { installRedirect } from './dns-redirect.js';
 import { linkEnv, linkHostsLine, parseLink } from './links.js';
+import { lookupName } from './name-lookup.js';
 import { hostsWithAddresses, resolvForNetwork } from './sandbox-files.js';
 import { emptyEndpoint, type ContainerNetworkSettings, type EndpointRequest, type EndpointSettings, type NetworkRecord } from './types.js';
 
@@ -46,7 +47,7 @@ export function settingsOf(c: Container): ContainerNetworkSettings {
 
 export class ContainerNetworking implements ContainerParticipant {
   readonly name = 'network';
-  private readonly proxies = new Map<string, OpenProxy[]>();
+  private readonly ports = new PortPublisher();
   private readonly dns: EmbeddedDns;
   private restored = false;
   /** namespace deletions in flight (shutdown waits for them) */
@@ -69,25 +70,10 @@ export class ContainerNetworking implements ContainerParticipant {
     return Boolean(n && !n.predefined && n.Driver === 'bridge');
   }
 
-  /**
-   * The embedded DNS: the container that asks is found by its address; a name resolves to the
-   * addresses of the running containers that carry it (name, short ID, alias) on the user-defined
-   * networks the asker is on.
-   */
+  /** The embedded DNS's records (name-lookup.ts) over the current containers. */
   lookupName(clientIp: string, name: string): string[] | undefined {
-    const all = this.containers.list();
-    const asker = all.find((c) => Object.entries(c.record.networkSettings?.Networks ?? {})
-      .some(([n, ep]) => ep.IPAddress === clientIp && this.isUserNetwork(n)));
-    if (!asker) return undefined;
-    const networks = Object.entries(asker.record.networkSettings!.Networks).filter(([n, ep]) => ep.EndpointID && this.isUserNetwork(n)).map(([n]) => n);
-    const ips: string[] = [];
-    for (const c of all) {
-      for (const n of networks) {
-        const ep = c.record.networkSettings?.Networks[n];
-        if (ep?.IPAddress && ep.DNSNames?.some((d) => d.toLowerCase() === name) && !ips.includes(ep.IPAddress)) ips.push(ep.IPAddress);
-      }
-    }
-    return ips.length ? ips : undefined;
+    const views = this.containers.list().map((c) => ({ name: c.name, networks: c.record.networkSettings?.Networks ?? {} }));
+    return lookupName(views, (n) => this.isUserNetwork(n), clientIp, name);
   }
 
   /** Embedded DNS for a running container on a user-defined network: the listener and the redirect. */
@@ -98,8 +84,13 @@ export class ContainerNetworking implements ContainerParticipant {
     if (user.length === 0) return;
     for (const [, ep] of user) await this.dns.listen(ep.NetworkID, ep.Gateway);
     if (!ns.sandbox.dns) {
-      await installRedirect(netnsPath(ns.sandbox.netns), user[0]![1].Gateway);
-      ns.sandbox.dns = user[0]![1].Gateway;
+      // without nftables the container still runs; only its 127.0.0.11 does not answer
+      try {
+        await installRedirect(netnsPath(ns.sandbox.netns), user[0]![1].Gateway);
+        ns.sandbox.dns = user[0]![1].Gateway;
+      } catch (err) {
+        this.log(`embedded DNS for ${c.id}: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -276,31 +267,10 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = settingsOf(c);
     const target = Object.values(ns.Networks).find((e) => e.IPAddress);
     const requests = portRequests(rec.config.ExposedPorts, rec.hostConfig.PortBindings, Boolean(rec.hostConfig.PublishAllPorts));
-    const opened: OpenProxy[] = [];
-    const published: PublishedPort[] = [];
-    this.proxies.set(c.id, opened);
-    if (target) {
-      for (const r of requests) {
-        if (r.proto === 'sctp') continue;
-        const hostIp = r.hostIp || '0.0.0.0';
-        const p = await this.openOne(c, r.proto, hostIp, r.hostPortFrom, r.hostPortTo, target.IPAddress, r.containerPort);
-        opened.push(p);
-        published.push({ key: r.key, hostIp, hostPort: p.hostPort });
-      }
-    }
+    const published = target
+      ? await this.ports.publish(c.id, { name: c.name, endpointId: target.EndpointID }, requests, target.IPAddress)
+      : [];
     ns.Ports = portMap(rec.config.ExposedPorts, rec.hostConfig.PortBindings, published);
-  }
-
-  private async openOne(c: Container, proto: 'tcp' | 'udp', hostIp: string, from: number, to: number, containerIp: string, containerPort: number): Promise<OpenProxy> {
-    const open = proto === 'tcp' ? openTcpProxy : openUdpProxy;
-    let last: unknown;
-    for (let port = from; port <= to; port++) {
-      try {
-        return await open({ proto, hostIp, hostPort: port, containerIp, containerPort });
-      } catch (err) { last = err; }
-    }
-    const ep = Object.values(settingsOf(c).Networks).find((e) => e.IPAddress);
-    throw new Error(`driver failed programming external connectivity on endpoint ${c.name} (${ep?.EndpointID ?? ''}): ${(last as Error).message}`);
   }
 
   /**
@@ -344,8 +314,7 @@ export class ContainerNetworking implements ContainerParticipant {
 
   /** Undoes a start: ports, interfaces, namespace, addresses; the endpoints' configuration stays. */
   private async teardown(c: Container, save: boolean): Promise<void> {
-    for (const p of this.proxies.get(c.id) ?? []) p.close();
-    this.proxies.delete(c.id);
+    this.ports.close(c.id);
     const ns = c.record.networkSettings;
     if (!ns) return;
     const had = Boolean(ns.sandbox);
@@ -421,8 +390,7 @@ export class ContainerNetworking implements ContainerParticipant {
   }
 
   async closeAll(): Promise<void> {
-    for (const list of this.proxies.values()) for (const p of list) p.close();
-    this.proxies.clear();
+    this.ports.closeAll();
     this.dns.closeAll();
     await Promise.all(this.deleting);
   }

@@ -19,6 +19,10 @@ export interface NetworkingOptions {
   bip?: string;
   /** --default-address-pool (repeatable) */
   defaultAddressPools?: string[];
+  /** --ip-masq (default true) */
+  ipMasq?: boolean;
+  /** --ip-forward (default true) */
+  ipForward?: boolean;
   containers: NetworkContainers;
   events?: NetworkEventSink;
   log: (msg: string) => void;
@@ -36,6 +40,7 @@ export class Networking {
     const pools = o.defaultAddressPools?.map(parseAddressPool);
     this.registry = new NetworkRegistry({
       dataRoot: o.dataRoot, bridgeName: o.bridge || 'berth0', ...(o.bip ? { bip: o.bip } : {}), ...(pools?.length ? { pools } : {}), log: o.log,
+      ...(o.ipMasq !== undefined ? { ipMasq: o.ipMasq } : {}), ...(o.ipForward !== undefined ? { ipForward: o.ipForward } : {}),
     });
     this.endpoints = new ContainerNetworking(this.registry, o.containers, events, o.log, o.trace);
     this.api = new NetworkService(this.registry, this.endpoints, o.containers, events);

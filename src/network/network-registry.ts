@@ -11,6 +11,7 @@ import {
   type AddressPool, type Cidr,
 } from './ipam.js';
 import { deleteLink, ensureBridge, hostRoutes } from './iproute.js';
+import { enableIpForward, installMasquerade, removeMasquerade } from './masquerade.js';
 import type { IpamPoolConfig, NetworkRecord } from './types.js';
 
 export interface NetworkRegistryConfig {
@@ -21,6 +22,10 @@ export interface NetworkRegistryConfig {
   bip?: string;
   /** --default-address-pool */
   pools?: AddressPool[];
+  /** --ip-masq: outbound NAT for bridge networks (default true) */
+  ipMasq?: boolean;
+  /** --ip-forward: turn on the host's IPv4 forwarding (default true) */
+  ipForward?: boolean;
   log: (msg: string) => void;
 }
 
@@ -62,6 +67,7 @@ export class NetworkRegistry {
     }
     for (const n of this.networks.values()) this.taken.set(n.Id, new Set());
     this.save();
+    if (this.config.ipForward !== false && this.config.ipMasq !== false) enableIpForward();
     for (const n of this.networks.values()) if (n.Driver === 'bridge') await this.ensureBridgeOf(n);
   }
 
@@ -107,6 +113,10 @@ export class NetworkRegistry {
     const pool = this.poolOf(n);
     const mtu = Number(n.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
     await ensureBridge(n.bridge, pool ? `${intToIp(pool.gateway)}/${pool.subnet.prefix}` : undefined, mtu);
+    if (this.config.ipMasq !== false && pool && n.Options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false') {
+      await installMasquerade(n.bridge, cidrText(pool.subnet), n.Internal)
+        .catch((err: unknown) => this.config.log(`masquerade for ${n.bridge}: ${(err as Error).message}`));
+    }
   }
 
   list(): NetworkRecord[] {
@@ -210,7 +220,7 @@ export class NetworkRegistry {
     this.networks.delete(n.Id);
     this.taken.delete(n.Id);
     this.save();
-    if (n.Driver === 'bridge') await deleteLink(n.bridge);
+    if (n.Driver === 'bridge') { await deleteLink(n.bridge); await removeMasquerade(n.bridge); }
   }
 
   /** Marks an address as used (restore, or a static --ip); false when it is already taken. */
@@ -250,6 +260,6 @@ export class NetworkRegistry {
 
   /** berthd stops: its bridges go (they are made again at the next start). */
   async shutdown(): Promise<void> {
-    for (const n of this.networks.values()) if (n.Driver === 'bridge' && n.bridge) await deleteLink(n.bridge);
+    for (const n of this.networks.values()) if (n.Driver === 'bridge' && n.bridge) { await deleteLink(n.bridge); await removeMasquerade(n.bridge); }
   }
 }

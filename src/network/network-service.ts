@@ -87,7 +87,7 @@ export class NetworkService implements NetworkBackend {
     if (ipam.Driver && ipam.Driver !== 'default') throw new NotFoundError(`could not find plugin ${ipam.Driver} in v1 plugin registry: plugin not found`);
     const n = await this.registry.create({
       Name: req.Name, Driver: driver, EnableIPv6: Boolean(req.EnableIPv6),
-      IPAM: { Driver: 'default', Options: ipam.Options ?? {}, Config: ipam.Config ?? [] },
+      IPAM: { Driver: 'default', Options: ipam.Options ?? null, Config: ipam.Config ?? [] },
       Internal: Boolean(req.Internal), Attachable: Boolean(req.Attachable), Ingress: Boolean(req.Ingress),
       Options: req.Options ?? {}, Labels: req.Labels ?? {},
     });

@@ -65,7 +65,9 @@ export class Berthd {
   async start(opts: { args?: string[] } = {}): Promise<void> {
     const log = fs.openSync(this.logFile, 'a');
     this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug',
-      '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool, ...this.extraArgs, ...(opts.args ?? [])], {
+      '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool,
+      // tests never send traffic beyond this machine: the host's forwarding stays as it is
+      '--ip-forward=false', ...this.extraArgs, ...(opts.args ?? [])], {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);

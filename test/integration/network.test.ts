@@ -35,6 +35,7 @@ function httpGet(port: number, p: string): Promise<{ status: number; body: strin
 }
 
 const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
+const nftTable = (bridge: string): string => `berth_${bridge.replace(/[^A-Za-z0-9_]/g, '_')}`;
 const links = (): string => spawnSync('ip', ['-o', 'link']).stdout.toString();
 const netnsList = (): string[] => { try { return fs.readdirSync('/run/netns'); } catch { return []; } };
 
@@ -65,6 +66,9 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.deepEqual(bridge!.IPAM.Config, [{ Subnet: `10.${a}.${b}.0/24`, Gateway: `10.${a}.${b}.1` }]);
     assert.equal(bridge!.Options['com.docker.network.bridge.name'], d.bridge.name);
     assert.match(spawnSync('ip', ['-4', 'addr', 'show', d.bridge.name]).stdout.toString(), new RegExp(`inet 10\\.${a}\\.${b}\\.1/24`));
+    // outbound NAT for the bridge's subnet in berthd's own nftables table
+    const table = spawnSync('nft', ['list', 'table', 'ip', nftTable(d.bridge.name)]).stdout.toString();
+    assert.match(table, new RegExp(`ip saddr 10\\.${a}\\.${b}\\.0/24 oifname != "${d.bridge.name}" masquerade`));
     await fails(['network', 'rm', 'bridge'], /bridge is a pre-defined network and cannot be removed/);
     await fails(['network', 'inspect', 'nosuchnet'], /network nosuchnet not found/);
   });
@@ -179,6 +183,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     assert.match(pruned, /autonet/); assert.match(pruned, /ipamnet/); assert.match(pruned, /unused/);
     assert.deepEqual((await ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n').sort(), ['bridge', 'host', 'none']);
     assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
+    assert.equal(spawnSync('nft', ['list', 'table', 'ip', nftTable(br)]).status, 1);
   });
 
   test('embedded DNS on user-defined networks: names, aliases, short IDs; not after disconnect nor across networks', async () => {
@@ -218,6 +223,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
   test('docker-py network calls (as its api_network tests make them)', { skip: dockerPy ? false : 'no python3 with the docker module' }, async () => {
     const { a, b } = sub();
     const base = `10.${a}.${Number(b) + 3}`;
+    const base2 = `10.${a}.${Number(b) + 1}`;
     const script = `
 import docker
 from docker.types import IPAMConfig, IPAMPool
@@ -261,8 +267,20 @@ try:
     raise SystemExit('removed with active endpoints')
 except docker.errors.APIError as e:
     assert e.status_code == 403, e
-api.remove_container(ctr, force=True)
-api.remove_container(other, force=True)
+linked = api.create_container('busybox', 'top', host_config=api.create_host_config(network_mode='pynet'),
+    networking_config=api.create_networking_config({'pynet': api.create_endpoint_config(links=[('pyupstream', 'bar')])}))
+api.start(linked)
+assert api.inspect_container(linked)['NetworkSettings']['Networks']['pynet']['Links'] == ['pyupstream:bar']
+up = api.create_container('busybox', 'top', name='pyupstream', host_config=api.create_host_config(network_mode='pynet'))
+api.start(up)
+ex = api.exec_create(linked, ['nslookup', '-type=a', 'bar'])
+api.exec_start(ex)
+assert api.exec_inspect(ex)['ExitCode'] == 0, 'link alias does not resolve'
+assert api.create_network('pyipam', ipam=IPAMConfig(driver='default', pool_configs=[IPAMPool(subnet='${base2}.0/24', aux_addresses={'a': '${base2}.5'})]))
+assert api.inspect_network('pyipam')['IPAM']['Options'] is None
+api.remove_network('pyipam')
+for x in (ctr, other, linked, up):
+    api.remove_container(x, force=True)
 api.remove_network(nid)
 try:
     api.inspect_network(nid)
@@ -378,6 +396,7 @@ print('ok')
     await d.stop('SIGTERM');
     assert.equal(netnsList().some((n) => n.startsWith(`berth-${id.slice(0, 12)}`)), false);
     assert.doesNotMatch(links(), new RegExp(`: ${d.bridge.name}:`));
+    assert.equal(spawnSync('nft', ['list', 'table', 'ip', nftTable(d.bridge.name)]).status, 1);
     assert.deepEqual(netnsList().filter((n) => n.startsWith('berth-') && !before.includes(n)), []);
     await d.start();
     assert.match(links(), new RegExp(`: ${d.bridge.name}:`));

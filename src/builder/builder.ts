@@ -20,7 +20,7 @@ import { commitImage } from './commit-step.js';
 import { planCopy, writeCopyLayer, type SourceTree } from './copy-layer.js';
 import { parseDockerfile, parseInstruction, type Instruction } from './dockerfile-parser.js';
 import { withImageRoot, typeIn } from './image-root.js';
-import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, goQuoteList, type MetaState } from './instructions.js';
+import { applyMeta, commandLine, DEFAULT_PATH, DEFAULT_SHELL, type MetaState } from './instructions.js';
 import { noEvents, type BaseImageSource, type BuildContainers, type BuildEventSink } from './ports.js';
 import { envMap, processWord, processWords } from './shell-lex.js';
 import { remoteContext } from './remote-context.js';
@@ -69,7 +69,6 @@ interface Run {
   metaArgs: Map<string, string | undefined>;
   stages: Stage[];
   usedArgs: Set<string>;
-  containers: string[];
   /** --cache-from: the only images the cache may use */
   cacheFrom?: Set<string>;
 }
@@ -101,7 +100,7 @@ export class Builder implements BuildBackend {
       const metaArgs = new Map<string, string | undefined>();
       const run: Run = {
         opts, out, signal: abort.signal, ctx, escape: parsed.escape, step: 0, total: 0,
-        stageImages: new Map(), metaArgs, stages: plan.stages, usedArgs: new Set(), containers: [],
+        stageImages: new Map(), metaArgs, stages: plan.stages, usedArgs: new Set(),
       };
       if (opts.cacheFrom.length) run.cacheFrom = cacheFromSet(this.deps.images, opts.cacheFrom);
       for (const a of plan.metaArgs) this.declareArg(run, a, metaArgs, envMap());
@@ -144,7 +143,10 @@ export class Builder implements BuildBackend {
     this.running.get(id)?.abort();
   }
 
-  /** The classic builder's cache is its intermediate images: dangling ones with a parent go. */
+  /**
+   * The classic builder keeps no cache of its own (its cache is the intermediate images, which
+   * `image prune` removes): nothing to prune, as dockerd answers when BuildKit has no cache.
+   */
   async buildPrune(): Promise<BuildPruneResult> {
     return { CachesDeleted: null, SpaceReclaimed: 0 };
   }
@@ -429,4 +431,3 @@ function definedEnv(args: Map<string, string | undefined>): Map<string, string> 
   return m;
 }
 
-export { goQuoteList };

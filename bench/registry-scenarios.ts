@@ -18,7 +18,7 @@ function localRegistry(): Promise<LocalRegistry> {
     const root = fs.mkdtempSync(path.join('/tmp', 'bench-registry-'));
     const r = new LocalRegistry(root);
     await r.start();
-    process.once('exit', () => { void r.stop(); fs.rmSync(root, { recursive: true, force: true }); });
+    process.once('exit', () => { r.killNow(); fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }); });
     return r;
   })();
   return registry;

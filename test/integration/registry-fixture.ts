@@ -60,6 +60,8 @@ export class LocalRegistry {
     ].join('\n'));
     const log = fs.openSync(path.join(this.root, 'registry.log'), 'a');
     this.proc = spawn(REGISTRY_BIN, ['serve', config], { stdio: ['ignore', log, log] });
+    // never what keeps a test or bench process alive: stop() (or killNow() at exit) ends it
+    this.proc.unref();
     fs.closeSync(log);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
@@ -72,6 +74,12 @@ export class LocalRegistry {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`registry did not start: ${fs.readFileSync(path.join(this.root, 'registry.log'), 'utf8').slice(-2000)}`);
+  }
+
+  /** For process exit handlers: no waiting possible there. */
+  killNow(): void {
+    const p = this.proc;
+    if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {

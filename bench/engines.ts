@@ -22,7 +22,8 @@ function childPids(pid: number, name: string): number[] {
 }
 
 export async function startBerth(root: string): Promise<Engine> {
-  const d = new Berthd(root);
+  // no default bridge, like the reference dockerd's --bridge=none: both engines run containers without a network
+  const d = new Berthd(root, ['--bridge', 'none']);
   await d.start();
   return {
     name: 'berthd',

@@ -2,12 +2,14 @@
 // container's snapshot and its files (hostname, hosts, resolv.conf), then the record; participants
 // prepare what they own. Nothing runs until start.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ContainerCreateBackend, ContainerCreateResult } from '../api/routers/containers/backend.js';
 import type { ContainerCreateBody, HostConfig } from '../api/types/container.js';
 import { InvalidParameterError } from '../errdefs/index.js';
 import { generateId } from '../internal/ids.js';
 import { Spans } from '../internal/spans.js';
+import type { NetworkingConfigRequest } from '../network/types.js';
 import { Container, ZERO_TIME, type ContainerRecord } from './container.js';
 import { writeContainerFiles } from './container-files.js';
 import type { DaemonContext } from './context.js';
@@ -22,8 +24,7 @@ export class ContainerCreator implements ContainerCreateBackend {
 
   async containerCreate(name: string | undefined, body: ContainerCreateBody): Promise<ContainerCreateResult> {
     const { store, runtime } = this.ctx;
-    const { HostConfig: hostConfigIn, NetworkingConfig: _net, ...configIn } = body;
-    void _net;
+    const { HostConfig: hostConfigIn, NetworkingConfig: networkingConfig, ...configIn } = body;
     const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
@@ -41,7 +42,8 @@ export class ContainerCreator implements ContainerCreateBackend {
     store.reserveName(finalName, id);
     let added: Container | undefined;
     try {
-      if (!merged.Hostname) merged.Hostname = id.slice(0, 12);
+      // dockerd: a container on the host's network has the host's name unless told otherwise
+      if (!merged.Hostname) merged.Hostname = hostConfig.NetworkMode === 'host' ? os.hostname() : id.slice(0, 12);
       const dir = store.dir(id);
       fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
       spans.mark('validate');
@@ -67,6 +69,7 @@ export class ContainerCreator implements ContainerCreateBackend {
         hostnamePath: path.join(dir, 'hostname'),
         hostsPath: path.join(dir, 'hosts'),
         resolvConfPath: path.join(dir, 'resolv.conf'),
+        ...(networkingConfig ? { networkingConfig: networkingConfig as NetworkingConfigRequest } : {}),
       };
       writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
         merged.Hostname, merged.Domainname ?? '', hostConfig);
@@ -86,6 +89,7 @@ export class ContainerCreator implements ContainerCreateBackend {
       fs.rmSync(store.dir(id), { recursive: true, force: true });
       throw err;
     }
+    this.ctx.emit(added, 'create');
     return { Id: id, Warnings: warnings };
   }
 }

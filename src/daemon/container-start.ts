@@ -115,6 +115,7 @@ export class ContainerStarter implements ContainerStartBackend {
       };
       rec.hasBeenStartedBefore = true;
       store.save(c);
+      this.ctx.emit(c, 'start');
       spans.mark('save');
       this.ctx.config.trace?.(spans.toString());
     } catch (err) {
@@ -125,6 +126,7 @@ export class ContainerStarter implements ContainerStartBackend {
       c.streams.setStdin(undefined);
       await runtime.deleteTask(rec.id).catch(() => undefined);
       await runtime.deleteContainer(rec.id).catch(() => undefined);
+      await this.ctx.hooks.startFailed(c);
       const message = (err as Error).message ?? String(err);
       rec.state = { ...rec.state, status: rec.hasBeenStartedBefore ? 'exited' : 'created', error: message, exitCode: startFailureExitCode(message) };
       if (!rec.hasBeenStartedBefore) rec.state.status = 'created';

@@ -1,6 +1,8 @@
 // The container model: what is persisted (ContainerRecord) and the in-memory parts of a live
 // container (stream hub, waiters, operation lock).
 import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../api/types/container.js';
+import type { HealthState } from '../health/health-state.js';
+import type { ContainerNetworkSettings, NetworkingConfigRequest } from '../network/types.js';
 import { ContainerStreams } from './container-streams.js';
 import type { RestartManager } from './restart-manager.js';
 
@@ -14,6 +16,8 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+  /** State.Health, for containers with a health check (src/health) */
+  health?: HealthState;
 }
 
 /** A mount as inspect shows it, plus what the volumes participant needs to manage it. */
@@ -45,6 +49,10 @@ export interface ContainerRecord {
   resolvConfPath: string;
   /** every bind, volume and tmpfs mount (HostConfig.Tmpfs aside), set at create; absent in older records */
   mountPoints?: ContainerMountPoint[];
+  /** the create request's NetworkingConfig, until the network participant takes it over */
+  networkingConfig?: NetworkingConfigRequest;
+  /** endpoints, published ports and sandbox: owned by the network area (src/network/) */
+  networkSettings?: ContainerNetworkSettings;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

@@ -38,7 +38,7 @@ export class ExitMonitor {
       void this.handleExit(containerId, e.event.exitStatus, e.event.exitedAt);
     } else if (e.type === 'oom') {
       const c = this.ctx.tryGet(e.containerId);
-      if (c) c.record.state.oomKilled = true;
+      if (c) { c.record.state.oomKilled = true; this.ctx.emit(c, 'oom'); }
     }
   }
 
@@ -57,7 +57,10 @@ export class ExitMonitor {
     if (!c || !this.ctx.io.has(id)) return this.inProgress.get(id) ?? Promise.resolve();
     const existing = this.inProgress.get(id);
     if (existing) return existing;
-    const p = this.finishExit(c, exitStatus, exitedAt).finally(() => this.inProgress.delete(id));
+    // a failure here (the disk full when the state is saved) is logged: it must not take berthd down
+    const p = this.finishExit(c, exitStatus, exitedAt)
+      .catch((err: unknown) => this.ctx.config.log(`exit of ${id}: ${(err as Error).message}`))
+      .finally(() => this.inProgress.delete(id));
     this.inProgress.set(id, p);
     return p;
   }
@@ -100,6 +103,8 @@ export class ExitMonitor {
       finishedAt: finished.toISOString(),
     };
     store.save(c);
+    const ran = Math.max(0, finished.getTime() - Date.parse(c.record.state.startedAt));
+    this.ctx.emit(c, 'die', { exitCode: String(exitCode), execDuration: String(Math.floor(ran / 1000)) });
     spans.mark('save');
     this.ctx.config.trace?.(spans.toString());
     c.streams.endAll();

@@ -14,6 +14,8 @@ export interface ContainerParticipant {
    * (e.g. a network namespace path, volume mounts). Throwing fails the start.
    */
   beforeTaskStart?(c: Container): Promise<SpecOption[]>;
+  /** start failed after beforeTaskStart: undo what it set up. Failures are logged, never thrown. */
+  startFailed?(c: Container): Promise<void>;
   /** exit: the task is gone and the exit recorded. Failures are logged, never thrown. */
   afterExit?(c: Container): Promise<void>;
   /** remove: the container's record and filesystem are gone. Failures are logged, never thrown. */
@@ -48,7 +50,11 @@ export class ContainerHooks {
     await this.unwind(c, 'release');
   }
 
-  private async unwind(c: Container, step: 'afterExit' | 'release'): Promise<void> {
+  async startFailed(c: Container): Promise<void> {
+    await this.unwind(c, 'startFailed');
+  }
+
+  private async unwind(c: Container, step: 'afterExit' | 'release' | 'startFailed'): Promise<void> {
     for (const p of [...this.participants].reverse()) {
       await p[step]?.(c).catch((err: unknown) => this.log(`${p.name} ${step} ${c.id}: ${(err as Error).message ?? String(err)}`));
     }

@@ -1,10 +1,18 @@
 // Builds the API's views of a container (list summary, inspect) from its record. Pure functions
 // of the record, so they are cheap to test. (`docker ps` filters: container-list.ts.)
+import { healthJSON, healthText } from '../health/health-state.js';
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from '../api/routers/containers/backend.js';
 import { humanDuration } from '../internal/human-duration.js';
 import type { MountPoint } from '../api/types/container.js';
 import type { ContainerRecord } from './container.js';
 import { fillHostConfigDefaults } from './host-config-view.js';
+import { summaryPorts } from '../network/port-bindings.js';
+
+/** NetworkSettings as the API shows it (the network area's own sandbox state left out). */
+export function networkSettingsView(rec: ContainerRecord): { SandboxID: string; SandboxKey: string; Ports: Record<string, unknown>; Networks: Record<string, unknown> } {
+  const ns = rec.networkSettings;
+  return { SandboxID: ns?.SandboxID ?? '', SandboxKey: ns?.SandboxKey ?? '', Ports: ns?.Ports ?? {}, Networks: ns?.Networks ?? {} };
+}
 
 export function commandText(rec: ContainerRecord): string {
   if (rec.args.length === 0) return rec.path;
@@ -16,7 +24,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   const s = rec.state;
   switch (s.status) {
     case 'created': return 'Created';
-    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}${s.health ? ` (${healthText(s.health)})` : ''}`;
     case 'paused': return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`;
     case 'restarting': return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
     case 'removing': return 'Removal In Progress';
@@ -40,12 +48,12 @@ export function containerSummary(rec: ContainerRecord): ContainerSummary {
     ImageID: rec.image,
     Command: commandText(rec),
     Created: Math.floor(Date.parse(rec.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(rec.networkSettings?.Ports ?? {}),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode || 'default' },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: rec.networkSettings?.Networks ?? {} },
     Mounts: mountsView(rec),
   };
 }
@@ -99,6 +107,7 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(s.health ? { Health: healthJSON(s.health) } : {}),
     },
     Image: rec.image,
     // dockerd sets these on the first start (initializeNetworking, buildSandboxOptions,
@@ -148,7 +157,7 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
       ...(cfg.Shell && cfg.Shell.length > 0 ? { Shell: cfg.Shell } : {}),
     },
     // The 1.52 shape: the fields deprecated in 1.21 (Bridge, IPAddress, ...) are shape.ts's.
-    NetworkSettings: { SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
+    NetworkSettings: networkSettingsView(rec),
     // The container-wide MAC address a client set (Config.MacAddress before 1.52), beside the
     // response as dockerd's ContainerInspect returns desiredMACAddress; shape.ts moves or drops it.
     ...(cfg.MacAddress ? { [LEGACY_MAC_ADDRESS]: cfg.MacAddress } : {}),

@@ -47,8 +47,10 @@ export class Berthd {
   readonly execRoot: string;
   readonly logFile: string;
   private readonly dockerConfig: string;
+  /** this berthd's own default bridge and subnet, so that parallel berthds never share one */
+  readonly bridge = uniqueBridge();
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, readonly extraArgs: string[] = []) {
     this.socket = path.join(root, 'berth.sock');
     this.dataRoot = path.join(root, 'data');
     this.execRoot = path.join(root, 'exec');
@@ -59,9 +61,13 @@ export class Berthd {
 
   get host(): string { return `unix://${this.socket}`; }
 
-  async start(): Promise<void> {
+  /** `args`: extra berthd flags (after the harness's own). */
+  async start(opts: { args?: string[] } = {}): Promise<void> {
     const log = fs.openSync(this.logFile, 'a');
-    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug'], {
+    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug',
+      '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool,
+      // tests never send traffic beyond this machine: the host's forwarding stays as it is
+      '--ip-forward=false', ...this.extraArgs, ...(opts.args ?? [])], {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
@@ -150,6 +156,7 @@ export class Berthd {
 
   /** Removes the roots; containerd's mounts are gone once berthd stopped it. */
   cleanup(): void {
+    spawnSync('ip', ['link', 'del', this.bridge.name]);
     spawnSync('sh', ['-c', `grep -o " ${this.root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
     fs.rmSync(this.root, { recursive: true, force: true });
   }
@@ -189,9 +196,24 @@ export class HijackedStream {
 /** A python3 that can `import docker` (Debian's python3-docker), if there is one. */
 export const dockerPy = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import docker']).status === 0);
 
-export async function startBerthd(): Promise<Berthd> {
+/**
+ * A bridge name and subnets no other berthd on this machine uses: 10.<a>.<b>.1/24 for the default
+ * bridge, 10.<a>.<b+2>.0/23 in /26s for user-defined networks (b is a multiple of 4).
+ */
+function uniqueBridge(): { name: string; bip: string; pool: string } {
+  const routes = spawnSync('ip', ['-4', '-o', 'route', 'show']).stdout?.toString() ?? '';
+  for (;;) {
+    const a = 64 + Math.floor(Math.random() * 160);
+    const b = Math.floor(Math.random() * 64) * 4;
+    const taken = new RegExp(`^10\\.${a}\\.(${b}|${b + 1}|${b + 2}|${b + 3})\\.`, 'm');
+    if (taken.test(routes)) continue;
+    return { name: `bt${a}x${b}`, bip: `10.${a}.${b}.1/24`, pool: `base=10.${a}.${b + 2}.0/23,size=26` };
+  }
+}
+
+export async function startBerthd(extraArgs: string[] = []): Promise<Berthd> {
   const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
-  const d = new Berthd(root);
+  const d = new Berthd(root, extraArgs);
   await d.start();
   return d;
 }

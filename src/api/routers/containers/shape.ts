@@ -9,8 +9,11 @@ import type { ContainerCreateBody } from '../../types/container.js';
 import type { ContainerUpdateBody } from '../../types/host-config.js';
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from './backend.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijacked-stream.js';
+import { withShapedEndpoints } from './endpoint-shape.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
+  if (!versionLt(version, '1.48')) return s;
+  s = withShapedEndpoints(s, version);
   if (!versionLt(version, '1.46')) return s;
   const hc = s.HostConfig as Record<string, unknown> | undefined;
   // HostConfig.Annotations in the list: 1.46.
@@ -27,13 +30,19 @@ export function shapeSummary(s: ContainerSummary, version: string): Record<strin
 
 interface InspectMount { Source?: string; Destination?: string; RW?: boolean }
 
-/** NetworkSettings before 1.52: dockerd 20.10's order, with the fields deprecated in 1.21 (no bridge network yet: empty). */
+/**
+ * NetworkSettings before 1.52: dockerd 20.10's order, with the fields deprecated in 1.21 filled
+ * from the default bridge network's endpoint (empty on other networks, as dockerd).
+ */
 function networkSettingsPre152(ns: Record<string, unknown>): Record<string, unknown> {
+  const bridge = ((ns.Networks ?? {}) as Record<string, Record<string, unknown> | undefined>).bridge ?? {};
+  const f = <T>(k: string, d: T): T => (bridge[k] as T | undefined) ?? d;
   return {
     Bridge: '', SandboxID: ns.SandboxID ?? '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
     Ports: ns.Ports ?? {}, SandboxKey: ns.SandboxKey ?? '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
-    EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0,
-    IPv6Gateway: '', MacAddress: '', Networks: ns.Networks ?? {},
+    EndpointID: f('EndpointID', ''), Gateway: f('Gateway', ''), GlobalIPv6Address: f('GlobalIPv6Address', ''),
+    GlobalIPv6PrefixLen: f('GlobalIPv6PrefixLen', 0), IPAddress: f('IPAddress', ''), IPPrefixLen: f('IPPrefixLen', 0),
+    IPv6Gateway: f('IPv6Gateway', ''), MacAddress: f('MacAddress', ''), Networks: ns.Networks ?? {},
   };
 }
 
@@ -49,6 +58,7 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   delete top[LEGACY_MAC_ADDRESS];
   if (versionGte(version, '1.52')) return top;
   top.NetworkSettings = networkSettingsPre152((c.NetworkSettings ?? {}) as Record<string, unknown>);
+  top = withShapedEndpoints(top, version);
   let cfg = { ...(c.Config as Record<string, unknown> | undefined) };
   // dockerd 20.10's order: ..., Entrypoint, NetworkDisabled?, MacAddress?, OnBuild, Labels
   const before = 'NetworkDisabled' in cfg ? 'NetworkDisabled' : 'Entrypoint';

@@ -5,6 +5,7 @@ import { InvalidParameterError } from '../../../errdefs/index.js';
 import { withKeysAfter } from '../../../internal/object-keys.js';
 import { versionLt } from '../../../internal/version.js';
 import type { DiskUsage, DiskUsageType } from './df-backend.js';
+import { withShapedEndpoints } from '../containers/endpoint-shape.js';
 
 const ALL_TYPES: readonly DiskUsageType[] = ['container', 'image', 'volume', 'build-cache'];
 
@@ -50,7 +51,7 @@ function legacyFields(du: DiskUsage, version: string): Record<string, unknown> {
     out.LayersSize = du.ImageUsage.TotalSize;
     out.Images = du.ImageUsage.Items.map((i) => legacyImage(i, version));
   }
-  if (du.ContainerUsage) out.Containers = du.ContainerUsage.Items.map(dfContainer);
+  if (du.ContainerUsage) out.Containers = du.ContainerUsage.Items.map((c) => dfContainer(withShapedEndpoints(c, version)));
   if (du.VolumeUsage) out.Volumes = du.VolumeUsage.Items;
   // BuildCache appeared in 1.31.
   if (du.BuildCacheUsage && !versionLt(version, '1.31')) out.BuildCache = du.BuildCacheUsage.Items;

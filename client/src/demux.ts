@@ -15,45 +15,50 @@ export function looksMultiplexed(head: Buffer): boolean {
 
 /**
  * Frames of `source`. `sniff` decides from the first 8 bytes (servers before API 1.42 do not say
- * which one they send); `onMode` learns the decision.
+ * which one they send); `onMode` learns the decision; `onDone` runs when the iteration ends in any
+ * way. One generator layer per frame, not two: this is the hot path of logs and attach.
  */
-export async function* demultiplex(source: AsyncIterable<Buffer>, mode: StreamMode, onMode?: (tty: boolean) => void): AsyncGenerator<Frame> {
+export async function* demultiplex(source: AsyncIterable<Buffer>, mode: StreamMode, onMode?: (tty: boolean) => void, onDone?: () => void): AsyncGenerator<Frame> {
   let pending: Buffer = Buffer.alloc(0);
   let decided: 'multiplexed' | 'raw' | undefined = mode === 'sniff' ? undefined : mode;
   if (decided) onMode?.(decided === 'raw');
-  for await (const chunk of source) {
-    if (decided === 'raw') {
-      if (chunk.length) yield { stream: 'stdout', data: chunk };
-      continue;
-    }
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    if (!decided) {
-      if (pending.length < HEADER) continue;
-      decided = looksMultiplexed(pending) ? 'multiplexed' : 'raw';
-      onMode?.(decided === 'raw');
+  try {
+    for await (const chunk of source) {
       if (decided === 'raw') {
-        yield { stream: 'stdout', data: pending };
-        pending = Buffer.alloc(0);
+        if (chunk.length) yield { stream: 'stdout', data: chunk };
         continue;
       }
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      if (!decided) {
+        if (pending.length < HEADER) continue;
+        decided = looksMultiplexed(pending) ? 'multiplexed' : 'raw';
+        onMode?.(decided === 'raw');
+        if (decided === 'raw') {
+          yield { stream: 'stdout', data: pending };
+          pending = Buffer.alloc(0);
+          continue;
+        }
+      }
+      let offset = 0;
+      while (pending.length - offset >= HEADER) {
+        const size = pending.readUInt32BE(offset + 4);
+        if (pending.length - offset - HEADER < size) break;
+        const id = pending[offset]!;
+        const data = pending.subarray(offset + HEADER, offset + HEADER + size);
+        offset += HEADER + size;
+        if (id === 3) throw new StreamError(data.toString().trim());
+        yield { stream: id === 2 ? 'stderr' : 'stdout', data };
+      }
+      pending = offset === pending.length ? Buffer.alloc(0) : pending.subarray(offset);
     }
-    let offset = 0;
-    while (pending.length - offset >= HEADER) {
-      const size = pending.readUInt32BE(offset + 4);
-      if (pending.length - offset - HEADER < size) break;
-      const id = pending[offset]!;
-      const data = pending.subarray(offset + HEADER, offset + HEADER + size);
-      offset += HEADER + size;
-      if (id === 3) throw new StreamError(data.toString().trim());
-      yield { stream: id === 2 ? 'stderr' : 'stdout', data };
+    if (!decided) {
+      onMode?.(true);
+      if (pending.length) yield { stream: 'stdout', data: pending };
+    } else if (decided === 'multiplexed' && pending.length) {
+      throw new StreamError(`multiplexed stream ended inside a frame (${pending.length} bytes left)`);
     }
-    pending = offset === pending.length ? Buffer.alloc(0) : pending.subarray(offset);
-  }
-  if (!decided) {
-    onMode?.(true);
-    if (pending.length) yield { stream: 'stdout', data: pending };
-  } else if (decided === 'multiplexed' && pending.length) {
-    throw new StreamError(`multiplexed stream ended inside a frame (${pending.length} bytes left)`);
+  } finally {
+    onDone?.();
   }
 }
 

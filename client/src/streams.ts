@@ -32,14 +32,10 @@ class Frames implements FrameStream {
     this.tty = new Promise((resolve) => { this.setTty = resolve; });
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Frame> {
+  [Symbol.asyncIterator](): AsyncIterator<Frame> {
     if (this.started) throw new Error('a container output stream can be iterated once');
     this.started = true;
-    try {
-      yield* demultiplex(this.source, this.mode, (tty) => this.setTty(tty));
-    } finally {
-      this.close();
-    }
+    return demultiplex(this.source, this.mode, (tty) => this.setTty(tty), this.close);
   }
 
   destroy(): void {
@@ -53,7 +49,10 @@ export function frameStream(res: IncomingMessage, mode: StreamMode): FrameStream
 
 class Hijacked extends Frames implements HijackedStream {
   constructor(private readonly socket: Socket, head: Buffer, mode: StreamMode) {
-    super(withHead(head, socket), mode, () => { socket.destroy(); });
+    // Bytes that came with the 101 go back in front; reading to the end must not destroy the
+    // socket before the consumer is done with it.
+    if (head.length) socket.unshift(head);
+    super(socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, mode, () => { socket.destroy(); });
   }
 
   get stdin(): Writable { return this.socket; }
@@ -61,12 +60,6 @@ class Hijacked extends Frames implements HijackedStream {
   closeWrite(): void {
     this.socket.end();
   }
-}
-
-async function* withHead(head: Buffer, socket: Socket): AsyncGenerator<Buffer> {
-  if (head.length) yield head;
-  // Reading to the end must not destroy the socket before the consumer is done with it.
-  yield* socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
 }
 
 export function hijackedStream(socket: Socket, head: Buffer, mode: StreamMode): HijackedStream {

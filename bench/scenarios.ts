@@ -5,6 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine } from './engines.js';
 import { rssOf } from './engines.js';
+import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
+import { CLIENT_SCENARIOS } from './client-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -83,6 +85,31 @@ async function prepareCp(e: Engine, key: string): Promise<string> {
   const { Id } = await e.api.json<{ Id: string }>('POST', '/containers/create', { Image: 'busybox', Cmd: ['sha256sum', '/bench-cp'] });
   byEngine.set(key, [Id]);
   return Id;
+}
+
+
+const BUILD_CTX = '/tmp/berth-bench-build';
+const BUILD_STEPS = 6;
+
+/** A small multi-step build context (a few files, two RUN steps), written once per run. */
+function buildContext(): string {
+  fs.rmSync(BUILD_CTX, { recursive: true, force: true });
+  fs.mkdirSync(`${BUILD_CTX}/src`, { recursive: true });
+  for (let i = 0; i < 20; i++) fs.writeFileSync(`${BUILD_CTX}/src/f${i}.txt`, `file ${i}\n`.repeat(100));
+  fs.writeFileSync(`${BUILD_CTX}/Dockerfile`, [
+    'FROM busybox', 'ENV APP=/app', 'WORKDIR /app', 'COPY src/ /app/src/',
+    'RUN cat /app/src/*.txt | wc -l > /lines', 'RUN echo built > /built', 'CMD ["cat", "/built"]',
+  ].join('\n'));
+  return BUILD_CTX;
+}
+
+/** `docker build` with the classic builder (both engines serve it as /build). */
+function classicBuild(e: Engine, args: string[]): Promise<CliResult> {
+  const saved = process.env.DOCKER_BUILDKIT;
+  process.env.DOCKER_BUILDKIT = '0';
+  try { return docker(e, ['build', ...args]); } finally {
+    if (saved === undefined) delete process.env.DOCKER_BUILDKIT; else process.env.DOCKER_BUILDKIT = saved;
+  }
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -232,6 +259,36 @@ export const SCENARIOS: Scenario[] = [
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`cpout-${e.name}`) ?? []); },
   },
   {
+    // docker build (classic builder) of a 7-step Dockerfile with --no-cache: two RUN containers, a COPY layer
+    name: 'build-cold', unit: 'ms', higherIsBetter: false, iterations: 5, warmup: 1,
+    prepare: async () => { buildContext(); },
+    sample: async (e) => {
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await classicBuild(e, ['--no-cache', '-t', 'bench-build', BUILD_CTX]); });
+      const out = r!.stdout.toString();
+      check(r!.code === 0 && /Successfully built/.test(out) && !/Using cache/.test(out), `cold build: ${r!.stderr}`);
+      return ms;
+    },
+    cleanup: async () => { fs.rmSync(BUILD_CTX, { recursive: true, force: true }); },
+  },
+  {
+    // the same build again with nothing changed: every step from the cache
+    name: 'build-warm', unit: 'ms', higherIsBetter: false, iterations: 10, warmup: 1,
+    prepare: async (e) => {
+      buildContext();
+      const r = await classicBuild(e, ['-t', 'bench-build', BUILD_CTX]);
+      check(r.code === 0, `first build: ${r.stderr}`);
+    },
+    sample: async (e) => {
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await classicBuild(e, ['-t', 'bench-build', BUILD_CTX]); });
+      const hits = (r!.stdout.toString().match(/Using cache/g) ?? []).length;
+      check(r!.code === 0 && hits === BUILD_STEPS, `warm build: ${hits} cache hits ${r!.stderr}`);
+      return ms;
+    },
+    cleanup: async () => { fs.rmSync(BUILD_CTX, { recursive: true, force: true }); },
+  },
+  {
     name: 'memory-100-sleeping', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
     prepare: async (e) => { byEngine.set(`mem-${e.name}`, await createContainers(e, 100, ['sleep', '600'], true)); },
     sample: async (e) => {
@@ -243,4 +300,17 @@ export const SCENARIOS: Scenario[] = [
     },
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-${e.name}`) ?? []); },
   },
+  {
+    name: 'stats-no-stream-20', unit: 'ms', higherIsBetter: false, iterations: 5, warmup: 1,
+    prepare: async (e) => { byEngine.set(`stats-${e.name}`, await createContainers(e, 20, ['sleep', '600'], true)); },
+    sample: (e) => timed(async () => {
+      const ids = byEngine.get(`stats-${e.name}`)!;
+      const r = await docker(e, ['stats', '--no-stream', '--format', '{{.ID}} {{.MemUsage}} {{.PIDs}}', ...ids]);
+      const lines = r.stdout.toString().trim().split('\n');
+      check(r.code === 0 && lines.length === 20 && lines.every((l) => / \/ .+ 1$/.test(l)), `stats: ${r.code} ${r.stderr} ${lines.length} lines`);
+    }),
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`stats-${e.name}`) ?? []); },
+  },
+  ...REGISTRY_SCENARIOS,
+  ...CLIENT_SCENARIOS,
 ];

@@ -17,15 +17,21 @@ command -v docker >/dev/null 2>&1 || need+=(docker.io)
 # for the stream tests: a real terminal, and docker-py as a second client
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
+# the TLS tests make their CA and certificates at test time
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # networking: bridges, veths and namespaces (ip), the embedded DNS redirect inside containers (nft)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 # compose 1.29 as a networking client in the tests
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# the distribution tests run their own registry (never the package's service) and htpasswd files
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # docker.io is wanted for its CLI only: keep its init scripts from starting a system dockerd.
+  # docker.io is wanted for its CLI only (docker-registry for its binary only): keep their init
+  # scripts from starting a system dockerd or registry.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-exec node --test --test-concurrency=1 $(find dist/src dist/test -name '*.test.js' | sort)
+exec node --test --test-concurrency=1 $(find dist/src dist/test client/dist -name '*.test.js' | sort)

@@ -51,7 +51,9 @@ export async function extractTar(view: ContainerView, destCPath: string, input: 
     }
   } catch (err) {
     input.unpipe(extract);
-    input.destroy();
+    // the rest of the body is discarded, not destroyed: the input may be the request itself, and
+    // destroying it closes the connection before the error response is written (a bare hang-up)
+    input.resume();
     throw err instanceof InvalidParameterError ? err : goTarError(err as Error);
   }
   // directory times last: creating their children changed them
@@ -123,7 +125,17 @@ async function extractEntry(
       const linkName = cleanEntryName(h.linkname ?? '');
       if (linkName === undefined) throw new BreakoutError(`invalid hardlink ${JSON.stringify(cpath)} -> ${JSON.stringify(h.linkname)}`);
       const src = resolveInView(view, path.posix.join(destCPath, linkName), false);
-      fs.linkSync(src.host, host);
+      try {
+        fs.linkSync(src.host, host);
+      } catch (err) {
+        // a link to what neither the archive nor the container has (or across the container's
+        // mounts) is the archive's fault: a 400, not a server error
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EXDEV' || code === 'EPERM') {
+          throw new InvalidParameterError(`invalid hardlink ${JSON.stringify(cpath)} -> ${JSON.stringify(h.linkname)}: ${code}`, { cause: err });
+        }
+        throw err;
+      }
       break;
     }
     case 'character-device':

@@ -3,7 +3,7 @@
 // the runtime, the image service and the API server.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiServer, parseHost } from '../api/server/server.js';
+import { ApiServer, parseHost, removeStaleSocket } from '../api/server/server.js';
 import { allRouters } from '../api/routers/index.js';
 import { ExecService } from '../daemon/exec-service.js';
 import { Daemon } from '../daemon/daemon.js';
@@ -23,15 +23,30 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { BERTH_VERSION } from '../version.js';
+import { EventBus } from '../events/event-bus.js';
+import { StatsService } from '../stats/stats-service.js';
+import { procNetDevStats } from '../stats/proc-net-dev.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { followContainerLifecycle } from '../health/follow-lifecycle.js';
+import { DistributionService } from '../distribution/index.js';
+import { registryBaseImages } from '../distribution/build-base-images.js';
+import { Builder } from '../builder/builder.js';
+import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
+import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
+import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
+import { LiveConfig } from '../config/live-config.js';
+import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
+import { lockDataRoot } from '../config/data-root-lock.js';
 
 type Level = BerthdFlags['logLevel'];
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 
-function makeLogger(level: Level): (lvl: Level, msg: string) => void {
-  const min = LEVELS.indexOf(level);
+/** `level`: fixed, or read at each line (a SIGHUP may change it). */
+function makeLogger(level: Level | (() => Level)): (lvl: Level, msg: string) => void {
+  const min = (): number => LEVELS.indexOf(typeof level === 'function' ? level() : level);
   return (lvl, msg) => {
-    if (LEVELS.indexOf(lvl) < min) return;
+    if (LEVELS.indexOf(lvl) < min()) return;
     process.stderr.write(`time="${new Date().toISOString()}" level=${lvl} msg=${JSON.stringify(msg)}\n`);
   };
 }
@@ -74,16 +89,36 @@ async function main(): Promise<void> {
   }
   if (flags.help) { process.stdout.write(USAGE); return; }
   if (flags.version) { process.stdout.write(`Berth version ${BERTH_VERSION}\n`); return; }
+  // trust: daemon.json merged into the flags; `--validate` stops here (src/config/)
+  let loaded: LoadedConfig<BerthdFlags>;
+  try {
+    loaded = loadDaemonConfig(flags);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (flags.validate) { process.stdout.write('configuration OK\n'); return; }
+  const cmdline = flags;
+  flags = loaded.flags;
+  const live = new LiveConfig(loaded.settings, cmdline, (lvl, m) => logAt(lvl, m));
+  process.on('SIGHUP', () => { live.reload(); });
 
-  const logAt = makeLogger(flags.logLevel);
+  const logAt = makeLogger(() => live.settings.logLevel);
   const log = (msg: string): void => logAt('info', msg);
   const dataRoot = path.resolve(flags.dataRoot);
   const execRoot = path.resolve(flags.execRoot);
   fs.mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
   fs.mkdirSync(execRoot, { recursive: true, mode: 0o700 });
+  // trust: one berthd per data root (src/config/data-root-lock.ts)
+  const dataRootLock = await lockDataRoot(dataRoot);
   const pidfile = flags.pidfile ?? path.join(execRoot, 'berthd.pid');
   claimPidfile(pidfile);
   const addresses = flags.hosts.map(parseHost);
+  // trust: TLS files are read and open TCP ports refused before anything starts
+  for (const a of addresses) if (a.proto === 'tcp') checkTcpAuth(a.addr, flags, (m) => logAt('warn', m));
+  const tlsOptions = serverTlsOptions(flags);
+  // a socket another daemon still answers on: refuse before starting anything (a stale one goes)
+  for (const a of addresses) if (a.proto === 'unix') await removeStaleSocket(a.addr);
 
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
@@ -101,20 +136,35 @@ async function main(): Promise<void> {
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
+  const events = new EventBus();
+  daemon.setEventSink(events);
+  live.setEventSink({
+    daemonReload: (attributes) => {
+      void daemon.system.systemInfo().then((info) => {
+        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+      });
+    },
+  });
+  images.events = events;
   // a removed container may free image layers that an rmi -f left for it
   daemon.addParticipant({ name: 'images', release: () => images.containerRemoved() });
   const volumeDriver = new LocalDriver(path.join(dataRoot, 'volumes'), log);
   volumeDriver.load();
   const volumes = new VolumeService(volumeDriver);
+  volumes.events = events;
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
     scratchDir: path.join(execRoot, 'volume-copy'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}), ...(flags.bip ? { bip: flags.bip } : {}),
-    defaultAddressPools: flags.defaultAddressPools, ipMasq: flags.ipMasq, ipForward: flags.ipForward, log, trace: (m) => logAt('debug', m),
+    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
+    defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), 
+    ipMasq: flags.ipMasq, ipForward: flags.ipForward, log, trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
+    events: { publish: (e) => events.publish('network', e.action, e.id, e.attributes) },
   });
   await networking.init();
   daemon.addParticipant(networking.participant);
@@ -123,19 +173,35 @@ async function main(): Promise<void> {
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
   images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
-  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref) });
+  const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({
-    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'),
+    runtime, getContainer: (ref) => daemon.getContainer(ref), scratchDir: path.join(execRoot, 'archive-mounts'), events,
   });
   const diskUsage = new DiskUsageService({
     images, containers: () => daemon.queries.containerList({ all: true, size: true, filters: {} }),
     volumes: () => volumes.usage(),
   });
 
-  const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log,
+  const stats = new StatsService({
+    getContainer: (ref) => {
+      const c = daemon.getContainer(ref);
+      return { id: c.id, name: `/${c.name}`, running: c.running, pid: c.record.state.pid };
+    },
+    networks: procNetDevStats,
   });
+  const execs = new ExecService({
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
+  });
+  const health = new HealthMonitor({
+    find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },
+    runProbe: (id, cmd, timeoutMs) => execs.runProbe(id, cmd, timeoutMs),
+    save: (c) => daemon.persist(daemon.getContainer(c.id)),
+    emit: (c, action) => daemon.emit(daemon.getContainer(c.id), action),
+    log,
+  });
+  followContainerLifecycle(events, health);
+  health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
     ...delegate(daemon.create, 'containerCreate'),
@@ -152,16 +218,36 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const registry = new DistributionService({
+    store: images.store, dataRoot, log,
+    events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
+    config: {
+      insecureRegistries: [...flags.insecureRegistries, ...live.settings.registries.insecure],
+      mirrors: [...flags.registryMirrors, ...live.settings.registries.mirrors],
+      maxConcurrentDownloads: flags.maxConcurrentDownloads, maxConcurrentUploads: flags.maxConcurrentUploads,
+      certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
+    },
+  });
+  const build = new Builder({
+    images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
+    tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
+    events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },
+    baseImages: registryBaseImages(registry.pullImage),
+  });
   const server = new ApiServer(allRouters({
-    system: daemon.system, containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, networks: networking.api,
+    system: withConfiguration(daemon.system, () => live.settings,
+      listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
+    networks: networking.api,
+    registry,
+    build,
   }), {
     serverVersion: BERTH_VERSION,
     log: (m) => logAt('error', m),
   });
   const group = socketGroup(flags.group);
   for (const a of addresses) {
-    await server.listen(a, a.proto === 'unix' ? group : undefined);
-    log(`API listening on ${a.proto}://${a.addr}`);
+    await server.listen(a, a.proto === 'unix' ? group : undefined, tlsOptions);
+    log(`API listening on ${a.proto}://${a.addr}${a.proto === 'tcp' && tlsOptions ? ' (TLS)' : ''}`);
   }
   log(`berthd ${BERTH_VERSION} started (data-root ${dataRoot}, containerd ${address})`);
 
@@ -173,12 +259,18 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => process.exit(1), 60_000);
     hardStop.unref();
     await server.close().catch(() => undefined);
-    await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
-    await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+    if (live.settings.liveRestore) {
+      log('live-restore enabled: containers keep running');
+      await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
+    } else {
+      await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+      await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+    }
     runtime.close();
     await managed?.stop().catch(() => undefined);
     for (const a of addresses) if (a.proto === 'unix') fs.rmSync(a.addr, { force: true });
     fs.rmSync(pidfile, { force: true });
+    await dataRootLock.release();
     log('shutdown complete');
     process.exit(0);
   };

@@ -22,3 +22,15 @@ test('repeatable -H and dockerd-style flags', () => {
   assert.equal(f.group, 'adm');
   assert.throws(() => parseFlags(['--log-level', 'loud']), /invalid log level/);
 });
+
+test('registry flags: repeatable insecure registries and mirrors, transfer limits', () => {
+  const d = parseFlags([]);
+  assert.deepEqual([d.insecureRegistries, d.registryMirrors, d.maxConcurrentDownloads, d.maxConcurrentUploads], [[], [], 3, 5]);
+  const f = parseFlags(['--insecure-registry', '10.0.0.0/8', '--insecure-registry', 'reg.local:5000', '--registry-mirror', 'https://m.example',
+    '--max-concurrent-downloads', '6', '--max-concurrent-uploads', '2']);
+  assert.deepEqual(f.insecureRegistries, ['10.0.0.0/8', 'reg.local:5000']);
+  assert.deepEqual(f.registryMirrors, ['https://m.example']);
+  assert.equal(f.maxConcurrentDownloads, 6);
+  assert.equal(f.maxConcurrentUploads, 2);
+  assert.throws(() => parseFlags(['--max-concurrent-downloads', '0']), /must be a positive integer/);
+});

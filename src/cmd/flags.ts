@@ -1,5 +1,9 @@
 // berthd's command line, dockerd-style.
 import { parseArgs } from 'node:util';
+import os from 'node:os';
+import path from 'node:path';
+import { extractBoolFlags } from '../config/bool-flags.js';
+import { givenFlags } from '../config/given-flags.js';
 
 export interface BerthdFlags {
   hosts: string[];
@@ -13,17 +17,36 @@ export interface BerthdFlags {
   group?: string;
   help: boolean;
   version: boolean;
+  // trust: TLS, daemon.json, live-restore (src/config/). tls/tlsVerify are undefined when not given.
+  tls?: boolean;
+  tlsVerify?: boolean;
+  tlsCaCert: string;
+  tlsCert: string;
+  tlsKey: string;
+  configFile: string;
+  validate: boolean;
+  liveRestore: boolean;
+  labels: string[];
+  /** long names of the flags set on the command line (daemon.json may not repeat them) */
+  given: Set<string>;
   /** -b/--bridge: the default bridge network's Linux bridge ('none' disables it) */
   bridge?: string;
   /** --bip: the default bridge's address and prefix */
   bip?: string;
   /** --default-address-pool base=CIDR,size=N (repeatable) */
   defaultAddressPools: string[];
+  insecureRegistries: string[];
+  registryMirrors: string[];
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
   /** --ip-masq=false: no outbound NAT for bridge networks */
   ipMasq: boolean;
   /** --ip-forward=false: leave the host's IPv4 forwarding alone */
   ipForward: boolean;
 }
+
+const TRUST_BOOLS = ['tls', 'tlsverify', 'live-restore', 'validate'] as const;
+const certDir = (): string => process.env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
 
 export const USAGE = `Usage: berthd [OPTIONS]
 
@@ -43,10 +66,23 @@ Options:
   -b, --bridge string             Attach containers to a network bridge (default "berth0"; "none": no default bridge)
       --bip string                Specify network bridge IP
       --default-address-pool list Default address pools for node specific local networks (base=CIDR,size=N)
+      --insecure-registry list    Registries reached without verified TLS (loopback always is)
+      --registry-mirror list      Preferred Docker Hub mirrors
+      --max-concurrent-downloads int  Max concurrent downloads per pull (default 3)
+      --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
       --ip-forward=false          Leave the host's IPv4 forwarding alone (default true)
       --ip-masq=false             No IP masquerading for bridge networks (default true)
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
+      --tls                       Use TLS; implied by --tlsverify
+      --tlsverify                 Use TLS and verify the remote (clients must present a certificate the CA signed)
+      --tlscacert string          Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string            Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string             Path to TLS key file (default "~/.docker/key.pem")
+      --config-file string        Daemon configuration file (default "/etc/berth/daemon.json")
+      --validate                  Validate daemon configuration and exit
+      --live-restore              Leave containers running when berthd stops; the next berthd adopts them
+      --label list                Set key=value labels to the daemon
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -57,8 +93,9 @@ function boolFlag(name: string, v: string | undefined): boolean {
 }
 
 export function parseFlags(argv: string[]): BerthdFlags {
+  const bools = extractBoolFlags(argv, TRUST_BOOLS);
   const { values } = parseArgs({
-    args: argv,
+    args: bools.rest,
     allowPositionals: false,
     options: {
       host: { type: 'string', short: 'H', multiple: true },
@@ -72,9 +109,19 @@ export function parseFlags(argv: string[]): BerthdFlags {
       group: { type: 'string', short: 'G' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      // trust
+      tlscacert: { type: 'string' },
+      tlscert: { type: 'string' },
+      tlskey: { type: 'string' },
+      'config-file': { type: 'string' },
+      label: { type: 'string', multiple: true },
       bridge: { type: 'string', short: 'b' },
       bip: { type: 'string' },
       'default-address-pool': { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
       'ip-forward': { type: 'string' },
       'ip-masq': { type: 'string' },
     },
@@ -94,10 +141,32 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ...(values.group !== undefined ? { group: values.group } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
+    // trust
+    ...(bools.values.has('tls') ? { tls: bools.values.get('tls')! } : {}),
+    ...(bools.values.has('tlsverify') ? { tlsVerify: bools.values.get('tlsverify')! } : {}),
+    tlsCaCert: values.tlscacert ?? path.join(certDir(), 'ca.pem'),
+    tlsCert: values.tlscert ?? path.join(certDir(), 'cert.pem'),
+    tlsKey: values.tlskey ?? path.join(certDir(), 'key.pem'),
+    configFile: values['config-file'] ?? '/etc/berth/daemon.json',
+    validate: bools.values.get('validate') ?? false,
+    liveRestore: bools.values.get('live-restore') ?? false,
+    labels: values.label ?? [],
+    given: givenFlags(argv),
     ...(values.bridge ? { bridge: values.bridge } : {}),
     ...(values.bip ? { bip: values.bip } : {}),
     defaultAddressPools: values['default-address-pool'] ?? [],
+    insecureRegistries: values['insecure-registry'] ?? [],
+    registryMirrors: values['registry-mirror'] ?? [],
+    maxConcurrentDownloads: positiveInt('max-concurrent-downloads', values['max-concurrent-downloads'], 3),
+    maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
     ipMasq: boolFlag('ip-masq', values['ip-masq']),
     ipForward: boolFlag('ip-forward', values['ip-forward']),
   };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid value "${value}" for --${name}: must be a positive integer`);
+  return n;
 }

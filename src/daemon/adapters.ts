@@ -22,6 +22,8 @@ export const fifosAdapter: FifosPort = {
 export const logsAdapter: LogsPort = {
   openWriter: (path, s) => new JsonFileWriter(path, {
     ...(s.maxSize !== undefined ? { maxSize: s.maxSize } : {}), maxFile: s.maxFile, compress: s.compress, attrs: s.attrs,
+    // crash safety: what was read from a container's FIFO is written before berthd reads more
+    sync: true,
   }),
   read: (path, options) => readJsonLog(path, options),
 };

@@ -14,6 +14,8 @@ import { BerthError, InvalidParameterError, NotFoundError, SystemError } from '.
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import { mount, unmount } from '../volume/host-mounts.js';
 import type { Container } from './container.js';
+import { emitContainerEvent } from './container-event.js';
+import type { EventSink } from '../events/types.js';
 import { readRootfsFile } from './rootfs-files.js';
 import { resolveUser } from './user-lookup.js';
 
@@ -22,6 +24,8 @@ export interface ContainerArchiveDeps {
   getContainer: (ref: string) => Container;
   /** where stopped containers' snapshots are mounted for an operation */
   scratchDir: string;
+  /** archive-path, extract-to-dir and copy events */
+  events?: EventSink;
 }
 
 /** dockerd's containerFileNotFound. */
@@ -58,6 +62,7 @@ export class ContainerArchiveService implements ContainerArchiveBackend {
       const resolved = resolveInView(view, clean, dot || abs.endsWith('/'));
       const rebase = dot ? '.' : path.posix.basename(clean) || '/';
       const tar = tarContainerPath(view, resolved.cpath, rebase, signal);
+      emitContainerEvent(this.deps.events, c, 'archive-path', { path: p });
       return { stat, tar: releasing(tar, release) };
     });
   }
@@ -82,6 +87,7 @@ export class ContainerArchiveService implements ContainerArchiveBackend {
         throw new InvalidParameterError((err as Error).message, { cause: err });
       }
       await extractTar(view, dest.cpath, input, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, ...(chown ? { chown } : {}) });
+      emitContainerEvent(this.deps.events, c, 'extract-to-dir', { path: p });
     });
   }
 
@@ -97,6 +103,7 @@ export class ContainerArchiveService implements ContainerArchiveBackend {
       }
       // dockerd tars a directory's content, a file under its own name
       const base = st.isDirectory() ? path.posix.basename(r.cpath) || '.' : path.posix.basename(r.cpath);
+      emitContainerEvent(this.deps.events, c, 'copy', { path: resource });
       return releasing(tarContainerPath(view, r.cpath, base, signal), release);
     });
   }

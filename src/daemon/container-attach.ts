@@ -48,6 +48,7 @@ export class ContainerAttachService implements ContainerStreamsBackend {
           }
         }
         if (!options.stream) return;
+        this.ctx.emit(c, 'attach');
         await new Promise<void>((resolve) => {
           let finished = false;
           const finish = (): void => {
@@ -71,7 +72,7 @@ export class ContainerAttachService implements ContainerStreamsBackend {
             void copyClientStdin(io.stdin, {
               target: () => c.streams.whenStdin(), tty, detachKeys, closeOnEof: Boolean(c.record.config.StdinOnce),
               closeIO: () => this.ctx.runtime.closeStdin(c.id, '').catch((err: unknown) => this.ctx.config.log(`close stdin of ${c.id}: ${String(err)}`)),
-            }).then((end) => { if (end === 'detached') finish(); });
+            }).then((end) => { if (end === 'detached') { this.ctx.emit(c, 'detach'); finish(); } });
           }
         });
       },
@@ -83,6 +84,7 @@ export class ContainerAttachService implements ContainerStreamsBackend {
     if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
     if (height <= 0 || width <= 0) return;
     await this.ctx.runtime.resizePty(c.id, '', width, height);
+    this.ctx.emit(c, 'resize', { height: String(height), width: String(width) });
   }
 }
 

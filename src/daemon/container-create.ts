@@ -89,6 +89,7 @@ export class ContainerCreator implements ContainerCreateBackend {
       fs.rmSync(store.dir(id), { recursive: true, force: true });
       throw err;
     }
+    this.ctx.emit(added, 'create');
     return { Id: id, Warnings: warnings };
   }
 }

@@ -11,6 +11,9 @@ import { createChildImage } from '../image/commit.js';
 import { imageSize, MEDIA_TYPES, parseNormalizedNamed, type ImageStore } from '../image/index.js';
 import type { Mount, Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
+import { emitContainerEvent } from './container-event.js';
+import { imageEvent } from '../events/actor-events.js';
+import type { EventSink } from '../events/types.js';
 import { apparentSize } from '../image/layer-size.js';
 import { mountDirs } from '../runtime/mount-dirs.js';
 import { containerChanges, initOnlyPaths, isInitPath } from './container-changes.js';
@@ -20,6 +23,8 @@ export interface ContainerFsDeps {
   runtime: Runtime;
   images: ImageStore;
   getContainer: (ref: string) => Container;
+  /** export and commit events */
+  events?: EventSink;
 }
 
 /** dockerd's commit merge: what the new config leaves empty comes from the container's config. */
@@ -74,6 +79,7 @@ export class ContainerFsService implements ContainerFsBackend {
     const { content, differ } = this.deps.runtime;
     const desc = await differ.diff([], upper, { mediaType: MEDIA_TYPES.ociLayer, ref: `berth-export-${c.id}-${randomBytes(4).toString('hex')}` });
     const images = this.deps.images;
+    emitContainerEvent(this.deps.events, c, 'export');
     return (async function* () {
       try {
         for await (const chunk of content.read(desc.digest)) {
@@ -117,8 +123,23 @@ export class ContainerFsService implements ContainerFsBackend {
       author: options.author,
       comment: options.comment,
     });
-    if (targetRef) images.tag(img.id, targetRef.toString());
+    if (targetRef) {
+      images.tag(img.id, targetRef.toString());
+      if (this.deps.events) imageEvent(this.deps.events, img.id, targetRef.familiarString(), 'tag', newConfig.Labels);
+    }
+    emitContainerEvent(this.deps.events, c, 'commit', { comment: options.comment ?? '', imageID: img.id, imageRef: targetRef ? targetRef.familiarString() : '' });
     return { Id: img.id };
+  }
+
+  /** A build step (the classic builder's CommitBuildStep): the diff as a child image, configs as given. */
+  async commitBuildStep(ref: string, o: { config: ContainerConfig; containerConfig: ContainerConfig; author: string }): Promise<string> {
+    const c = this.deps.getContainer(ref);
+    const desc = await this.diffLayer(c);
+    const img = await createChildImage(this.deps.images, {
+      parent: this.deps.images.get(c.record.image), layer: desc, config: o.config, containerConfig: o.containerConfig,
+      containerId: c.id, author: o.author, comment: '',
+    });
+    return img.id;
   }
 
   /** The container's changes as an uncompressed layer blob: Diff.Diff(view of its image, its rootfs). */

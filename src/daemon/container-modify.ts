@@ -29,6 +29,7 @@ export class ContainerModifier implements ContainerRenameBackend, ContainerUpdat
       c.record.name = name;
       store.save(c);
       store.releaseName(old);
+      this.ctx.emit(c, 'rename', { oldName: `/${old}` });
     });
   }
 
@@ -54,6 +55,7 @@ export class ContainerModifier implements ContainerRenameBackend, ContainerUpdat
       }
       if (update.RestartPolicy !== undefined) c.restartManager?.setPolicy(c.record.hostConfig.RestartPolicy);
       this.ctx.store.save(c);
+      this.ctx.emit(c, 'update');
       return { Warnings: warnings };
     });
   }

@@ -55,6 +55,8 @@ export class ContainerQueries implements ContainerQueryBackend, ContainerTopBack
     if (!c.runningOrRestarting) throw new ConflictError(`Container ${c.id} is not running`);
     if (c.record.state.status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
     const pids = await this.ctx.runtime.listPids(c.id);
-    return containerTop(psArgs, pids);
+    const top = containerTop(psArgs, pids);
+    this.ctx.emit(c, 'top');
+    return top;
   }
 }

@@ -80,6 +80,7 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
       c.streams.endAll();
       c.notifyRemoved();
       removedNow = true;
+      this.ctx.emit(c, 'destroy');
     });
     // once per container: a second rm that found it gone releases nothing
     if (removedNow) await this.ctx.hooks.release(c);
@@ -103,6 +104,7 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
         this.ctx.config.log(`prune ${c.id}: ${(err as Error).message}`);
       }
     }
+    this.ctx.events.publish('container', 'prune', '', { reclaimed: String(reclaimed) });
     return { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
   }
 }

@@ -115,6 +115,7 @@ export class ContainerStarter implements ContainerStartBackend {
       };
       rec.hasBeenStartedBefore = true;
       store.save(c);
+      this.ctx.emit(c, 'start');
       spans.mark('save');
       this.ctx.config.trace?.(spans.toString());
     } catch (err) {

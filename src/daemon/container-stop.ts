@@ -35,10 +35,12 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
     const t = stopTimeout(c, timeout);
     await signalTask(this.ctx, c, sig);
     const inTime = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
-    if (inTime) return;
-    await signalTask(this.ctx, c, 9);
-    const killed = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
-    if (!killed) throw new SystemError(`container ${c.id} did not exit after SIGKILL`);
+    if (!inTime) {
+      await signalTask(this.ctx, c, 9);
+      const killed = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+      if (!killed) throw new SystemError(`container ${c.id} did not exit after SIGKILL`);
+    }
+    this.ctx.emit(c, 'stop');
   }
 
   async containerRestart(ref: string, options: { timeout?: number; signal?: string }): Promise<void> {
@@ -54,6 +56,7 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
         if (c.running) return;
         this.restarts.reset(c);
         await this.start(c);
+        this.ctx.emit(c, 'restart');
       });
     } finally {
       this.ctx.manualRestarts.delete(c.id);
@@ -81,7 +84,10 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
     }
     const exited = sig === 9 ? c.wait('next-exit') : undefined;
     if (exitOnNext) await signalTask(this.ctx, c, sig);
-    else await this.ctx.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    else {
+      this.ctx.emit(c, 'kill', { signal: String(sig) });
+      await this.ctx.runtime.killTask(c.id, sig).catch((err: unknown) => { if (!(err instanceof NotFoundError)) throw err; });
+    }
     if (exited) await Promise.race([exited, sleep(30_000)]);
   }
 
@@ -97,6 +103,7 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
       });
       c.record.state.status = 'paused';
       this.ctx.store.save(c);
+      this.ctx.emit(c, 'pause');
     });
   }
 
@@ -108,6 +115,7 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
       await resumeContainer(this.ctx, c).catch((err: unknown) => {
         throw new SystemError(`Cannot unpause container ${c.id}: ${(err as Error).message}`, { cause: err });
       });
+      this.ctx.emit(c, 'unpause');
     });
   }
 }

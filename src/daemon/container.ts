@@ -1,6 +1,7 @@
 // The container model: what is persisted (ContainerRecord) and the in-memory parts of a live
 // container (stream hub, waiters, operation lock).
 import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../api/types/container.js';
+import type { HealthState } from '../health/health-state.js';
 import type { ContainerNetworkSettings, NetworkingConfigRequest } from '../network/types.js';
 import { ContainerStreams } from './container-streams.js';
 import type { RestartManager } from './restart-manager.js';
@@ -15,6 +16,8 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+  /** State.Health, for containers with a health check (src/health) */
+  health?: HealthState;
 }
 
 /** A mount as inspect shows it, plus what the volumes participant needs to manage it. */

@@ -2,8 +2,11 @@
 // state of running tasks. One object, built by the Daemon and passed to each module, so that no
 // module reaches for another's fields.
 import path from 'node:path';
+import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
+import type { Container } from './container.js';
+import { emitContainerEvent } from './container-event.js';
 import type { ContainerStore } from './container-store.js';
 import type { ContainerHooks } from './hooks.js';
 import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
@@ -34,6 +37,8 @@ export class DaemonContext {
   readonly manualRestarts = new Set<string>();
   /** set once shutdown begins: exits then neither restart nor auto-remove */
   shuttingDown = false;
+  /** where container events go (the event bus, set at wiring) */
+  events: EventSink = noEvents;
   private cgroupInfo: CgroupInfo | undefined;
 
   constructor(
@@ -55,6 +60,11 @@ export class DaemonContext {
   /** Where a container's task FIFOs live (runtime state, under the exec root). */
   fifoDir(id: string): string {
     return path.join(this.config.execRoot, 'containers', id);
+  }
+
+  /** Publishes a container event with dockerd's Actor attributes (image, name, labels, extras). */
+  emit(c: Container, action: string, extra?: Record<string, string>): void {
+    emitContainerEvent(this.events, c, action, extra);
   }
 
   /** A container by full ID, or undefined (for events about containers that may be gone). */

@@ -2,6 +2,7 @@
 // unmarshal errors), conflicting options, resource limits against what the host's cgroups support
 // (discarded with a warning, as dockerd's sysinfo checks), restart policy, and the defaults dockerd
 // fills in (MemorySwap = 2 × Memory, ShmSize 64 MiB, IpcMode private).
+import { validateHealthConfig, type HealthConfig } from '../health/health-config.js';
 import { resolveLogConfig } from '../logger/log-config.js';
 import path from 'node:path';
 import type { ContainerConfig, HostConfig } from '../api/types/container.js';
@@ -179,6 +180,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
     throw new InvalidParameterError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
   }
   if (config.StopSignal) parseSignal(config.StopSignal);
+  validateHealthConfig(config.Healthcheck as HealthConfig | null | undefined);
   if (config.StopTimeout !== undefined && config.StopTimeout !== null && config.StopTimeout < -1) {
     throw new InvalidParameterError(`invalid stop timeout ${config.StopTimeout}`);
   }

@@ -4,6 +4,7 @@
 // streams, modify, system); src/cmd/berthd.ts wires them to the routers.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Container } from './container.js';
 import { ContainerAttachService } from './container-attach.js';
@@ -18,6 +19,7 @@ import { DaemonContext, type DaemonConfig } from './context.js';
 import { ExitMonitor } from './exit-monitor.js';
 import { ContainerHooks, type ContainerParticipant } from './hooks.js';
 import type { ContainerSizePort, FifosPort, ImagesPort, LogsPort } from './ports.js';
+import { releaseIO } from './io-release.js';
 import { policyWantsRestart } from './restart-manager.js';
 import { Restarts } from './restarts.js';
 import { SystemInfo } from './system-info.js';
@@ -64,6 +66,11 @@ export class Daemon {
       containers: () => store.list(),
       imageCount: () => images.count(),
     });
+  }
+
+  /** Wiring: where container events go (the event bus). Set before init(). */
+  setEventSink(sink: EventSink): void {
+    this.ctx.events = sink;
   }
 
   /** Wiring: another area joins the containers' create/start/exit/remove steps (hooks.ts). */
@@ -141,7 +148,15 @@ export class Daemon {
       this.ctx.config.log(`restored running container ${c.id}`);
       return;
     }
-    // It exited while berthd was away: record its real exit status when containerd still has it.
+    // It exited while berthd was away: what it wrote last may still wait in its FIFOs (a writer
+    // blocks on a full pipe until it is read), so they are drained into the log before the task goes.
+    if (task && task.stdout && fs.existsSync(task.stdout)) {
+      const fifos = await this.ctx.fifos.reopen({ stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }).catch(() => undefined);
+      if (fifos) this.start.attachIO(c, fifos);
+      await this.exits.finishExit(c, task.exitStatus, new Date(), { restoring: true });
+      return;
+    }
+    // record its real exit status when containerd still has it
     const exit = task ? await runtime.deleteTask(c.id) : undefined;
     await this.exits.finishExit(c, exit?.exitStatus ?? 255, exit?.exitedAt ?? new Date(), { restoring: true });
   }
@@ -149,6 +164,16 @@ export class Daemon {
   /** For the exec and filesystem services: a container by ID, name or prefix (404 otherwise). */
   getContainer(ref: string): Container {
     return this.ctx.store.get(ref);
+  }
+
+  /** Writes a container's record (for the health checks, which change its State.Health). */
+  persist(c: Container): void {
+    if (!c.removed) this.ctx.store.save(c);
+  }
+
+  /** Publishes a container event with dockerd's attributes (for areas outside the daemon). */
+  emit(c: Container, action: string, extra?: Record<string, string>): void {
+    this.ctx.emit(c, action, extra);
   }
 
   /** Every container (for image usage: rmi conflicts, prune, df). */
@@ -168,6 +193,13 @@ export class Daemon {
 
   fifoDirOf(id: string): string {
     return this.ctx.fifoDir(id);
+  }
+
+  /** --live-restore: running containers stay; their output read so far is logged, the rest waits for the next berthd. */
+  async detach(): Promise<void> {
+    this.ctx.shuttingDown = true;
+    this.exits.close();
+    await releaseIO(this.ctx.io);
   }
 
   /** Stops running containers as dockerd does without live-restore, then releases the runtime. */

@@ -1,6 +1,8 @@
 // Exec: extra processes in a running container (`docker exec`). Owns exec instances (in memory, as
 // dockerd does: they do not survive a daemon restart), starts them through the runtime with their
 // own FIFOs, streams their output to the client and records their exit code.
+import { ProbeOutput } from '../health/health-state.js';
+import { timeoutOutput } from '../health/health-monitor.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
@@ -13,9 +15,11 @@ import { effectiveCapabilities } from '../oci/capabilities.js';
 import { mergeRlimits } from '../oci/resources.js';
 import { parseSecurityOpt } from '../oci/security.js';
 import type { OciProcess } from '../oci/spec.js';
+import type { EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { copyClientStdin, type ClientStdinEnd } from './client-stdin.js';
 import type { Container } from './container.js';
+import { emitContainerEvent } from './container-event.js';
 import type { FifosPort, TaskFifosPort } from './ports.js';
 import { processEnv } from './process-env.js';
 import { readRootfsFile } from './rootfs-files.js';
@@ -37,6 +41,8 @@ export interface ExecServiceDeps {
   getContainer(ref: string): Container;
   fifoDir(containerId: string): string;
   log(msg: string): void;
+  /** exec_create, exec_start and exec_die events (the event bus) */
+  events?: EventSink;
 }
 
 const DRAIN_TIMEOUT_MS = 2000;
@@ -67,7 +73,12 @@ export class ExecService implements ExecBackend {
     const id = generateId();
     this.execs.set(id, { id, container: c, config, started: false, running: false, exitCode: null, pid: 0 });
     c.execs.set(id, c.record.state.startedAt);
+    this.emit(c, `exec_create: ${config.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
+  }
+
+  private emit(c: Container, action: string, extra: Record<string, string>): void {
+    emitContainerEvent(this.deps.events, c, action, extra);
   }
 
   async execStart(id: string, options: { detach: boolean }): Promise<PreparedAttach & { openStdin: boolean }> {
@@ -116,6 +127,7 @@ export class ExecService implements ExecBackend {
       const { pid } = await this.deps.runtime.startTask(cid, e.id);
       e.running = true;
       e.pid = pid;
+      this.emit(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: e.id });
       const stdin = openStdin ? io.stdin : undefined;
       const detached = new Promise<void>((resolve) => {
         if (!stdin || !fifos.stdin) return;
@@ -129,6 +141,7 @@ export class ExecService implements ExecBackend {
         e.running = false;
         e.exitCode = exitStatus;
         this.cleanup(e, fifos, dir);
+        this.emit(c, 'exec_die', { execID: e.id, exitCode: String(exitStatus) });
       })();
       return { finished, detached };
     } catch (err) {
@@ -188,6 +201,40 @@ export class ExecService implements ExecBackend {
       ...(rlimits.length ? { rlimits } : {}),
       ...(parseSecurityOpt(hc.SecurityOpt).noNewPrivileges ? { noNewPrivileges: true } : {}),
     };
+  }
+
+  /**
+   * Runs `cmd` in the container to its end, as dockerd runs a health probe: an exec (with its
+   * events and its place in ExecIDs) whose stdout and stderr are collected (the first 4096 bytes);
+   * past `timeoutMs` it is killed and the result is exit code -1 with dockerd's text.
+   */
+  async runProbe(containerId: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const { Id } = await this.execCreate(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    try {
+      const e = this.get(Id);
+      const prepared = await this.execStart(Id, { detach: false });
+      const output = new ProbeOutput();
+      const abort = new AbortController();
+      const io: AttachIO = { output: (_s, data) => { output.write(data); return true; }, drained: async () => undefined, signal: abort.signal };
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), timeoutMs); });
+      const finished = prepared.run(io);
+      let outcome: 'done' | 'late';
+      try {
+        outcome = await Promise.race([finished.then(() => 'done' as const), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (outcome === 'late') {
+        await this.deps.runtime.killTask(containerId, 9, { execId: Id }).catch(() => undefined);
+        abort.abort();
+        await finished.catch(() => undefined);
+        return { exitCode: -1, output: timeoutOutput(timeoutMs) };
+      }
+      return { exitCode: e.exitCode ?? -1, output: output.toString() };
+    } finally {
+      this.execs.delete(Id);
+    }
   }
 
   async execInspect(id: string): Promise<ExecInspect> {

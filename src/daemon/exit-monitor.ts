@@ -38,7 +38,7 @@ export class ExitMonitor {
       void this.handleExit(containerId, e.event.exitStatus, e.event.exitedAt);
     } else if (e.type === 'oom') {
       const c = this.ctx.tryGet(e.containerId);
-      if (c) c.record.state.oomKilled = true;
+      if (c) { c.record.state.oomKilled = true; this.ctx.emit(c, 'oom'); }
     }
   }
 
@@ -100,6 +100,8 @@ export class ExitMonitor {
       finishedAt: finished.toISOString(),
     };
     store.save(c);
+    const ran = Math.max(0, finished.getTime() - Date.parse(c.record.state.startedAt));
+    this.ctx.emit(c, 'die', { exitCode: String(exitCode), execDuration: String(Math.floor(ran / 1000)) });
     spans.mark('save');
     this.ctx.config.trace?.(spans.toString());
     c.streams.endAll();

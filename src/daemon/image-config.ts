@@ -1,5 +1,6 @@
 // Merges an image's config into a container's config the way dockerd does at create time, and
 // derives the process's path and args.
+import { mergeHealthcheck, type HealthConfig } from '../health/health-config.js';
 import type { ContainerConfig } from '../api/types/container.js';
 
 /** An image's config section has the shape of a container's Config. */
@@ -65,7 +66,8 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   if (isEmpty(user.Volumes)) out.Volumes = image.Volumes ?? null;
   else if (image.Volumes) out.Volumes = { ...image.Volumes, ...user.Volumes };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
-  if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
+  const hc = mergeHealthcheck(out.Healthcheck as HealthConfig | null | undefined, image.Healthcheck as HealthConfig | null | undefined);
+  if (hc) out.Healthcheck = hc;
   if (image.OnBuild && !out.OnBuild) out.OnBuild = image.OnBuild;
   return out;
 }

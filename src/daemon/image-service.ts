@@ -17,11 +17,15 @@ import { layersSize, listImages } from '../image/image-list.js';
 import { pruneImages } from '../image/image-prune.js';
 import { planSave, writeSaveArchive } from '../image/save.js';
 import { sweepTempSnapshots } from '../image/sweep.js';
+import { imageEvent } from '../events/actor-events.js';
+import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ContainerImage, ImagesPort } from './ports.js';
 
 export class ImageService implements ImageBackend, ImagesPort {
   private containers: () => ContainerUse[] = () => [];
+  /** image events (the event bus, set at wiring) */
+  events: EventSink = noEvents;
   /** layer snapshots an image no longer needs but a container still stood on, top first; kept on disk */
   private readonly orphans: string[];
 
@@ -96,7 +100,8 @@ export class ImageService implements ImageBackend, ImagesPort {
   };
 
   async imageLoad(archive: Readable, options: { quiet: boolean; signal: AbortSignal; onProgress: (p: ImageProgress) => void }): Promise<void> {
-    await loadArchive(this.store, archive, { quiet: options.quiet, signal: options.signal, onProgress: options.onProgress });
+    const { loaded } = await loadArchive(this.store, archive, { quiet: options.quiet, signal: options.signal, onProgress: options.onProgress });
+    for (const { id } of loaded) this.emit(id, id, 'load');
   }
 
   async imageList(options: { all: boolean; digests: boolean; sharedSize?: boolean; filters: Record<string, string[]> }): Promise<ImageSummary[]> {
@@ -120,29 +125,64 @@ export class ImageService implements ImageBackend, ImagesPort {
     if (named.digest !== undefined) throw new InvalidParameterError('refusing to create a tag with a digest reference');
     if (named.familiarName() === 'sha256') throw new InvalidParameterError('refusing to create an ambiguous tag using digest algorithm as name');
     this.store.tag(img.id, named.toString());
+    this.emit(img.id, named.familiarString(), 'tag');
+  }
+
+  /** dockerd's LogImageEvent: the image's labels (while it exists) and the name the action was about. */
+  emit(imageId: string, refName: string, action: string): void {
+    imageEvent(this.events, imageId, refName, action, this.store.get(imageId)?.config.config?.Labels);
+  }
+
+  /** untag and delete events in the order of rmi's records (an untag belongs to the image deleted after it). */
+  private emitDeleteRecords(records: readonly { Untagged?: string; Deleted?: string }[], firstId: string, imageIds: ReadonlySet<string>, labels: Map<string, Record<string, string> | undefined>): void {
+    let current = firstId;
+    for (const r of records) {
+      if (r.Untagged !== undefined) imageEvent(this.events, current, current, 'untag', labels.get(current));
+      if (r.Deleted !== undefined && imageIds.has(r.Deleted)) {
+        imageEvent(this.events, r.Deleted, r.Deleted, 'delete');
+        current = this.store.get(r.Deleted)?.parent ?? current;
+      }
+    }
+  }
+
+  private imageLabels(): Map<string, Record<string, string> | undefined> {
+    return new Map(this.store.list().map((i) => [i.id, i.config.config?.Labels ?? undefined]));
   }
 
   async imageRemove(ref: string, options: { force: boolean; noprune: boolean }): Promise<ImageDeleteItem[]> {
+    const firstId = this.store.resolve(ref).id;
+    const labels = this.imageLabels();
     const records = await deleteImage(this.store, ref, {
       force: options.force, prune: !options.noprune, containers: this.containers(), onOrphanLayer: this.addOrphan,
     });
+    this.emitDeleteRecords(records, firstId, new Set(labels.keys()), labels);
     if (records.some((r) => r.Deleted !== undefined)) await this.reclaim();
     return records.map((r) => ({ ...r }));
   }
 
   async imagePrune(filters: Record<string, string[]>): Promise<ImagePruneResult> {
+    const labels = this.imageLabels();
     const r = await pruneImages(this.store, filters, this.containers(), this.addOrphan);
+    for (const d of r.ImagesDeleted ?? []) {
+      if (d.Deleted !== undefined && labels.has(d.Deleted)) imageEvent(this.events, d.Deleted, d.Deleted, 'delete');
+    }
+    this.events.publish('image', 'prune', '', { reclaimed: String(r.SpaceReclaimed) });
     if (r.ImagesDeleted?.some((d) => d.Deleted !== undefined)) await this.reclaim();
     return { ImagesDeleted: r.ImagesDeleted && r.ImagesDeleted.map((d) => ({ ...d })), SpaceReclaimed: r.SpaceReclaimed };
   }
 
   async imageSave(names: string[]): Promise<(out: Writable, signal: AbortSignal) => Promise<void>> {
     const plan = planSave(this.store, names);
-    return (out, signal) => writeSaveArchive(this.store, plan, out, signal);
+    return async (out, signal) => {
+      await writeSaveArchive(this.store, plan, out, signal);
+      for (const e of plan.entries) this.emit(e.image.id, e.image.id, 'save');
+    };
   }
 
   async imageImport(body: Readable, options: { repo?: string; tag?: string; message?: string; changes: string[]; signal: AbortSignal }): Promise<string> {
-    return importImage(this.store, body, options);
+    const id = await importImage(this.store, body, options);
+    this.emit(id, id, 'import');
+    return id;
   }
 
   validateImportTarget(repo: string | undefined, tag: string | undefined): void {

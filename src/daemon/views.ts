@@ -1,5 +1,6 @@
 // Builds the API's views of a container (list summary, inspect) from its record. Pure functions
 // of the record, so they are cheap to test. (`docker ps` filters: container-list.ts.)
+import { healthJSON, healthText } from '../health/health-state.js';
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from '../api/routers/containers/backend.js';
 import { humanDuration } from '../internal/human-duration.js';
 import type { MountPoint } from '../api/types/container.js';
@@ -23,7 +24,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   const s = rec.state;
   switch (s.status) {
     case 'created': return 'Created';
-    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+    case 'running': return `Up ${humanDuration(now - Date.parse(s.startedAt))}${s.health ? ` (${healthText(s.health)})` : ''}`;
     case 'paused': return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`;
     case 'restarting': return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
     case 'removing': return 'Removal In Progress';
@@ -106,6 +107,7 @@ export function containerInspect(rec: ContainerRecord, execIds: readonly string[
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(s.health ? { Health: healthJSON(s.health) } : {}),
     },
     Image: rec.image,
     // dockerd sets these on the first start (initializeNetworking, buildSandboxOptions,

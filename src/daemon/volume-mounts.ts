@@ -4,6 +4,7 @@
 // unmounts filesystems no running container needs at exit, and with `rm -v` (or AutoRemove)
 // removes the anonymous volumes it created. Binds and tmpfs of the container's own HostConfig are
 // mounted by container-spec.ts; they are recorded here so that inspect and `ps` show every mount.
+import { volumeEvent } from '../events/actor-events.js';
 import path from 'node:path';
 import { parseBind, parseMount, withAddedMounts } from '../oci/mounts.js';
 import type { OciMount, SpecOption } from '../oci/spec.js';
@@ -61,6 +62,9 @@ export class VolumeMounts implements ContainerParticipant {
         if (mp.Type === 'volume' && mp.Name) {
           const source = await this.deps.volumes.mount(mp.Name);
           mounted.push(mp.Name);
+          volumeEvent(this.deps.volumes.events, mp.Name, 'mount', {
+            driver: mp.Driver || 'local', container: c.id, destination: mp.Destination, 'read/write': String(mp.RW), propagation: mp.Propagation ?? '',
+          });
           mounts.push(bindOf(mp.Destination, source, mp.RW, 'rprivate'));
         } else if (mp.Type === 'bind' && mp.From) {
           mounts.push(bindOf(mp.Destination, mp.Source, mp.RW, mp.Propagation || 'rprivate'));
@@ -74,7 +78,10 @@ export class VolumeMounts implements ContainerParticipant {
   }
 
   async afterExit(c: Container): Promise<void> {
-    for (const name of new Set(volumeNames(c.record))) await this.deps.volumes.release(name);
+    for (const name of new Set(volumeNames(c.record))) {
+      volumeEvent(this.deps.volumes.events, name, 'unmount', { driver: 'local', container: c.id });
+      await this.deps.volumes.release(name);
+    }
   }
 
   async release(c: Container): Promise<void> {

@@ -1,5 +1,6 @@
 // `--change` instructions of docker import and docker commit (dockerd's BuildFromConfig): a few
 // Dockerfile instructions applied to an image config. Only the instructions dockerd allows here.
+import { parseGoDuration } from '../internal/go-time.js';
 import { InvalidParameterError } from '../errdefs/errors.js';
 import type { ImageContainerConfig } from './types.js';
 
@@ -122,14 +123,42 @@ export function applyChanges(base: ImageContainerConfig, changes: readonly strin
         break;
       }
       case 'onbuild': c.OnBuild = [...(c.OnBuild ?? []), rest.trim()]; break;
-      case 'healthcheck': {
-        const [kind, ...args] = rest.trim().split(/\s+/);
-        if (kind?.toUpperCase() === 'NONE') c.Healthcheck = { Test: ['NONE'] };
-        else if (kind?.toUpperCase() === 'CMD') c.Healthcheck = { Test: ['CMD-SHELL', args.join(' ')] };
-        else throw new InvalidParameterError('Unknown type for HEALTHCHECK');
-        break;
-      }
+      case 'healthcheck': c.Healthcheck = parseHealthcheck(rest); break;
     }
   }
   return c;
+}
+
+const HEALTH_FLAGS: Record<string, string> = { interval: 'Interval', timeout: 'Timeout', 'start-period': 'StartPeriod', 'start-interval': 'StartInterval' };
+
+/** The builder's HEALTHCHECK: [--interval=D --timeout=D --start-period=D --start-interval=D --retries=N] CMD ...|NONE */
+function parseHealthcheck(rest: string): Record<string, unknown> {
+  let text = rest.trim();
+  const hc: Record<string, unknown> = {};
+  for (let m = /^--([a-z-]+)=(\S*)\s*/.exec(text); m; m = /^--([a-z-]+)=(\S*)\s*/.exec(text)) {
+    const [all, flag, value] = m as unknown as [string, string, string];
+    text = text.slice(all.length);
+    if (flag === 'retries') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid value for retries: ${value}`);
+      hc.Retries = n;
+      continue;
+    }
+    const field = HEALTH_FLAGS[flag];
+    if (!field) throw new InvalidParameterError(`Unknown flag: ${flag}`);
+    const ms = parseGoDuration(value);
+    if (ms === undefined) throw new InvalidParameterError(`time: invalid duration "${value}"`);
+    hc[field] = Math.round(ms * 1e6);
+  }
+  const [kind] = text.split(/\s+/, 1);
+  const args = text.slice(kind?.length ?? 0).trim();
+  if (kind?.toUpperCase() === 'NONE') return { Test: ['NONE'] };
+  if (kind?.toUpperCase() !== 'CMD') throw new InvalidParameterError('Unknown type for HEALTHCHECK');
+  if (args.startsWith('[')) {
+    try {
+      const argv = JSON.parse(args) as unknown;
+      if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) return { Test: ['CMD', ...argv], ...hc };
+    } catch { /* the shell form */ }
+  }
+  return { Test: ['CMD-SHELL', args], ...hc };
 }

@@ -59,12 +59,16 @@ export async function unpackBlob(
   options: { signal?: AbortSignal; onProgress?: (p: LayerProgress) => void } = {},
 ): Promise<ImageLayer> {
   const { snapshots } = deps;
+  let diffSize = layer.diffSize;
   if (!(await snapshots.stat(layer.chainId))) {
     // Progress as dockerd reports it on `docker load`: only for layers it actually imports.
     const progress = (current: number): void =>
       options.onProgress?.({ status: 'Loading layer', id: shortId(layer.diffId), progressDetail: { current, total: layer.blobSize } });
     progress(0);
-    await applyLayer(deps, layer, options.signal);
+    // containerd counts the uncompressed bytes it applied: the tar size, known now even when the
+    // caller only had the compressed blob (a pull)
+    const applied = await applyLayer(deps, layer, options.signal);
+    if (applied > 0) diffSize = applied;
     progress(layer.blobSize);
   }
 
@@ -80,12 +84,13 @@ export async function unpackBlob(
     blobDigest: layer.blobDigest,
     mediaType: layer.mediaType,
     size: layer.blobSize,
-    diffSize: layer.diffSize,
+    diffSize,
     ...(unpackedSize !== undefined ? { unpackedSize } : {}),
   };
 }
 
-async function applyLayer(deps: UnpackDeps, layer: BlobLayer, signal: AbortSignal | undefined): Promise<void> {
+/** Returns the uncompressed size containerd reports for the applied layer (0 when it does not say). */
+async function applyLayer(deps: UnpackDeps, layer: BlobLayer, signal: AbortSignal | undefined): Promise<number> {
   const { snapshots, differ } = deps;
   // containerd's unpacker names its working snapshots "extract-<random>-<chainID>".
   const key = `extract-${randomBytes(6).toString('hex')}-${layer.chainId}`;
@@ -104,6 +109,7 @@ async function applyLayer(deps: UnpackDeps, layer: BlobLayer, signal: AbortSigna
       if (!(await snapshots.stat(layer.chainId).catch(() => undefined))) throw err;
       await snapshots.remove(key).catch(() => undefined);
     }
+    return Number(applied.size) || 0;
   } catch (err) {
     await snapshots.remove(key).catch(() => undefined);
     throw err;

@@ -3,6 +3,8 @@
 // unmount it when no running container uses it, remove anonymous ones with `rm -v`). Which
 // containers use a volume is read from the containers themselves (their mount points), so the
 // reference counts survive restarts without a second record to keep in step.
+import { volumeEvent } from '../events/actor-events.js';
+import { noEvents, type EventSink } from '../events/types.js';
 import type {
   VolumeBackend, VolumeCreateRequest, VolumeInfo, VolumeListResult, VolumePruneOptions, VolumePruneResult,
 } from '../api/routers/volumes/backend.js';
@@ -22,6 +24,8 @@ export interface VolumeUser {
 
 export class VolumeService implements VolumeBackend {
   private users: () => VolumeUser[] = () => [];
+  /** volume events (the event bus, set at wiring) */
+  events: EventSink = noEvents;
 
   constructor(private readonly driver: LocalDriver) {}
 
@@ -56,7 +60,9 @@ export class VolumeService implements VolumeBackend {
       // a volume created without a name is anonymous wherever it comes from (API or a container's
       // mount), as moby's VolumesService.Create labels it: `volume prune` removes it by default
       const labels = { ...(req.Labels ?? {}), ...(req.Name ? {} : { [ANONYMOUS_LABEL]: '' }) };
-      return this.driver.create({ name, driver, labels, options, createdAt: new Date().toISOString() });
+      const meta = this.driver.create({ name, driver, labels, options, createdAt: new Date().toISOString() });
+      volumeEvent(this.events, name, 'create', { driver });
+      return meta;
     } catch (err) {
       throw withPrefix(err, `create ${name}: `);
     }
@@ -75,6 +81,7 @@ export class VolumeService implements VolumeBackend {
     // as dockerd, even `force` does not take a volume from containers that use it
     if (users.length > 0) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(' ')}]`);
     await this.driver.remove(name).catch((err: unknown) => { throw withPrefix(err, `remove ${name}: `); });
+    volumeEvent(this.events, name, 'destroy', { driver: LOCAL_DRIVER });
   }
 
   async volumesPrune(filters: Record<string, string[]>, options: VolumePruneOptions, signal: AbortSignal): Promise<VolumePruneResult> {
@@ -95,6 +102,7 @@ export class VolumeService implements VolumeBackend {
       deleted.push(meta.name);
       reclaimed += size;
     }
+    this.events.publish('volume', 'prune', '', { reclaimed: String(reclaimed) });
     // dockerd 20.10 answers an empty list, not null, when nothing went
     return { VolumesDeleted: deleted, SpaceReclaimed: reclaimed };
   }
@@ -143,6 +151,7 @@ export class VolumeService implements VolumeBackend {
   async removeIfUnused(name: string): Promise<boolean> {
     if (!this.driver.get(name) || this.usersOf(name).length > 0) return false;
     await this.driver.remove(name);
+    volumeEvent(this.events, name, 'destroy', { driver: LOCAL_DRIVER });
     return true;
   }
 

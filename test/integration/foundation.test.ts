@@ -170,10 +170,11 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
   });
 
   test('an unknown image: 404 on create, a clear message from the pull the CLI then tries', async () => {
-    const r = await d.docker(['run', '--rm', 'nosuch']);
+    // a registry on a closed loopback port: never Docker Hub from a test
+    const r = await d.docker(['run', '--rm', '127.0.0.1:1/nosuch']);
     assert.equal(r.code, 125);
-    assert.match(r.stderr, /Unable to find image 'nosuch:latest' locally/);
-    assert.match(r.stderr, /not supported by berthd yet/);
+    assert.match(r.stderr, /Unable to find image '127.0.0.1:1\/nosuch:latest' locally/);
+    assert.match(r.stderr, /Get "http:\/\/127.0.0.1:1\/v2\/": dial tcp 127.0.0.1:1: connect: connection refused/);
   });
 
   test('kill -9 of berthd: the container keeps running and its output keeps flowing into the log', async () => {

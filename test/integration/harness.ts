@@ -61,12 +61,13 @@ export class Berthd {
 
   get host(): string { return `unix://${this.socket}`; }
 
-  async start(): Promise<void> {
+  /** `args`: extra berthd flags (after the harness's own). */
+  async start(opts: { args?: string[] } = {}): Promise<void> {
     const log = fs.openSync(this.logFile, 'a');
     this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug',
-      '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool,
+      '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool, 
       // tests never send traffic beyond this machine: the host's forwarding stays as it is
-      '--ip-forward=false', ...this.extraArgs], {
+      '--ip-forward=false', ...this.extraArgs, ...(opts.args ?? [])], {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);

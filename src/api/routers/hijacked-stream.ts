@@ -3,6 +3,7 @@
 // connection when the stream ends. Shared by the containers and exec routers.
 import type { Readable } from 'node:stream';
 import { frame, StreamId } from '../../internal/stdcopy.js';
+import { versionLt } from '../../internal/version.js';
 import { waitForDrain } from '../../internal/stream-pumps.js';
 import type { RequestContext } from '../server/context.js';
 import type { PreparedAttach } from './containers/backend.js';
@@ -10,9 +11,14 @@ import type { PreparedAttach } from './containers/backend.js';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
+/** dockerd (attach and exec start alike) names a multiplexed hijacked stream as such from API 1.42; raw-stream with a TTY or before. */
+export function hijackedContentType(version: string, tty: boolean): string {
+  return !tty && !versionLt(version, '1.42') ? MULTIPLEXED_STREAM : RAW_STREAM;
+}
+
 /** `engineHeaders`: dockerd's exec start answers with Api-Version, Server, …; its attach without. */
 export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttach, withStdin: boolean, engineHeaders: boolean): Promise<void> {
-  const { socket } = await ctx.hijack(RAW_STREAM, engineHeaders);
+  const { socket } = await ctx.hijack(hijackedContentType(ctx.version, prepared.tty), engineHeaders);
   const abort = new AbortController();
   socket.once('close', () => abort.abort());
   socket.on('error', () => abort.abort());

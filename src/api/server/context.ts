@@ -80,6 +80,8 @@ export class RequestContext {
 
   async body(limit = 64 * 1024 * 1024): Promise<Buffer> {
     if (this.upgrade) return this.upgradeBody(limit);
+    // a body announced beyond the limit is refused before a byte of it is read
+    if (Number(this.req.headers['content-length'] ?? 0) > limit) throw new InvalidParameterError('request body too large');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.req as AsyncIterable<Buffer>) {

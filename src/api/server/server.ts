@@ -1,6 +1,8 @@
 // The HTTP API server: listeners (unix and tcp), routing with and without the /vX.Y prefix,
 // the version check, the standard response headers, and the error sink.
 import http from 'node:http';
+import https from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,6 +13,7 @@ import { RequestContext } from './context.js';
 import { writeError } from './error-sink.js';
 import type { Route, Router } from './route.js';
 import { checkVersion, splitVersion } from './version-middleware.js';
+import { tlsFront } from './tls-front.js';
 
 export interface ServerOptions {
   serverVersion: string;
@@ -34,7 +37,7 @@ export function parseHost(host: string): ListenAddress {
 
 export class ApiServer {
   private readonly router = findMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
-  private readonly servers: http.Server[] = [];
+  private readonly servers: (http.Server | https.Server | net.Server)[] = [];
   /** upgraded (hijacked) connections: Node's server no longer tracks them */
   private readonly hijacked = new Set<Duplex>();
   private readonly log: (msg: string) => void;
@@ -99,8 +102,9 @@ export class ApiServer {
     return gated ? { headers: this.baseHeaders, error: new NotFoundError('page not found') } : { headers: this.baseHeaders };
   }
 
-  private createServer(): http.Server {
-    const server = http.createServer({ keepAlive: true }, (req, res) => this.dispatch(req, res));
+  private createServer(tlsOptions?: TlsOptions): http.Server | https.Server {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.dispatch(req, res);
+    const server = tlsOptions ? https.createServer({ ...tlsOptions, keepAlive: true }, handler) : http.createServer({ keepAlive: true }, handler);
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       this.hijacked.add(socket);
       socket.once('close', () => this.hijacked.delete(socket));
@@ -117,24 +121,22 @@ export class ApiServer {
     return server;
   }
 
-  async listen(address: ListenAddress, group?: { gid: number }): Promise<void> {
-    const server = this.createServer();
+  /** `tls`: serve TLS on a tcp address (src/config/tls.ts builds the options). */
+  async listen(address: ListenAddress, group?: { gid: number }, tls?: TlsOptions): Promise<void> {
+    const server = this.createServer(address.proto === 'tcp' ? tls : undefined);
     if (address.proto === 'unix') {
       await removeStaleSocket(address.addr);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(address.addr, () => resolve());
-      });
-      fs.chmodSync(address.addr, 0o660);
-      if (group) fs.chownSync(address.addr, 0, group.gid);
+      await listenUnixAtomically(server, address.addr, group);
     } else {
       const idx = address.addr.lastIndexOf(':');
       const host = address.addr.slice(0, idx) || '127.0.0.1';
       const port = Number(address.addr.slice(idx + 1));
+      const listener = server instanceof https.Server ? tlsFront(server) : server;
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
+        listener.once('error', reject);
+        listener.listen(port, host.replace(/^\[|\]$/g, ''), () => resolve());
       });
+      if (listener !== server) this.servers.push(listener);
     }
     this.servers.push(server);
   }
@@ -143,15 +145,42 @@ export class ApiServer {
   async close(): Promise<void> {
     const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
-      s.closeAllConnections();
+      if ('closeAllConnections' in s) s.closeAllConnections();
     })));
     for (const socket of this.hijacked) socket.destroy();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
   }
 }
 
+/**
+ * The socket appears at its path only once it has its final mode (0660) and group: it is bound at a
+ * temporary name under a restrictive umask, then renamed into place.
+ */
+async function listenUnixAtomically(server: net.Server, socketPath: string, group: { gid: number } | undefined): Promise<void> {
+  const tmp = `${socketPath}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(tmp, () => resolve());
+    });
+  } finally {
+    process.umask(umask);
+  }
+  try {
+    fs.chmodSync(tmp, 0o660);
+    if (group) fs.chownSync(tmp, 0, group.gid);
+    fs.renameSync(tmp, socketPath);
+  } catch (err) {
+    server.close();
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 /** A socket file left by a crashed daemon is removed; one that still answers is an error. */
-async function removeStaleSocket(path: string): Promise<void> {
+export async function removeStaleSocket(path: string): Promise<void> {
   if (!fs.existsSync(path)) return;
   const alive = await new Promise<boolean>((resolve) => {
     const c = net.connect(path);

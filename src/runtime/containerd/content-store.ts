@@ -109,8 +109,17 @@ export class ContainerdContentStore implements ContentStore {
       }
     } catch (err) {
       // the source failed: abandon the write; the partial ingest is cleaned up by Abort
-      stream.cancel();
-      await this.conn.unary('content', 'Abort', { ref }).catch(() => undefined);
+      // Half-close instead of cancelling: containerd then handles every WRITE already sent before it
+      // ends the call, so the Abort below cannot run before the ingest exists (it would find nothing
+      // and the partial ingest would stay on disk). The lock may still be held briefly: retry.
+      if (!failed) stream.end();
+      else stream.cancel();
+      await done.catch(() => undefined);
+      for (let i = 0; i < 10; i++) {
+        const aborted = await this.conn.unary('content', 'Abort', { ref }).then(() => true, (e: unknown) => grpcCode(e) === Status.NOT_FOUND);
+        if (aborted) break;
+        await new Promise((r) => setTimeout(r, 20 * (i + 1)));
+      }
       throw err;
     } finally {
       stream.off('error', onFail);

@@ -11,6 +11,8 @@ import type { ContainerFsBackend } from '../containers/fs-backend.js';
 import { ContainerFsRouter } from '../containers/fs-routes.js';
 import { DiskUsageRouter } from '../system/df-routes.js';
 import type { ImageBackend } from './backend.js';
+import type { RegistryBackend } from '../distribution/backend.js';
+import { DistributionRouter } from '../distribution/routes.js';
 import { ImagesRouter } from './routes.js';
 import { unixRequest, type UnixResponse } from '../../server/unix-request.js';
 
@@ -36,6 +38,18 @@ const images = {
   },
 } as unknown as ImageBackend;
 
+const registry: RegistryBackend = {
+  imagePull: async (o) => {
+    if (o.fromImage === 'missing') throw new NotFoundError('manifest for missing:latest not found: manifest unknown: manifest unknown');
+    o.onProgress({ status: `pull ${o.fromImage} tag=${o.tag ?? ''} platform=${o.platform ?? ''} auth=${o.authHeader ?? ''}` });
+    throw new InvalidParameterError('failed later');
+  },
+  imagePush: async (o) => { o.onProgress({ status: `push ${o.name} tag=${o.tag ?? ''}` }); },
+  login: async (body) => ({ IdentityToken: '', Status: `login ${JSON.stringify(body)}` }),
+  distributionInspect: async (name) => ({ name }),
+  imageSearch: async (term, o) => [{ star_count: o.limit, is_official: false, name: term, is_automated: false, description: '' }],
+};
+
 const fsBackend: ContainerFsBackend = {
   containerChanges: async () => [{ Path: '/a', Kind: 1 }],
   containerExport: async () => (async function* () { yield Buffer.from('tar'); })(),
@@ -46,7 +60,7 @@ const request = (method: string, p: string, body?: string): Promise<UnixResponse
 
 before(async () => {
   server = new ApiServer([
-    new ImagesRouter(images), new ContainerFsRouter(fsBackend),
+    new ImagesRouter(images, registry), new ContainerFsRouter(fsBackend), new DistributionRouter(registry),
     new DiskUsageRouter({
       systemDiskUsage: async (types) => Object.fromEntries([...types].map((t) => [
         { image: 'ImageUsage', container: 'ContainerUsage', volume: 'VolumeUsage', 'build-cache': 'BuildCacheUsage' }[t],
@@ -66,10 +80,29 @@ test('tag answers 201; names with slashes and ports reach the backend whole', as
   assert.deepEqual(JSON.parse(noRepo.body), { message: 'invalid reference format' }); // dockerd's parser text
 });
 
-test('push is recognised and answers 501 until registry push exists (not 404 page not found)', async () => {
-  const res = await request('POST', '/images/localhost:5000/a/push?tag=1');
-  assert.equal(res.status, 501);
-  assert.match(JSON.parse(res.body).message as string, /^pushing images is not supported by berthd yet \(requested localhost:5000\/a\)/);
+test('pull and push go to the registry backend: errors before the first message are HTTP errors, later ones in the stream', async () => {
+  const push = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  assert.equal(push.status, 200);
+  assert.deepEqual(JSON.parse(push.body.trim()), { status: 'push localhost:5000/a tag=1' });
+  const missing = await request('POST', '/images/create?fromImage=missing&tag=latest');
+  assert.equal(missing.status, 404);
+  const pull = await request('POST', '/images/create?fromImage=a&tag=1&platform=linux/arm64');
+  assert.equal(pull.status, 200);
+  assert.deepEqual(pull.body.trim().split('\r\n').map((l) => JSON.parse(l)), [
+    { status: 'pull a tag=1 platform=linux/arm64 auth=' },
+    { errorDetail: { message: 'failed later' }, error: 'failed later' },
+  ]);
+  // `platform` exists from 1.32
+  const old = await request('POST', '/v1.31/images/create?fromImage=a&tag=1&platform=linux/arm64');
+  assert.match(old.body, /platform= auth=/);
+});
+
+test('/auth, /distribution/{name}/json (1.30), /images/search', async () => {
+  assert.deepEqual(JSON.parse((await request('POST', '/auth', '{"username":"u"}')).body), { IdentityToken: '', Status: 'login {"username":"u"}' });
+  assert.deepEqual(JSON.parse((await request('GET', '/distribution/localhost:5000/a:1/json')).body), { name: 'localhost:5000/a:1' });
+  assert.equal((await request('GET', '/v1.29/distribution/a/json')).status, 404);
+  assert.deepEqual(JSON.parse((await request('GET', '/images/search?term=x&limit=5')).body), [{ star_count: 5, is_official: false, name: 'x', is_automated: false, description: '' }]);
+  assert.equal((await request('GET', '/images/search?term=x&limit=500')).status, 400);
 });
 
 test('rmi, history, prune (from 1.25), unknown image actions', async () => {
@@ -102,11 +135,11 @@ test('load answers 200 and reports a failed load inside the stream; quiet defaul
   assert.deepEqual(calls, ['load quiet=true', 'load quiet=false', 'load quiet=true']);
 });
 
-test('import streams the new ID as a status message; pulls are not supported yet', async () => {
+test('import streams the new ID as a status message; fromImage is a pull', async () => {
   const r = await request('POST', '/images/create?fromSrc=-&repo=x', 'tarbytes');
   assert.equal(r.status, 200);
   assert.deepEqual(JSON.parse(r.body.trim()), { status: 'sha256:new' });
-  assert.equal((await request('POST', '/images/create?fromImage=busybox')).status, 501);
+  assert.match((await request('POST', '/images/create?fromImage=busybox')).body, /pull busybox tag= /);
 });
 
 test('commit pauses by default from 1.13, takes changes and a Config body; diff and df', async () => {

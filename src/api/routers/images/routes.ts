@@ -4,6 +4,8 @@ import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import { parseFilters } from '../containers/filters.js';
 import type { ImageBackend, ImageInspect } from './backend.js';
+import type { RegistryBackend } from '../distribution/backend.js';
+import { header as registryAuthHeader } from '../distribution/routes.js';
 import { versionGte, versionLt } from '../../../internal/version.js';
 import { listSharedSize, platformParams, shapeImageInspect, shapeImageSummary, type OciPlatform } from './shape.js';
 
@@ -37,7 +39,7 @@ function splitNameAction(rest: string, actions: readonly string[]): { name: stri
 }
 
 export class ImagesRouter implements Router {
-  constructor(private readonly backend: ImageBackend) {}
+  constructor(private readonly backend: ImageBackend, private readonly registry?: RegistryBackend) {}
 
   routes(): Route[] {
     return [
@@ -97,11 +99,9 @@ export class ImagesRouter implements Router {
 
   private async postImagesCreate(ctx: RequestContext): Promise<void> {
     const fromSrc = ctx.string('fromSrc');
-    if (fromSrc === undefined || ctx.string('fromImage')) {
-      const image = ctx.string('fromImage') ?? '';
-      throw new NotImplementedError(`pulling images is not supported by berthd yet (requested ${image}); use docker load`);
-    }
-    if (fromSrc !== '-') throw new NotImplementedError('importing from a URL is not supported by berthd yet; use fromSrc=- with the tar as body');
+    // dockerd: a fromImage pulls; anything else imports (with no fromSrc, from the empty URL)
+    if (ctx.string('fromImage')) return this.pull(ctx);
+    if ((fromSrc ?? '') !== '-') throw new NotImplementedError('importing from a URL is not supported by berthd yet; use fromSrc=- with the tar as body');
     const repo = ctx.string('repo') || undefined;
     const tag = ctx.string('tag') || undefined;
     this.backend.validateImportTarget(repo, tag);
@@ -113,6 +113,21 @@ export class ImagesRouter implements Router {
       });
       out({ status: id });
     });
+  }
+
+  /** A pull: parameters are checked before the first progress message opens the stream. */
+  private async pull(ctx: RequestContext): Promise<void> {
+    const fromImage = ctx.string('fromImage') ?? '';
+    if (!this.registry) throw new NotImplementedError(`pulling images is not supported by berthd (requested ${fromImage})`);
+    const registry = this.registry;
+    // `platform` from 1.32; older clients' values are ignored as dockerd does
+    const platform = versionGte(ctx.version, '1.32') ? ctx.string('platform') || undefined : undefined;
+    const tag = ctx.string('tag') || undefined;
+    const authHeader = registryAuthHeader(ctx);
+    await this.jsonStream(ctx, (out) => registry.imagePull({
+      fromImage, signal: ctx.signal, onProgress: out,
+      ...(tag ? { tag } : {}), ...(platform ? { platform } : {}), ...(authHeader ? { authHeader } : {}),
+    }));
   }
 
   private async getImagesGet(ctx: RequestContext): Promise<void> {
@@ -168,12 +183,22 @@ export class ImagesRouter implements Router {
   private async postImagesByName(ctx: RequestContext): Promise<void> {
     const target = splitNameAction(ctx.params['*'] ?? '', ['tag', 'push']);
     if (!target) throw new NotFoundError('page not found');
-    if (target.action === 'push') throw new NotImplementedError(`pushing images is not supported by berthd yet (requested ${target.name}); use docker save`);
+    if (target.action === 'push') return this.push(ctx, target.name);
     const repo = ctx.string('repo') ?? '';
     // dockerd parses the empty repo as a normalized name ("docker.io/library/"): its parser's text.
     if (repo === '') throw new InvalidParameterError('invalid reference format');
     await this.backend.imageTag(target.name, repo, ctx.string('tag') ?? '');
     ctx.noContent(201);
+  }
+
+  private async push(ctx: RequestContext, name: string): Promise<void> {
+    if (!this.registry) throw new NotImplementedError(`pushing images is not supported by berthd (requested ${name})`);
+    const registry = this.registry;
+    const tag = ctx.string('tag') || undefined;
+    const authHeader = registryAuthHeader(ctx);
+    await this.jsonStream(ctx, (out) => registry.imagePush({
+      name, signal: ctx.signal, onProgress: out, ...(tag ? { tag } : {}), ...(authHeader ? { authHeader } : {}),
+    }));
   }
 
   /** DELETE /images/{name}. */

@@ -13,7 +13,7 @@ import { withNamespace } from '../oci/namespaces.js';
 import type { SpecOption } from '../oci/spec.js';
 import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
-import { attachVeth, createNetns, deleteNetns, detachVeth, linkExists, netnsPath, run } from './iproute.js';
+import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests } from './port-bindings.js';
 import { PortPublisher } from './port-publisher.js';
@@ -188,8 +188,15 @@ export class ContainerNetworking implements ContainerParticipant {
       const links = kind === 'bridge' ? this.links(c) : { hosts: [], env: [] };
       await Promise.all([this.enableDns(c), this.publish(c)]);
       this.writeFiles(c, links.hosts);
+      // as dockerd: no IPv6 on the interfaces of networks without it (no link-local chatter either)
+      const v6off = Object.entries(ns.sandbox.interfaces).filter(([n]) => !this.registry.byName(n)?.EnableIPv6).map(([, i]) => i.ifname);
       return [
         withNamespace('network', { mode: 'join', path: netnsPath(netns) }),
+        ...(v6off.length ? [(spec: Parameters<SpecOption>[0]): void => {
+          const sysctl = { ...(spec.linux.sysctl ?? {}) };
+          for (const ifname of v6off) sysctl[`net.ipv6.conf.${ifname}.disable_ipv6`] ??= '1';
+          spec.linux.sysctl = sysctl;
+        }] : []),
         ...(links.env.length ? [(spec: Parameters<SpecOption>[0]): void => { spec.process.env = [...links.env, ...spec.process.env]; }] : []),
       ];
     } catch (err) {
@@ -240,6 +247,7 @@ export class ContainerNetworking implements ContainerParticipant {
       throw err;
     }
     sb.interfaces[net.Name] = { ifname, hostIf };
+    if (!net.EnableIPv6) disableIpv6(hostIf);
     Object.assign(ep, {
       NetworkID: net.Id, EndpointID: generateId(), Gateway: intToIp(pool.gateway), IPAddress: intToIp(ip), IPPrefixLen: pool.subnet.prefix,
       MacAddress: mac, DNSNames: net.Name === DEFAULT_BRIDGE ? null : [c.name, c.id.slice(0, 12), ...(ep.Aliases ?? [])],

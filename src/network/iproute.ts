@@ -29,7 +29,7 @@ export function linkExists(name: string): boolean {
 /** Creates the bridge with the gateway address (or gives an existing one that address) and brings it up. */
 export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
   const lines: string[] = [];
-  if (!linkExists(name)) lines.push(`link add name ${name}${mtu ? ` mtu ${mtu}` : ''} type bridge`);
+  if (!linkExists(name)) lines.push(`link add name ${name}${mtu ? ` mtu ${mtu}` : ''} type bridge`, `link set ${name} addrgenmode none`);
   if (gatewayCidr) lines.push(`addr replace ${gatewayCidr} dev ${name}`);
   lines.push(`link set ${name} up`);
   await batch(lines);
@@ -75,10 +75,13 @@ export async function attachVeth(a: VethAttachment, createNetns = false): Promis
   await batch([
     ...(createNetns ? [`netns add ${a.netns}`] : []),
     `link add ${a.hostIf}${mtu} type veth peer name ${a.ifname} address ${a.mac}${mtu} netns ${a.netns}`,
+    // no IPv6 link-local address, so no DAD/router-solicitation chatter (IPv6 is not configured)
+    `link set ${a.hostIf} addrgenmode none`,
     `link set ${a.hostIf} master ${a.bridge} up`,
   ]);
   await batch([
     ...(a.loopback ? ['link set lo up'] : []),
+    `link set ${a.ifname} addrgenmode none`,
     `addr add ${a.address} dev ${a.ifname}`,
     `link set ${a.ifname} up`,
     ...(a.defaultGateway ? [`route add default via ${a.defaultGateway} dev ${a.ifname}`] : []),
@@ -94,4 +97,9 @@ export async function detachVeth(netns: string, ifname: string): Promise<void> {
 export async function hostRoutes(): Promise<string[]> {
   const out = await ip(['-4', '-o', 'route', 'show']).catch(() => '');
   return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((d) => d && d !== 'default');
+}
+
+/** No IPv6 on a host-side link (a bridge or veth of a network without IPv6): best effort. */
+export function disableIpv6(link: string): void {
+  try { fs.writeFileSync(`/proc/sys/net/ipv6/conf/${link}/disable_ipv6`, '1\n'); } catch { /* IPv6 off or absent */ }
 }

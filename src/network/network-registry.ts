@@ -10,7 +10,7 @@ import {
   cidrText, contains, DEFAULT_POOLS, firstHost, intToIp, ipToInt, nextFree, overlaps, parseAddrPrefix, parseCidr, pickSubnet,
   type AddressPool, type Cidr,
 } from './ipam.js';
-import { deleteLink, ensureBridge, hostRoutes } from './iproute.js';
+import { deleteLink, disableIpv6, ensureBridge, hostRoutes } from './iproute.js';
 import { enableIpForward, installMasquerade, removeMasquerade } from './masquerade.js';
 import type { IpamPoolConfig, NetworkRecord } from './types.js';
 
@@ -113,6 +113,7 @@ export class NetworkRegistry {
     const pool = this.poolOf(n);
     const mtu = Number(n.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
     await ensureBridge(n.bridge, pool ? `${intToIp(pool.gateway)}/${pool.subnet.prefix}` : undefined, mtu);
+    if (!n.EnableIPv6) disableIpv6(n.bridge);
     if (this.config.ipMasq !== false && pool && n.Options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false') {
       await installMasquerade(n.bridge, cidrText(pool.subnet), n.Internal)
         .catch((err: unknown) => this.config.log(`masquerade for ${n.bridge}: ${(err as Error).message}`));

@@ -13,8 +13,11 @@ import { Berthd, busyboxTar } from '../integration/harness.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-/** Routes that reach the network (pull, push, login) or block by design (wait, follow, attach, events). */
-const EXCLUDED = new Set(['/images/create', '/auth', '/build', '/containers/:id/attach', '/containers/:id/attach/ws', '/events', '/containers/:id/wait']);
+/** Routes that reach the network (pull, push, login, distribution) or block by design (wait, follow, attach, events). */
+const EXCLUDED = new Set(['/images/create', '/images/search', '/auth', '/build', '/distribution/*', '/containers/:id/attach', '/containers/:id/attach/ws',
+  '/events', '/containers/:id/wait',
+  // host networking state (bridges, veths, rules) is the network tests' to create and clean
+  '/networks/create', '/networks/:id/connect', '/networks/prune']);
 
 /** Where dockerd answers 5xx too (the server's state, not the request): see test/integration/hostile.test.ts. */
 function dockerdAlsoServerError(path: string, status: number, body: string): boolean {
@@ -32,15 +35,20 @@ interface Answer { status: number; body: string }
 
 function send(socketPath: string, r: Req): Promise<Answer | 'timeout'> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath, method: r.method, path: r.path, headers: r.headers, timeout: 3000 }, (res) => {
+    // a hard deadline: a streaming answer (stats, logs follow) is never idle, so an idle timeout never fires
+    const deadline = setTimeout(() => { req.destroy(); resolve('timeout'); }, 3000);
+    const req = http.request({ socketPath, method: r.method, path: r.path, headers: r.headers }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => { size += c.length; if (size < 65536) chunks.push(c); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, body: '' }));
+      res.on('end', () => { clearTimeout(deadline); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }); });
+      res.on('error', () => { clearTimeout(deadline); resolve({ status: res.statusCode ?? 0, body: '' }); });
     });
-    req.on('timeout', () => { req.destroy(); resolve('timeout'); });
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve({ status: 0, body: 'reset' }) : reject(err)));
+    req.on('error', (err) => {
+      clearTimeout(deadline);
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || req.destroyed) resolve({ status: 0, body: 'reset' });
+      else reject(err);
+    });
     req.end(r.body);
   });
 }
@@ -82,7 +90,10 @@ const requestArb = fc.record({ target: pathArb, version: versionArb, query: quer
   const body = g.target.method === 'GET' || g.target.method === 'HEAD' ? undefined : g.body;
   if (body) headers['Content-Length'] = String(Math.max(0, body.length - Math.max(0, g.lengthLie)));
   const truncated = body && headers['Content-Length'] !== String(body.length) ? body.subarray(0, Number(headers['Content-Length'])) : body;
-  return { method: g.target.method, path: `${g.version}${g.target.path}${g.query ? `?${g.query}` : ''}`, headers, body: truncated };
+  // a random path that happens to name a route reaching a registry goes to /_ping instead
+  const target = /(push|search|distribution|auth|images\/create|build|networks)/i.test(g.target.path) && !templates.some((t) => t.path === g.target.path)
+    ? '/_ping' : g.target.path;
+  return { method: g.target.method, path: `${g.version}${target}${g.query ? `?${g.query}` : ''}`, headers, body: truncated };
 });
 
 async function main(): Promise<void> {

@@ -72,7 +72,9 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
     assert.ok(!('online_cpus' in old.cpu_stats));
     const v120 = JSON.parse((await d.request('GET', '/v1.20/containers/burn/stats?stream=false&one-shot=1')).body) as Record<string, any>;
     assert.ok(!('name' in v120) && !('networks' in v120));
-    assert.equal(v120.network.rx_bytes, 0);
+    // the pre-1.21 single `network` object sums the container's interfaces (eth0 on the bridge)
+    assert.equal(typeof v120.network.rx_bytes, 'number');
+    assert.equal(typeof v120.network.tx_packets, 'number');
     // a stream: three samples, each with the previous one's CPU as precpu
     const samples = await new Promise<Array<Record<string, any>>>((resolve, reject) => {
       const got: Array<Record<string, any>> = [];

@@ -23,6 +23,7 @@ export class DistributionRouter implements Router {
     if (raw.trim() !== '') {
       try { body = JSON.parse(raw); } catch (err) { throw new InvalidParameterError((err as Error).message); }
     }
+    checkAuthConfig(body);
     ctx.json200(await this.backend.login(body, ctx.signal));
   }
 
@@ -45,4 +46,26 @@ export class DistributionRouter implements Router {
 export function header(ctx: RequestContext): string | undefined {
   const h = ctx.req.headers['x-registry-auth'];
   return (Array.isArray(h) ? h[0] : h) || undefined;
+}
+
+const AUTH_STRING_FIELDS = ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'];
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** Go's json.Decode into registry.AuthConfig: a body that is not an object, or a string field that is not a string, is a 400. */
+export function checkAuthConfig(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (body === null) return;
+    throw new InvalidParameterError(`json: cannot unmarshal ${jsonKind(body)} into Go value of type registry.AuthConfig`);
+  }
+  for (const [k, v] of Object.entries(body)) {
+    const field = AUTH_STRING_FIELDS.find((f) => f === k.toLowerCase());
+    if (field !== undefined && v !== null && typeof v !== 'string') {
+      throw new InvalidParameterError(`json: cannot unmarshal ${jsonKind(v)} into Go struct field AuthConfig.${field} of type string`);
+    }
+  }
 }

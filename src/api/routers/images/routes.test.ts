@@ -81,7 +81,11 @@ test('tag answers 201; names with slashes and ports reach the backend whole', as
 });
 
 test('pull and push go to the registry backend: errors before the first message are HTTP errors, later ones in the stream', async () => {
-  const push = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  // without X-Registry-Auth the body must hold an auth config (dockerd's old-client form)
+  const noAuth = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  assert.equal(noAuth.status, 400);
+  assert.match(noAuth.body, /Bad parameters and missing X-Registry-Auth: EOF/);
+  const push = await request('POST', '/images/localhost:5000/a/push?tag=1', '{}');
   assert.equal(push.status, 200);
   assert.deepEqual(JSON.parse(push.body.trim()), { status: 'push localhost:5000/a tag=1' });
   const missing = await request('POST', '/images/create?fromImage=missing&tag=latest');

@@ -355,6 +355,69 @@ print('ok')
     await ok(['rm', '-f', 'db', 'stopped-db']);
   });
 
+  test('IPv6: dual-stack networks, addresses in the containers, --ip6, AAAA answers, hosts entries, errors', async () => {
+    const { a, b } = sub();
+    // a ULA /64 of this berthd's own (never the host's fd00::/64)
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:6`;
+    const id = await ok(['network', 'create', '--ipv6', '--subnet', `${p6}::/64`, 'v6net']);
+    const [net] = JSON.parse(await ok(['network', 'inspect', 'v6net'])) as Array<{ EnableIPv6: boolean; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+    assert.equal(net!.EnableIPv6, true);
+    // dual stack: an IPv4 pool is chosen as well
+    assert.equal(net!.IPAM.Config.length, 2);
+    assert.deepEqual(net!.IPAM.Config.find((c) => c.Subnet.includes(':')), { Subnet: `${p6}::/64`, Gateway: `${p6}::1` });
+    const br = `br-${id.slice(0, 12)}`;
+    assert.match(spawnSync('ip', ['-6', 'addr', 'show', br]).stdout.toString(), new RegExp(`inet6 ${p6}::1/64`));
+    await fails(['network', 'create', '--ipv6', '--subnet', `${p6}::/48`, 'v6overlap'], /Pool overlaps with other one on this address space/);
+
+    const sixId = await ok(['run', '-d', '--name', 'six', '--network', 'v6net', 'busybox', 'sleep', '300']);
+    await ok(['run', '-d', '--name', 'fixed6', '--network', 'v6net', '--ip6', `${p6}::99`, 'busybox', 'sleep', '300']);
+    const ep = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Networks.v6net}}', 'six'])) as { GlobalIPv6Address: string; GlobalIPv6PrefixLen: number; IPv6Gateway: string; IPAddress: string };
+    assert.equal(ep.GlobalIPv6Address, `${p6}::2`);
+    assert.equal(ep.GlobalIPv6PrefixLen, 64);
+    assert.equal(ep.IPv6Gateway, `${p6}::1`);
+    assert.match(ep.IPAddress, /^10\./);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'fixed6']), `${p6}::99`);
+    // configured inside: the address on eth0 (no DAD: usable at once), the default route via the gateway
+    assert.match(await ok(['exec', 'six', 'ip', '-6', 'addr', 'show', 'eth0']), new RegExp(`inet6 ${p6}::2/64 scope global`));
+    assert.match(await ok(['exec', 'six', 'ip', '-6', 'route']), new RegExp(`default via ${p6}::1 dev eth0`));
+    const hex = (ip: string): string => ip.split(':').map((g) => g.padStart(4, '0')).join('');
+    assert.match(await ok(['exec', 'fixed6', 'cat', '/proc/net/if_inet6']), new RegExp(`^${hex(`${p6}:0:0:0:99`)} .* eth0$`, 'm'));
+    // /etc/hosts: the IPv4 and the IPv6 address for the hostname
+    const hosts = await ok(['exec', 'six', 'cat', '/etc/hosts']);
+    assert.match(hosts, new RegExp(`^${ep.IPAddress.replace(/\./g, '\\.')}\\t${sixId.slice(0, 12)}$`, 'm'));
+    assert.match(hosts, new RegExp(`^${p6}::2\\t${sixId.slice(0, 12)}$`, 'm'));
+    // embedded DNS: AAAA for names on the network
+    const aaaa = await d.docker(['exec', 'six', 'nslookup', '-type=aaaa', 'fixed6']);
+    assert.equal(aaaa.code, 0, aaaa.stdout);
+    assert.match(aaaa.stdout, new RegExp(`Address: ${p6}::99$`, 'm'));
+    const [inspected] = JSON.parse(await ok(['network', 'inspect', 'v6net'])) as Array<{ Containers: Record<string, { Name: string; IPv6Address: string }> }>;
+    assert.equal(inspected!.Containers[sixId]!.IPv6Address, `${p6}::2/64`);
+    // from the host through the bridge to the container's own address
+    const ping = spawnSync('ping', ['-6', '-c', '1', '-W', '3', `${p6}::2`]);
+    if (ping.error === undefined) assert.equal(ping.status, 0, ping.stdout.toString() + ping.stderr.toString());
+
+    // errors as dockerd's
+    await fails(['run', '--rm', '--network', 'v6net', '--ip6', 'fd00:dead::5', 'busybox', 'true'], /no configured subnet or ip-range contain the IP address fd00:dead::5/);
+    await fails(['run', '--rm', '--network', 'v6net', '--ip6', `${p6}::99`, 'busybox', 'true'], /Address already in use/);
+    await ok(['network', 'create', 'v4only']);
+    await fails(['run', '--rm', '--network', 'v4only', '--ip6', `${p6}::5`, 'busybox', 'true'], /user specified IP address is supported only when connecting to networks with user configured subnets/);
+    // a network without IPv6 keeps it off on the container's link
+    await ok(['run', '-d', '--name', 'only4', '--network', 'v4only', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['exec', 'only4', 'cat', '/proc/sys/net/ipv6/conf/eth0/disable_ipv6']), '1');
+    // connect with a static IPv6 address; the address is freed at disconnect
+    await ok(['network', 'connect', '--ip6', `${p6}::77`, 'v6net', 'only4']);
+    assert.match(await ok(['exec', 'only4', 'ip', '-6', 'addr', 'show', 'eth1']), new RegExp(`inet6 ${p6}::77/64`));
+    assert.match(await ok(['exec', 'only4', 'ip', '-6', 'route']), new RegExp(`default via ${p6}::1 dev eth1`));
+    await ok(['network', 'disconnect', 'v6net', 'only4']);
+    await ok(['rm', '-f', 'six', 'fixed6', 'only4']);
+    // the addresses are free again after the containers went
+    await ok(['run', '-d', '--name', 'again6', '--network', 'v6net', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'again6']), `${p6}::2`);
+    await ok(['rm', '-f', 'again6']);
+    await ok(['network', 'rm', 'v6net', 'v4only']);
+    assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
+  });
+
   test('host, none and container: network modes', async () => {
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'hostname']), os.hostname());
     assert.match(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']), new RegExp(`: ${d.bridge.name}:`));

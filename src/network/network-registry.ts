@@ -27,6 +27,9 @@ export interface NetworkRegistryConfig {
   ipMasq?: boolean;
   /** --ip-forward: turn on the host's IPv4 forwarding (default true) */
   ipForward?: boolean;
+  /** --ipv6 with --fixed-cidr-v6: the default bridge's IPv6 subnet */
+  ipv6?: boolean;
+  fixedCidrV6?: string;
   log: (msg: string) => void;
 }
 
@@ -63,6 +66,13 @@ export class NetworkRegistry {
       const n = this.predefined(DEFAULT_BRIDGE, 'bridge', this.config.bridgeName);
       if (old) n.Id = old.Id;
       n.IPAM.Config = [await this.defaultBridgePool()];
+      if (this.config.ipv6) {
+        // as dockerd: --ipv6 on the default bridge needs its subnet
+        const v6 = parseCidr6(this.config.fixedCidrV6 ?? '');
+        if (!v6) throw new InvalidParameterError(this.config.fixedCidrV6 ? `invalid --fixed-cidr-v6: ${this.config.fixedCidrV6}` : 'fixed-cidr-v6 must be specified when --ipv6 is enabled');
+        n.EnableIPv6 = true;
+        n.IPAM.Config.push({ Subnet: cidr6Text(v6), Gateway: bigToIp6(firstHost6(v6)) });
+      }
       n.Options = {
         'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true',
         'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',

@@ -421,6 +421,40 @@ print('ok')
     assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
   });
 
+  test('IPv6 on the default bridge (--ipv6 --fixed-cidr-v6): addresses, and the flat fields of old API versions', async () => {
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:7`;
+    const d6 = await startBerthd(['--ipv6', '--fixed-cidr-v6', `${p6}::/64`]);
+    try {
+      const r = await d6.docker(['load', '-i', await busyboxTar()]);
+      assert.equal(r.code, 0, r.stderr);
+      const run = await d6.docker(['run', '-d', '--name', 'bridged6', 'busybox', 'sleep', '300']);
+      assert.equal(run.code, 0, run.stderr);
+      const [bridge] = JSON.parse((await d6.docker(['network', 'inspect', 'bridge'])).stdout) as Array<{ EnableIPv6: boolean; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+      assert.equal(bridge!.EnableIPv6, true);
+      assert.deepEqual(bridge!.IPAM.Config[1], { Subnet: `${p6}::/64`, Gateway: `${p6}::1` });
+      const exec = await d6.docker(['exec', 'bridged6', 'ip', '-6', 'addr', 'show', 'eth0']);
+      assert.match(exec.stdout, new RegExp(`inet6 ${p6}::2/64`));
+      // before 1.52 the default bridge's IPv6 endpoint fields are repeated flat, as the IPv4 ones
+      for (const v of ['1.43', '1.20']) {
+        const old = JSON.parse((await d6.request('GET', `/v${v}/containers/bridged6/json`)).body) as { NetworkSettings: Record<string, unknown> };
+        assert.equal(old.NetworkSettings.GlobalIPv6Address, `${p6}::2`, v);
+        assert.equal(old.NetworkSettings.GlobalIPv6PrefixLen, 64, v);
+        assert.equal(old.NetworkSettings.IPv6Gateway, `${p6}::1`, v);
+      }
+      // a static --ip6 is for user-defined networks only, as dockerd
+      const fixed = await d6.docker(['run', '--rm', '--ip6', `${p6}::9`, 'busybox', 'true']);
+      assert.match(fixed.stderr, /user specified IP address is supported on user defined networks only/);
+      await d6.docker(['rm', '-f', 'bridged6']);
+    } finally {
+      await d6.stop('SIGTERM');
+      d6.cleanup();
+    }
+    // without --fixed-cidr-v6 berthd refuses --ipv6, as dockerd
+    const bad = await startBerthd(['--ipv6']).then(async (x) => { await x.stop('SIGTERM'); x.cleanup(); return false; }, () => true);
+    assert.equal(bad, true);
+  });
+
   test('host, none and container: network modes', async () => {
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'hostname']), os.hostname());
     assert.match(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link']), new RegExp(`: ${d.bridge.name}:`));

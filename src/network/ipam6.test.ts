@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6 } from './ipam6.js';
+import { pickUlaSubnet, bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6 } from './ipam6.js';
 
 test('IPv6 text round-trips in RFC 5952 form', () => {
   for (const [a, b] of [['fd00:1::', 'fd00:1::'], ['FD00:0001:0:0:0:0:0:5', 'fd00:1::5'], ['::1', '::1'], ['::', '::'],
@@ -24,4 +24,12 @@ test('IPv6 subnets: parse, contain, overlap, gateway and next free address', () 
   assert.equal(bigToIp6(gw), 'fd00:be:1::1');
   assert.equal(bigToIp6(nextFree6(s, undefined, new Set([gw]))!), 'fd00:be:1::2');
   assert.equal(bigToIp6(nextFree6(s, parseCidr6('fd00:be:1::100/120'), new Set([gw]))!), 'fd00:be:1::100');
+});
+
+test('the default IPv6 pool: a ULA /64 of the host\'s /48, the next one when it is in use', () => {
+  const first = pickUlaSubnet('seed', [])!;
+  assert.match(cidr6Text(first), /^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/);
+  assert.equal(cidr6Text(pickUlaSubnet('seed', [])!), cidr6Text(first));
+  const second = pickUlaSubnet('seed', [first])!;
+  assert.equal(second.base - first.base, 1n << 64n);
 });

@@ -1,6 +1,7 @@
 // IPv6 address management, pure: parsing and printing addresses (as BigInt), CIDRs, overlap, and
 // the next free address of a pool. dockerd's defaults: the gateway is the subnet's ::1, and
 // containers get the next addresses in order (the subnet-router anycast address ::0 is never given).
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
 export interface Cidr6 { base: bigint; prefix: number }
@@ -57,6 +58,22 @@ export function contains6(c: Cidr6, ip: bigint): boolean { return (ip & mask6(c.
 export function overlaps6(a: Cidr6, b: Cidr6): boolean {
   const m = mask6(Math.min(a.prefix, b.prefix));
   return (a.base & m) === (b.base & m);
+}
+
+/**
+ * dockerd's default IPv6 pool: a ULA /48 (fd00::/8 and a 40-bit global ID derived from `seed`,
+ * RFC 4193) cut in /64s; the first /64 overlapping none of `inUse`.
+ */
+export function pickUlaSubnet(seed: string, inUse: readonly Cidr6[]): Cidr6 | undefined {
+  const id = createHash('sha256').update(seed).digest();
+  let base = 0xfdn;
+  for (let i = 0; i < 5; i++) base = (base << 8n) | BigInt(id[i]!);
+  base <<= 80n;
+  for (let n = 0n; n < 0x10000n; n++) {
+    const c = { base: base | (n << 64n), prefix: 64 };
+    if (!inUse.some((u) => overlaps6(u, c))) return c;
+  }
+  return undefined;
 }
 
 /** The subnet's ::1: dockerd's default IPv6 gateway. */

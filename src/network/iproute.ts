@@ -111,6 +111,12 @@ export async function hostRoutes(): Promise<string[]> {
   return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((d) => d && d !== 'default');
 }
 
+/** Every IPv6 route's destination on the host (to keep new IPv6 subnets off networks in use). */
+export async function hostRoutes6(): Promise<string[]> {
+  const out = await ip(['-6', '-o', 'route', 'show']).catch(() => '');
+  return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((d) => d && d !== 'default' && !d.startsWith('fe80') && !d.startsWith('multicast'));
+}
+
 /** No IPv6 on a host-side link (a bridge or veth of a network without IPv6): best effort. */
 export function disableIpv6(link: string): void {
   try { fs.writeFileSync(`/proc/sys/net/ipv6/conf/${link}/disable_ipv6`, '1\n'); } catch { /* IPv6 off or absent */ }

@@ -10,8 +10,8 @@ import {
   cidrText, contains, DEFAULT_POOLS, firstHost, intToIp, ipToInt, nextFree, overlaps, parseAddrPrefix, parseCidr, pickSubnet,
   type AddressPool, type Cidr,
 } from './ipam.js';
-import { bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6, type Cidr6 } from './ipam6.js';
-import { addBridgeAddress6, deleteLink, disableIpv6, ensureBridge, hostRoutes } from './iproute.js';
+import { bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6, pickUlaSubnet, type Cidr6 } from './ipam6.js';
+import { addBridgeAddress6, deleteLink, disableIpv6, ensureBridge, hostRoutes, hostRoutes6 } from './iproute.js';
 import { enableIpForward, installMasquerade, removeMasquerade } from './masquerade.js';
 import type { IpamPoolConfig, NetworkRecord } from './types.js';
 
@@ -263,6 +263,13 @@ export class NetworkRegistry {
       }
       config.push(out);
       inUse.push(chosen);
+    }
+    if (req.EnableIPv6 && !config.some((c) => c.Subnet?.includes(':'))) {
+      // as dockerd 27+: an IPv6 network without a subnet gets a /64 of the host's ULA /48
+      const hostV6 = (await hostRoutes6()).map((r) => parseCidr6(r.includes('/') ? r : `${r}/128`)).filter((c): c is Cidr6 => c !== undefined);
+      const chosen = pickUlaSubnet(`berth:${this.config.dataRoot}`, [...inUse6, ...hostV6]);
+      if (!chosen) throw new ForbiddenError('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+      config.push({ Subnet: cidr6Text(chosen), Gateway: bigToIp6(firstHost6(chosen)) });
     }
     if (!config.some((c) => c.Subnet && !c.Subnet.includes(':'))) {
       const chosen = pickSubnet(this.config.pools ?? DEFAULT_POOLS, inUse);

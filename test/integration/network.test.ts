@@ -417,7 +417,16 @@ print('ok')
     await ok(['run', '-d', '--name', 'again6', '--network', 'v6net', 'busybox', 'sleep', '300']);
     assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'again6']), `${p6}::2`);
     await ok(['rm', '-f', 'again6']);
-    await ok(['network', 'rm', 'v6net', 'v4only']);
+    // --ipv6 without a subnet: a ULA /64 from the default IPv6 pool, as dockerd 27+
+    await ok(['network', 'create', '--ipv6', 'autov6']);
+    const [auto6] = JSON.parse(await ok(['network', 'inspect', 'autov6'])) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+    const ula = auto6!.IPAM.Config.find((c) => c.Subnet.includes(':'))!;
+    assert.match(ula.Subnet, /^fd[0-9a-f]{2}:[0-9a-f:]+::\/64$/);
+    assert.equal(ula.Gateway, ula.Subnet.replace('/64', '1'));
+    await ok(['run', '-d', '--name', 'ula6', '--network', 'autov6', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.autov6.GlobalIPv6Address}}', 'ula6']), ula.Subnet.replace('/64', '2'));
+    await ok(['rm', '-f', 'ula6']);
+    await ok(['network', 'rm', 'v6net', 'v4only', 'autov6']);
     assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
   });
 

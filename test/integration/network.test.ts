@@ -480,14 +480,21 @@ print('ok')
     await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
     const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']);
     await waitFor('httpd', async () => httpGet(port, '/hostname').catch(() => undefined));
-    await ok(['network', 'create', 'keepnet']);
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:8`;
+    await ok(['network', 'create', '--ipv6', '--subnet', `${p6}::/64`, 'keepnet']);
     await ok(['run', '-d', '--name', 'kept1', '--network', 'keepnet', 'busybox', 'sleep', '300']);
     await ok(['run', '-d', '--name', 'kept2', '--network', 'keepnet', 'busybox', 'sleep', '300']);
     await d.stop('SIGKILL');
     await d.start();
     // the embedded DNS answers again (its rules stayed in the namespaces; berthd listens again)
     assert.equal((await d.docker(['exec', 'kept2', 'nslookup', '-type=a', 'kept1'])).code, 0);
-    await ok(['rm', '-f', 'kept1', 'kept2']);
+    const aaaa = await d.docker(['exec', 'kept2', 'nslookup', '-type=aaaa', 'kept1']);
+    assert.match(aaaa.stdout, new RegExp(`Address: ${p6}::2$`, 'm'));
+    // the IPv6 addresses stay taken too
+    await ok(['run', '-d', '--name', 'kept3', '--network', 'keepnet', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.keepnet.GlobalIPv6Address}}', 'kept3']), `${p6}::4`);
+    await ok(['rm', '-f', 'kept1', 'kept2', 'kept3']);
     await ok(['network', 'rm', 'keepnet']);
     assert.equal((await waitFor('httpd after restart', async () => httpGet(port, '/hostname').catch(() => undefined))).status, 200);
     assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']), ip);

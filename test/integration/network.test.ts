@@ -224,6 +224,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     const { a, b } = sub();
     const base = `10.${a}.${Number(b) + 3}`;
     const base2 = `10.${a}.${Number(b) + 1}`;
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:9`;
     const script = `
 import docker
 from docker.types import IPAMConfig, IPAMPool
@@ -279,6 +280,21 @@ assert api.exec_inspect(ex)['ExitCode'] == 0, 'link alias does not resolve'
 assert api.create_network('pyipam', ipam=IPAMConfig(driver='default', pool_configs=[IPAMPool(subnet='${base2}.0/24', aux_addresses={'a': '${base2}.5'})]))
 assert api.inspect_network('pyipam')['IPAM']['Options'] is None
 api.remove_network('pyipam')
+v6 = api.create_network('py6', enable_ipv6=True, ipam=IPAMConfig(pool_configs=[IPAMPool(subnet='${p6}::/64', gateway='${p6}::fe')]))
+info6 = api.inspect_network('py6')
+assert info6['EnableIPv6'] is True, info6
+assert {'Subnet': '${p6}::/64', 'Gateway': '${p6}::fe'} in info6['IPAM']['Config'], info6['IPAM']
+c6 = api.create_container('busybox', 'top', host_config=api.create_host_config(network_mode='py6'),
+    networking_config=api.create_networking_config({'py6': api.create_endpoint_config(ipv6_address='${p6}::60')}))
+api.start(c6)
+ep6 = api.inspect_container(c6)['NetworkSettings']['Networks']['py6']
+assert ep6['GlobalIPv6Address'] == '${p6}::60' and ep6['IPv6Gateway'] == '${p6}::fe' and ep6['GlobalIPv6PrefixLen'] == 64, ep6
+assert ep6['IPAMConfig'] == {'IPv6Address': '${p6}::60'}, ep6
+api.connect_container_to_network(other, 'py6', ipv6_address='${p6}::61')
+assert api.inspect_container(other)['NetworkSettings']['Networks']['py6']['GlobalIPv6Address'] == '${p6}::61'
+api.disconnect_container_from_network(other, 'py6')
+api.remove_container(c6, force=True)
+api.remove_network('py6')
 for x in (ctr, other, linked, up):
     api.remove_container(x, force=True)
 api.remove_network(nid)

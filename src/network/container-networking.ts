@@ -412,6 +412,8 @@ export class ContainerNetworking implements ContainerParticipant {
     if (iface && ns.sandbox) {
       await detachVeth(ns.sandbox.netns, iface.ifname);
       delete ns.sandbox.interfaces[net.Name];
+      // its default IPv6 route went with the interface: the next network with IPv6 may take it
+      if (ns.sandbox.route6 && ns.sandbox.route6 === ep.IPv6Gateway) delete ns.sandbox.route6;
     }
     delete ns.Networks[net.Name];
     if (ep.GlobalIPv6Address) this.registry.release6(net.Id, ep.GlobalIPv6Address);

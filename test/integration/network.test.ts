@@ -354,6 +354,49 @@ print('ok')
     }
   });
 
+  test('docker-compose with an IPv6 network (enable_ipv6, ipv6_address, AAAA for service names)', { skip: hasCompose ? false : 'no docker-compose' }, async () => {
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:a`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose6-'));
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), [
+      'version: "2.4"',
+      'services:',
+      '  web:',
+      '    image: busybox',
+      '    command: sh -c "trap \'exit 0\' TERM; sleep 300 & wait"',
+      '    networks:',
+      '      v6:',
+      `        ipv6_address: ${p6}::10`,
+      '  client:',
+      '    image: busybox',
+      '    command: sh -c "trap \'exit 0\' TERM; sleep 300 & wait"',
+      '    networks: [v6]',
+      'networks:',
+      '  v6:',
+      '    enable_ipv6: true',
+      '    ipam:',
+      '      config:',
+      `        - subnet: ${p6}::/64`,
+    ].join('\n') + '\n');
+    const compose = (args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync('docker-compose', ['-p', 'demo6', ...args], {
+      cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOCKER_HOST: d.host },
+    });
+    try {
+      const up = compose(['up', '-d']);
+      assert.equal(up.status, 0, up.stderr);
+      assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.demo6_v6.GlobalIPv6Address}}', 'demo6_web_1']), `${p6}::10`);
+      const look = await d.docker(['exec', 'demo6_client_1', 'nslookup', '-type=aaaa', 'web']);
+      assert.equal(look.code, 0, look.stdout + look.stderr);
+      assert.match(look.stdout, new RegExp(`Address: ${p6}::10$`, 'm'));
+      const down = compose(['down']);
+      assert.equal(down.status, 0, down.stderr);
+      assert.equal(await ok(['network', 'ls', '--filter', 'name=demo6_v6', '--format', '{{.Name}}']), '');
+    } finally {
+      compose(['down']);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--link on the default bridge: hosts entry and environment; --mac-address on the interface', async () => {
     await ok(['run', '-d', '--name', 'db', '--expose', '5432', '-e', 'SECRET=s3', 'busybox', 'sleep', '300']);
     const dbIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'db']);

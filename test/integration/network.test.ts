@@ -476,6 +476,17 @@ print('ok')
     await ok(['run', '-d', '--name', 'again6', '--network', 'v6net', 'busybox', 'sleep', '300']);
     assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'again6']), `${p6}::2`);
     await ok(['rm', '-f', 'again6']);
+    // an IPv6 --ip-range, --gateway and --aux-address; a malformed IPv6 subnet
+    const r6 = p6.replace(/:6$/, ':b');
+    await ok(['network', 'create', '--ipv6', '--subnet', `${r6}::/64`, '--ip-range', `${r6}::100/120`, '--gateway', `${r6}::fe`,
+      '--aux-address', `res=${r6}::100`, 'rangev6']);
+    await ok(['run', '-d', '--name', 'ranged6', '--network', 'rangev6', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.rangev6.GlobalIPv6Address}}', 'ranged6']), `${r6}::101`);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.rangev6.IPv6Gateway}}', 'ranged6']), `${r6}::fe`);
+    await ok(['rm', '-f', 'ranged6']);
+    await ok(['network', 'rm', 'rangev6']);
+    await fails(['network', 'create', '--ipv6', '--subnet', 'fd00:zz::/64', 'badv6'], /invalid CIDR address: fd00:zz::\/64/);
+    await fails(['network', 'create', '--ipv6', '--subnet', `${r6}::/64`, '--gateway', 'fd00:dead::1', 'badgw6'], /no matching subnet for gateway fd00:dead::1/);
     // --ipv6 without a subnet: a ULA /64 from the default IPv6 pool, as dockerd 27+
     await ok(['network', 'create', '--ipv6', 'autov6']);
     const [auto6] = JSON.parse(await ok(['network', 'inspect', 'autov6'])) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;

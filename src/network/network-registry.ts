@@ -225,7 +225,9 @@ export class NetworkRegistry {
     const id = generateId();
     const config: IpamPoolConfig[] = [];
     const inUse = await this.subnetsInUse(undefined);
-    const inUse6 = this.subnets6InUse();
+    // as for IPv4: a subnet the host already routes (its own LAN) is refused, never shadowed
+    const hostV6 = (await hostRoutes6()).map((r) => parseCidr6(r.includes('/') ? r : `${r}/128`)).filter((c): c is Cidr6 => c !== undefined);
+    const inUse6 = [...this.subnets6InUse(), ...hostV6];
     for (const c of req.IPAM.Config) {
       if (c.Subnet && c.Subnet.includes(':')) {
         const { out, subnet } = this.ipv6Pool(c, inUse6);
@@ -266,8 +268,7 @@ export class NetworkRegistry {
     }
     if (req.EnableIPv6 && !config.some((c) => c.Subnet?.includes(':'))) {
       // as dockerd 27+: an IPv6 network without a subnet gets a /64 of the host's ULA /48
-      const hostV6 = (await hostRoutes6()).map((r) => parseCidr6(r.includes('/') ? r : `${r}/128`)).filter((c): c is Cidr6 => c !== undefined);
-      const chosen = pickUlaSubnet(`berth:${this.config.dataRoot}`, [...inUse6, ...hostV6]);
+      const chosen = pickUlaSubnet(`berth:${this.config.dataRoot}`, inUse6);
       if (!chosen) throw new ForbiddenError('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
       config.push({ Subnet: cidr6Text(chosen), Gateway: bigToIp6(firstHost6(chosen)) });
     }

@@ -427,6 +427,12 @@ print('ok')
     const br = `br-${id.slice(0, 12)}`;
     assert.match(spawnSync('ip', ['-6', 'addr', 'show', br]).stdout.toString(), new RegExp(`inet6 ${p6}::1/64`));
     await fails(['network', 'create', '--ipv6', '--subnet', `${p6}::/48`, 'v6overlap'], /Pool overlaps with other one on this address space/);
+    // a subnet the host routes already (here its own LAN's, when it has an IPv6 one) is refused, never shadowed
+    const hostRoute = spawnSync('ip', ['-6', '-o', 'route', 'show']).stdout.toString().split('\n').map((l) => l.split(' ')[0]!)
+      .find((r) => /^fd[0-9a-f:]*::\/64$/.test(r));
+    // a small /120 at the far end of the host's /64: were it ever accepted, the host's gateway would stay untouched
+    const inside = hostRoute?.replace('::/64', '::ffff:ffff:ff00/120');
+    if (inside) await fails(['network', 'create', '--ipv6', '--subnet', inside, 'v6host'], /Pool overlaps with other one on this address space/);
 
     const sixId = await ok(['run', '-d', '--name', 'six', '--network', 'v6net', 'busybox', 'sleep', '300']);
     await ok(['run', '-d', '--name', 'fixed6', '--network', 'v6net', '--ip6', `${p6}::99`, 'busybox', 'sleep', '300']);

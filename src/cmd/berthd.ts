@@ -163,7 +163,9 @@ async function main(): Promise<void> {
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
     defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
-      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log, trace: (m) => logAt('debug', m),
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log,
+    ...((flags.given.has('ipv6') ? flags.ipv6 : live.settings.network.ipv6) ? { ipv6: true } : {}),
+    ...((flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6) ? { fixedCidrV6: flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6 } : {}), trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
     events: { publish: (e) => events.publish('network', e.action, e.id, e.attributes) },
   });

@@ -43,9 +43,13 @@ export interface BerthdFlags {
   ipMasq: boolean;
   /** --ip-forward=false: leave the host's IPv4 forwarding alone */
   ipForward: boolean;
+  /** --ipv6: IPv6 on the default bridge network (with --fixed-cidr-v6) */
+  ipv6: boolean;
+  /** --fixed-cidr-v6: the default bridge's IPv6 subnet */
+  fixedCidrV6?: string;
 }
 
-const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq'] as const;
+const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq', 'ipv6'] as const;
 const certDir = (): string => process.env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -72,6 +76,8 @@ Options:
       --max-concurrent-uploads int    Max concurrent uploads per push (default 5)
       --ip-forward=false          Leave the host's IPv4 forwarding alone (default true)
       --ip-masq=false             No IP masquerading for bridge networks (default true)
+      --ipv6                      Enable IPv6 networking on the default bridge (needs --fixed-cidr-v6)
+      --fixed-cidr-v6 string      IPv6 subnet for the default bridge
   -v, --version                   Print version information and quit
   -h, --help                      Print usage
       --tls                       Use TLS; implied by --tlsverify
@@ -111,6 +117,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
       label: { type: 'string', multiple: true },
       bridge: { type: 'string', short: 'b' },
       bip: { type: 'string' },
+      'fixed-cidr-v6': { type: 'string' },
       'default-address-pool': { type: 'string', multiple: true },
       'insecure-registry': { type: 'string', multiple: true },
       'registry-mirror': { type: 'string', multiple: true },
@@ -153,6 +160,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     maxConcurrentUploads: positiveInt('max-concurrent-uploads', values['max-concurrent-uploads'], 5),
     ipMasq: bools.values.get('ip-masq') ?? true,
     ipForward: bools.values.get('ip-forward') ?? true,
+    ipv6: bools.values.get('ipv6') ?? false,
+    ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
   };
 }
 

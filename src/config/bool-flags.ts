@@ -15,7 +15,7 @@ export function extractBoolFlags(argv: string[], names: readonly string[]): Bool
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') { rest.push(...argv.slice(i)); break; }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
     if (!m || !names.includes(m[1]!)) { rest.push(arg); continue; }
     const raw = m[2];
     if (raw === undefined) { values.set(m[1]!, true); continue; }

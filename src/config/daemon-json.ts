@@ -34,6 +34,8 @@ export interface DaemonFileConfig {
   'max-concurrent-uploads'?: number;
   'max-download-attempts'?: number;
   bip?: string;
+  ipv6?: boolean;
+  'fixed-cidr-v6'?: string;
   'default-address-pools'?: AddressPool[];
   dns?: string[];
   'dns-opts'?: string[];
@@ -56,6 +58,7 @@ export const FILE_KEYS: Record<keyof DaemonFileConfig, Kind> = {
   'max-concurrent-downloads': 'int', 'max-concurrent-uploads': 'int', 'max-download-attempts': 'int',
   bip: 'string', 'default-address-pools': 'pools', dns: 'strings', 'dns-opts': 'strings', 'dns-search': 'strings',
   mtu: 'int', 'userland-proxy': 'bool', 'default-runtime': 'string', runtimes: 'runtimes',
+  ipv6: 'bool', 'fixed-cidr-v6': 'string',
 };
 
 const GO_TYPE: Record<Kind, string> = {

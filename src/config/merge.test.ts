@@ -31,3 +31,12 @@ test('file values replace defaults; flags keep theirs; typed settings for the ot
   assert.equal(s.shutdownTimeout, 15);
   assert.equal(mergeFile(parseFlags([]), { debug: true }).logLevel, 'debug');
 });
+
+test('IPv6 on the default bridge from the file (ipv6, fixed-cidr-v6); --ipv6 and the file conflict', () => {
+  const file = { ipv6: true, 'fixed-cidr-v6': 'fd00:be::/64' };
+  const s = settingsOf(mergeFile(parseFlags([]), file), file);
+  assert.equal(s.network.ipv6, true);
+  assert.equal(s.network.fixedCidrV6, 'fd00:be::/64');
+  assert.throws(() => checkConflicts(parseFlags(['--ipv6']), { ipv6: false }), /ipv6: \(from flag: set, from file: false\)/);
+  assert.ok(parseFlags(['--ipv6', '--fixed-cidr-v6', 'fd00:be::/64']).given.has('ipv6'));
+});

@@ -38,6 +38,8 @@ export interface DaemonSettings {
   concurrency: { downloads: number; uploads: number; downloadAttempts: number };
   network: {
     bip?: string;
+    ipv6?: boolean;
+    fixedCidrV6?: string;
     defaultAddressPools?: AddressPool[];
     dns: string[];
     dnsOptions: string[];
@@ -131,6 +133,8 @@ export function settingsOf(flags: CoreFlags, file: DaemonFileConfig): DaemonSett
     },
     network: {
       ...(file.bip !== undefined ? { bip: file.bip } : {}),
+      ...(file.ipv6 !== undefined ? { ipv6: file.ipv6 } : {}),
+      ...(file['fixed-cidr-v6'] !== undefined ? { fixedCidrV6: file['fixed-cidr-v6'] } : {}),
       ...(file['default-address-pools'] !== undefined ? { defaultAddressPools: file['default-address-pools'] } : {}),
       dns: file.dns ?? [],
       dnsOptions: file['dns-opts'] ?? [],

@@ -13,6 +13,7 @@ import { withNamespace } from '../oci/namespaces.js';
 import type { SpecOption } from '../oci/spec.js';
 import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
+import { bigToIp6, contains6, ip6ToBig } from './ipam6.js';
 import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests } from './port-bindings.js';
@@ -61,7 +62,7 @@ export class ContainerNetworking implements ContainerParticipant {
     /** debug-level timing */
     private readonly trace?: (msg: string) => void,
   ) {
-    this.dns = new EmbeddedDns((ip, name) => this.lookupName(ip, name), log);
+    this.dns = new EmbeddedDns((ip, name, family) => this.lookupName(ip, name, family), log);
   }
 
   /** A user-defined network (embedded DNS, network-scoped aliases) rather than a predefined one. */
@@ -71,9 +72,9 @@ export class ContainerNetworking implements ContainerParticipant {
   }
 
   /** The embedded DNS's records (name-lookup.ts) over the current containers. */
-  lookupName(clientIp: string, name: string): string[] | undefined {
+  lookupName(clientIp: string, name: string, family: 4 | 6 = 4): string[] | undefined {
     const views = this.containers.list().map((c) => ({ name: c.name, networks: c.record.networkSettings?.Networks ?? {} }));
-    return lookupName(views, (n) => this.isUserNetwork(n), clientIp, name);
+    return lookupName(views, (n) => this.isUserNetwork(n), clientIp, name, family);
   }
 
   /** Embedded DNS for a running container on a user-defined network: the listener and the redirect. */
@@ -136,6 +137,15 @@ export class ContainerNetworking implements ContainerParticipant {
       if (!pool || !((ipToInt(v4)! >>> (32 - pool.subnet.prefix)) === (pool.subnet.base >>> (32 - pool.subnet.prefix)))) {
         throw new InvalidParameterError(`no configured subnet or ip-range contain the IP address ${v4}`);
       }
+    }
+    const v6 = req.IPAMConfig?.IPv6Address;
+    if (v6) {
+      if (net.Name === DEFAULT_BRIDGE || net.predefined) throw new InvalidParameterError('user specified IP address is supported on user defined networks only');
+      const pool6 = this.registry.poolOf6(net);
+      if (!pool6) throw new InvalidParameterError('user specified IP address is supported only when connecting to networks with user configured subnets');
+      const ip = ip6ToBig(v6);
+      if (ip === undefined) throw new InvalidParameterError(`invalid IPv6 address: ${v6}`);
+      if (!contains6(pool6.subnet, ip)) throw new InvalidParameterError(`no configured subnet or ip-range contain the IP address ${v6}`);
     }
     if (req.Aliases?.length && (net.Name === DEFAULT_BRIDGE || net.predefined)) {
       throw new InvalidParameterError('network-scoped alias is supported only for containers in user defined networks');
@@ -236,22 +246,36 @@ export class ContainerNetworking implements ContainerParticipant {
     const ifname = `eth${Object.keys(sb.interfaces).length}`;
     const hostIf = `veth${crypto.randomBytes(4).toString('hex').slice(0, 7)}`;
     const mac = ep.MacAddress || macFromIp(ip);
+    let v6: ReturnType<NetworkRegistry['allocate6']>;
+    try {
+      v6 = this.registry.allocate6(net, ep.IPAMConfig?.IPv6Address || undefined);
+    } catch (err) {
+      this.registry.release(net.Id, intToIp(ip));
+      throw err;
+    }
+    // the first network with IPv6 carries the default IPv6 route
+    const route6 = v6 && !net.Internal && !sb.route6 ? bigToIp6(v6.pool.gateway) : undefined;
     try {
       const mtu = Number(net.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
       await attachVeth({
         netns: sb.netns, hostIf, bridge: net.bridge, ifname, address: `${intToIp(ip)}/${pool.subnet.prefix}`, mac,
         ...(defaultRoute && !net.Internal ? { defaultGateway: intToIp(pool.gateway) } : {}),
+        ...(v6 ? { address6: `${bigToIp6(v6.ip)}/${v6.pool.subnet.prefix}` } : {}),
+        ...(route6 ? { defaultGateway6: route6 } : {}),
         ...(mtu ? { mtu } : {}), loopback: Object.keys(sb.interfaces).length === 0,
       }, !sb.created);
       sb.created = true;
+      if (route6) sb.route6 = route6;
     } catch (err) {
       this.registry.release(net.Id, intToIp(ip));
+      if (v6) this.registry.release6(net.Id, bigToIp6(v6.ip));
       throw err;
     }
     sb.interfaces[net.Name] = { ifname, hostIf };
     if (!net.EnableIPv6) disableIpv6(hostIf);
     Object.assign(ep, {
       NetworkID: net.Id, EndpointID: generateId(), Gateway: intToIp(pool.gateway), IPAddress: intToIp(ip), IPPrefixLen: pool.subnet.prefix,
+      IPv6Gateway: v6 ? bigToIp6(v6.pool.gateway) : '', GlobalIPv6Address: v6 ? bigToIp6(v6.ip) : '', GlobalIPv6PrefixLen: v6 ? v6.pool.subnet.prefix : 0,
       MacAddress: mac, DNSNames: net.Name === DEFAULT_BRIDGE ? null : [c.name, c.id.slice(0, 12), ...(ep.Aliases ?? [])],
     });
     this.events.publish({ action: 'connect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
@@ -260,7 +284,8 @@ export class ContainerNetworking implements ContainerParticipant {
   private writeFiles(c: Container, linkLines: string[] = []): void {
     const rec = c.record;
     const ns = settingsOf(c);
-    const addresses = Object.values(ns.Networks).map((e) => e.IPAddress).filter(Boolean);
+    // as dockerd: each endpoint's IPv4 address, then its IPv6 address, for the hostname
+    const addresses = Object.values(ns.Networks).flatMap((e) => [e.IPAddress, e.GlobalIPv6Address]).filter(Boolean);
     // written afresh each start (the base and ExtraHosts as at create), so no stale address stays
     // ExtraHosts' special "host-gateway" is the default bridge's gateway, as dockerd's default
     const gw = this.registry.byName(DEFAULT_BRIDGE)?.IPAM.Config[0]?.Gateway;
@@ -298,6 +323,8 @@ export class ContainerNetworking implements ContainerParticipant {
         const net = this.registry.find(ep.NetworkID);
         const ip = ipToInt(ep.IPAddress);
         if (net && ip !== undefined) this.registry.claim(net, ip);
+        const ip6 = ep.GlobalIPv6Address ? ip6ToBig(ep.GlobalIPv6Address) : undefined;
+        if (net && ip6 !== undefined) this.registry.claim6(net, ip6);
       }
     }
   }
@@ -345,9 +372,13 @@ export class ContainerNetworking implements ContainerParticipant {
           this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });
         }
       }
+      if (ep.GlobalIPv6Address) this.registry.release6(ep.NetworkID, ep.GlobalIPv6Address);
       // a MAC derived from the address goes with it; one the client asked for stays
       const derived = ep.IPAddress && ep.MacAddress === macFromIp(ipToInt(ep.IPAddress) ?? 0);
-      Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, DNSNames: null, MacAddress: derived ? '' : ep.MacAddress });
+      Object.assign(ep, {
+        EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+        DNSNames: null, MacAddress: derived ? '' : ep.MacAddress,
+      });
     }
     ns.SandboxID = ''; ns.SandboxKey = '';
     ns.Ports = portMap(c.record.config.ExposedPorts, null, []);
@@ -383,8 +414,11 @@ export class ContainerNetworking implements ContainerParticipant {
     if (iface && ns.sandbox) {
       await detachVeth(ns.sandbox.netns, iface.ifname);
       delete ns.sandbox.interfaces[net.Name];
+      // its default IPv6 route went with the interface: the next network with IPv6 may take it
+      if (ns.sandbox.route6 && ns.sandbox.route6 === ep.IPv6Gateway) delete ns.sandbox.route6;
     }
     delete ns.Networks[net.Name];
+    if (ep.GlobalIPv6Address) this.registry.release6(net.Id, ep.GlobalIPv6Address);
     if (ep.IPAddress) {
       this.registry.release(net.Id, ep.IPAddress);
       this.events.publish({ action: 'disconnect', id: net.Id, attributes: { container: c.id, name: net.Name, type: net.Driver } });

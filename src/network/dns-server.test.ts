@@ -8,7 +8,12 @@ const rcode = (b: Buffer): string => (dnsPacket.decode(b) as unknown as { rcode:
 const query = (name: string, type: 'A' | 'AAAA'): Buffer =>
   dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
 
-const lookup = (client: string, name: string): string[] | undefined => (client === '10.0.0.3' && name === 'web' ? ['10.0.0.2'] : undefined);
+const lookup = (client: string, name: string, family: 4 | 6): string[] | undefined => {
+  if (client !== '10.0.0.3') return undefined;
+  if (name === 'web') return family === 4 ? ['10.0.0.2'] : [];
+  if (name === 'dual') return family === 4 ? ['10.0.0.4'] : ['fd00:be::4'];
+  return undefined;
+};
 
 test('known names get their A records, AAAA an empty answer', () => {
   const a = dnsPacket.decode(answer(query('web.', 'A'), '10.0.0.3', lookup)!);
@@ -24,4 +29,11 @@ test('unknown names, and askers the network does not know, get SERVFAIL (nothing
   assert.equal(rcode(answer(query('example.com', 'A'), '10.0.0.3', lookup)!), 'SERVFAIL');
   assert.equal(rcode(answer(query('web', 'A'), '10.0.0.9', lookup)!), 'SERVFAIL');
   assert.equal(answer(Buffer.from('junk'), '10.0.0.3', lookup), undefined);
+});
+
+test('names with an IPv6 address get their AAAA records', () => {
+  const aaaa = dnsPacket.decode(answer(query('dual', 'AAAA'), '10.0.0.3', lookup)!);
+  assert.deepEqual(aaaa.answers?.map((x) => [x.type, (x as { data: string }).data]), [['AAAA', 'fd00:be::4']]);
+  const a = dnsPacket.decode(answer(query('dual', 'A'), '10.0.0.3', lookup)!);
+  assert.deepEqual(a.answers?.map((x) => (x as { data: string }).data), ['10.0.0.4']);
 });

@@ -8,8 +8,8 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 
-/** The addresses a name has for the container that asks (by its source address), IPv4 only. */
-export type NameLookup = (clientIp: string, name: string) => string[] | undefined;
+/** The addresses (of one family) a name has for the container that asks (by its source address). */
+export type NameLookup = (clientIp: string, name: string, family: 4 | 6) => string[] | undefined;
 
 const SERVFAIL = 2;
 const TTL = 600;
@@ -21,13 +21,15 @@ export function answer(query: Buffer, clientIp: string, lookup: NameLookup): Buf
   if (q.type !== 'query' || !q.questions?.length) return undefined;
   const question = q.questions[0]!;
   const name = question.name.replace(/\.$/, '').toLowerCase();
-  const ips = lookup(clientIp, name);
+  const ips = lookup(clientIp, name, question.type === 'AAAA' ? 6 : 4);
   const base = { type: 'response' as const, id: q.id ?? 0, questions: [question] };
   const rd = q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0;
   if (!ips) return dnsPacket.encode({ ...base, flags: rd | dnsPacket.RECURSION_AVAILABLE | SERVFAIL });
   const answers = question.type === 'A'
     ? ips.map((ip) => ({ type: 'A' as const, class: 'IN' as const, name: question.name, ttl: TTL, data: ip }))
-    : [];
+    : question.type === 'AAAA'
+      ? ips.map((ip) => ({ type: 'AAAA' as const, class: 'IN' as const, name: question.name, ttl: TTL, data: ip }))
+      : [];
   return dnsPacket.encode({ ...base, flags: rd | dnsPacket.RECURSION_AVAILABLE | dnsPacket.AUTHORITATIVE_ANSWER, answers });
 }
 

@@ -23,6 +23,9 @@ export interface NetworkingOptions {
   ipMasq?: boolean;
   /** --ip-forward (default true) */
   ipForward?: boolean;
+  /** --ipv6 and --fixed-cidr-v6: IPv6 on the default bridge */
+  ipv6?: boolean;
+  fixedCidrV6?: string;
   containers: NetworkContainers;
   events?: NetworkEventSink;
   log: (msg: string) => void;
@@ -41,6 +44,7 @@ export class Networking {
     this.registry = new NetworkRegistry({
       dataRoot: o.dataRoot, bridgeName: o.bridge || 'berth0', ...(o.bip ? { bip: o.bip } : {}), ...(pools?.length ? { pools } : {}), log: o.log,
       ...(o.ipMasq !== undefined ? { ipMasq: o.ipMasq } : {}), ...(o.ipForward !== undefined ? { ipForward: o.ipForward } : {}),
+      ...(o.ipv6 ? { ipv6: true } : {}), ...(o.fixedCidrV6 ? { fixedCidrV6: o.fixedCidrV6 } : {}),
     });
     this.endpoints = new ContainerNetworking(this.registry, o.containers, events, o.log, o.trace);
     this.api = new NetworkService(this.registry, this.endpoints, o.containers, events);

@@ -35,6 +35,12 @@ export async function ensureBridge(name: string, gatewayCidr: string | undefined
   await batch(lines);
 }
 
+/** The bridge's IPv6 gateway address (no duplicate address detection, so it is usable at once). */
+export async function addBridgeAddress6(name: string, gatewayCidr: string): Promise<void> {
+  try { fs.writeFileSync(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0\n'); } catch { /* IPv6 absent: ip says so below */ }
+  await ip(['-6', 'addr', 'replace', gatewayCidr, 'dev', name, 'nodad']);
+}
+
 export async function deleteLink(name: string): Promise<void> {
   if (linkExists(name)) await ip(['link', 'del', name]).catch(() => undefined);
 }
@@ -61,6 +67,10 @@ export interface VethAttachment {
   mac: string;
   /** default route through this gateway (the container's first network only) */
   defaultGateway?: string;
+  /** "x::y/n": the IPv6 address (networks with IPv6) */
+  address6?: string;
+  /** the default IPv6 route's gateway (the first network with IPv6) */
+  defaultGateway6?: string;
   mtu?: number;
   /** bring up lo too (the namespace's first interface) */
   loopback: boolean;
@@ -83,8 +93,10 @@ export async function attachVeth(a: VethAttachment, createNetns = false): Promis
     ...(a.loopback ? ['link set lo up'] : []),
     `link set ${a.ifname} addrgenmode none`,
     `addr add ${a.address} dev ${a.ifname}`,
+    ...(a.address6 ? [`addr add ${a.address6} dev ${a.ifname} nodad`] : []),
     `link set ${a.ifname} up`,
     ...(a.defaultGateway ? [`route add default via ${a.defaultGateway} dev ${a.ifname}`] : []),
+    ...(a.defaultGateway6 ? [`route add ::/0 via ${a.defaultGateway6} dev ${a.ifname}`] : []),
   ], a.netns);
 }
 
@@ -97,6 +109,12 @@ export async function detachVeth(netns: string, ifname: string): Promise<void> {
 export async function hostRoutes(): Promise<string[]> {
   const out = await ip(['-4', '-o', 'route', 'show']).catch(() => '');
   return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((d) => d && d !== 'default');
+}
+
+/** Every IPv6 route's destination on the host (to keep new IPv6 subnets off networks in use). */
+export async function hostRoutes6(): Promise<string[]> {
+  const out = await ip(['-6', '-o', 'route', 'show']).catch(() => '');
+  return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((d) => d && d !== 'default' && !d.startsWith('fe80') && !d.startsWith('multicast'));
 }
 
 /** No IPv6 on a host-side link (a bridge or veth of a network without IPv6): best effort. */

@@ -8,23 +8,34 @@ import type { EndpointSettings } from './types.js';
 
 export interface NamedContainer { name: string; networks: Record<string, EndpointSettings> }
 
-export function lookupName(all: readonly NamedContainer[], isUserNetwork: (network: string) => boolean, clientIp: string, name: string): string[] | undefined {
+/**
+ * `family` 6 answers the IPv6 addresses (AAAA): a name known only with IPv4 gives [] (it exists,
+ * without an address of that family), as dockerd's NOERROR with no answer.
+ */
+export function lookupName(
+  all: readonly NamedContainer[], isUserNetwork: (network: string) => boolean, clientIp: string, name: string, family: 4 | 6 = 4,
+): string[] | undefined {
   const asker = all.find((c) => Object.entries(c.networks).some(([n, ep]) => ep.IPAddress === clientIp && isUserNetwork(n)));
   if (!asker) return undefined;
   const networks = Object.entries(asker.networks).filter(([n, ep]) => ep.EndpointID && isUserNetwork(n)).map(([n]) => n);
   const ips: string[] = [];
-  const add = (ip: string | undefined): void => { if (ip && !ips.includes(ip)) ips.push(ip); };
+  let found = false;
+  const add = (ep: EndpointSettings | undefined): void => {
+    const ip = family === 6 ? ep?.GlobalIPv6Address : ep?.IPAddress;
+    if (ep?.IPAddress) found = true;
+    if (ip && !ips.includes(ip)) ips.push(ip);
+  };
   for (const n of networks) {
     for (const link of asker.networks[n]!.Links ?? []) {
       const { name: target, alias } = parseLink(link);
-      if (alias.toLowerCase() === name) add(all.find((c) => c.name === target)?.networks[n]?.IPAddress);
+      if (alias.toLowerCase() === name) add(all.find((c) => c.name === target)?.networks[n]);
     }
   }
   for (const c of all) {
     for (const n of networks) {
       const ep = c.networks[n];
-      if (ep?.IPAddress && ep.DNSNames?.some((d) => d.toLowerCase() === name)) add(ep.IPAddress);
+      if (ep?.IPAddress && ep.DNSNames?.some((d) => d.toLowerCase() === name)) add(ep);
     }
   }
-  return ips.length ? ips : undefined;
+  return found ? ips : undefined;
 }

@@ -10,7 +10,8 @@ import {
   cidrText, contains, DEFAULT_POOLS, firstHost, intToIp, ipToInt, nextFree, overlaps, parseAddrPrefix, parseCidr, pickSubnet,
   type AddressPool, type Cidr,
 } from './ipam.js';
-import { deleteLink, disableIpv6, ensureBridge, hostRoutes } from './iproute.js';
+import { bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6, pickUlaSubnet, type Cidr6 } from './ipam6.js';
+import { addBridgeAddress6, deleteLink, disableIpv6, ensureBridge, hostRoutes, hostRoutes6 } from './iproute.js';
 import { enableIpForward, installMasquerade, removeMasquerade } from './masquerade.js';
 import type { IpamPoolConfig, NetworkRecord } from './types.js';
 
@@ -26,17 +27,24 @@ export interface NetworkRegistryConfig {
   ipMasq?: boolean;
   /** --ip-forward: turn on the host's IPv4 forwarding (default true) */
   ipForward?: boolean;
+  /** --ipv6 with --fixed-cidr-v6: the default bridge's IPv6 subnet */
+  ipv6?: boolean;
+  fixedCidrV6?: string;
   log: (msg: string) => void;
 }
 
 /** A network's IPv4 pool, parsed. */
 export interface Pool { subnet: Cidr; range?: Cidr; gateway: number; aux: number[] }
 
+/** A network's IPv6 pool, parsed (EnableIPv6 networks). */
+export interface Pool6 { subnet: Cidr6; range?: Cidr6; gateway: bigint; aux: bigint[] }
+
 export const DEFAULT_BRIDGE = 'bridge';
 
 export class NetworkRegistry {
   private readonly networks = new Map<string, NetworkRecord>();
   private readonly taken = new Map<string, Set<number>>();
+  private readonly taken6 = new Map<string, Set<bigint>>();
   private readonly file: string;
 
   constructor(private readonly config: NetworkRegistryConfig) {
@@ -58,6 +66,13 @@ export class NetworkRegistry {
       const n = this.predefined(DEFAULT_BRIDGE, 'bridge', this.config.bridgeName);
       if (old) n.Id = old.Id;
       n.IPAM.Config = [await this.defaultBridgePool()];
+      if (this.config.ipv6) {
+        // as dockerd: --ipv6 on the default bridge needs its subnet
+        const v6 = parseCidr6(this.config.fixedCidrV6 ?? '');
+        if (!v6) throw new InvalidParameterError(this.config.fixedCidrV6 ? `invalid --fixed-cidr-v6: ${this.config.fixedCidrV6}` : 'fixed-cidr-v6 must be specified when --ipv6 is enabled');
+        n.EnableIPv6 = true;
+        n.IPAM.Config.push({ Subnet: cidr6Text(v6), Gateway: bigToIp6(firstHost6(v6)) });
+      }
       n.Options = {
         'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true',
         'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
@@ -113,7 +128,9 @@ export class NetworkRegistry {
     const pool = this.poolOf(n);
     const mtu = Number(n.Options['com.docker.network.driver.mtu'] ?? 0) || undefined;
     await ensureBridge(n.bridge, pool ? `${intToIp(pool.gateway)}/${pool.subnet.prefix}` : undefined, mtu);
+    const pool6 = this.poolOf6(n);
     if (!n.EnableIPv6) disableIpv6(n.bridge);
+    else if (pool6) await addBridgeAddress6(n.bridge, `${bigToIp6(pool6.gateway)}/${pool6.subnet.prefix}`);
     if (this.config.ipMasq !== false && pool && n.Options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false') {
       await installMasquerade(n.bridge, cidrText(pool.subnet), n.Internal)
         .catch((err: unknown) => this.config.log(`masquerade for ${n.bridge}: ${(err as Error).message}`));
@@ -156,13 +173,68 @@ export class NetworkRegistry {
     return { subnet, ...(range ? { range } : {}), gateway, aux };
   }
 
+  /** The network's IPv6 pool when it has IPv6 on and an IPv6 subnet. */
+  poolOf6(n: NetworkRecord): Pool6 | undefined {
+    if (!n.EnableIPv6) return undefined;
+    const c = n.IPAM.Config.find((p) => parseCidr6(p.Subnet ?? ''));
+    if (!c) return undefined;
+    const subnet = parseCidr6(c.Subnet!)!;
+    const range = c.IPRange ? parseCidr6(c.IPRange) : undefined;
+    const gateway = (c.Gateway ? ip6ToBig(c.Gateway) : undefined) ?? firstHost6(subnet);
+    const aux = Object.values(c.AuxiliaryAddresses ?? {}).map((a) => ip6ToBig(a)).filter((a): a is bigint => a !== undefined);
+    return { subnet, ...(range ? { range } : {}), gateway, aux };
+  }
+
+  /** An IPv6 pool as asked for, checked and completed (the gateway defaults to the subnet's ::1). */
+  private ipv6Pool(c: IpamPoolConfig, inUse: Cidr6[]): { out: IpamPoolConfig; subnet: Cidr6 } {
+    const subnet = parseCidr6(c.Subnet!);
+    if (!subnet) throw new InvalidParameterError(`invalid CIDR address: ${c.Subnet}`);
+    if (inUse.some((u) => overlaps6(u, subnet))) throw new ForbiddenError('Pool overlaps with other one on this address space');
+    const out: IpamPoolConfig = { Subnet: cidr6Text(subnet) };
+    if (c.IPRange) {
+      const r = parseCidr6(c.IPRange);
+      if (!r || r.prefix < subnet.prefix || !contains6(subnet, r.base)) throw new InvalidParameterError(`no matching subnet for range ${c.IPRange}`);
+      out.IPRange = cidr6Text(r);
+    }
+    if (c.Gateway) {
+      const g = ip6ToBig(c.Gateway);
+      if (g === undefined) throw new InvalidParameterError(`invalid gateway address ${c.Gateway}`);
+      if (!contains6(subnet, g)) throw new InvalidParameterError(`no matching subnet for gateway ${c.Gateway}`);
+      out.Gateway = bigToIp6(g);
+    } else {
+      out.Gateway = bigToIp6(firstHost6(subnet));
+    }
+    if (c.AuxiliaryAddresses) {
+      for (const a of Object.values(c.AuxiliaryAddresses)) {
+        const v = ip6ToBig(a);
+        if (v === undefined || !contains6(subnet, v)) throw new InvalidParameterError(`no matching subnet for aux-address ${a}`);
+      }
+      out.AuxiliaryAddresses = c.AuxiliaryAddresses;
+    }
+    return { out, subnet };
+  }
+
+  private subnets6InUse(): Cidr6[] {
+    const used: Cidr6[] = [];
+    for (const n of this.networks.values()) for (const c of n.IPAM.Config) { const s = parseCidr6(c.Subnet ?? ''); if (s) used.push(s); }
+    return used;
+  }
+
   async create(req: Omit<NetworkRecord, 'Id' | 'Created' | 'Scope' | 'bridge' | 'ConfigFrom' | 'ConfigOnly' | 'EnableIPv4'>): Promise<NetworkRecord> {
     if (this.byName(req.Name)) throw new ConflictError(`network with name ${req.Name} already exists`);
     const id = generateId();
     const config: IpamPoolConfig[] = [];
     const inUse = await this.subnetsInUse(undefined);
+    // as for IPv4: a subnet the host already routes (its own LAN) is refused, never shadowed
+    const hostV6 = (await hostRoutes6()).map((r) => parseCidr6(r.includes('/') ? r : `${r}/128`)).filter((c): c is Cidr6 => c !== undefined);
+    const inUse6 = [...this.subnets6InUse(), ...hostV6];
     for (const c of req.IPAM.Config) {
-      if (c.Subnet && c.Subnet.includes(':')) { config.push(c); continue; }
+      if (c.Subnet && c.Subnet.includes(':')) {
+        const { out, subnet } = this.ipv6Pool(c, inUse6);
+        config.push(out);
+        inUse6.push(subnet);
+        continue;
+      }
       const subnet = c.Subnet ? parseCidr(c.Subnet) : undefined;
       if (c.Subnet && !subnet) throw new InvalidParameterError(`invalid CIDR address: ${c.Subnet}`);
       if (subnet && inUse.some((u) => overlaps(u, subnet))) throw new ForbiddenError('Pool overlaps with other one on this address space');
@@ -194,6 +266,12 @@ export class NetworkRegistry {
       config.push(out);
       inUse.push(chosen);
     }
+    if (req.EnableIPv6 && !config.some((c) => c.Subnet?.includes(':'))) {
+      // as dockerd 27+: an IPv6 network without a subnet gets a /64 of the host's ULA /48
+      const chosen = pickUlaSubnet(`berth:${this.config.dataRoot}`, inUse6);
+      if (!chosen) throw new ForbiddenError('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+      config.push({ Subnet: cidr6Text(chosen), Gateway: bigToIp6(firstHost6(chosen)) });
+    }
     if (!config.some((c) => c.Subnet && !c.Subnet.includes(':'))) {
       const chosen = pickSubnet(this.config.pools ?? DEFAULT_POOLS, inUse);
       if (!chosen) throw new ForbiddenError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
@@ -207,6 +285,7 @@ export class NetworkRegistry {
     };
     this.networks.set(id, n);
     this.taken.set(id, new Set());
+    this.taken6.set(id, new Set());
     try {
       await this.ensureBridgeOf(n);
     } catch (err) {
@@ -220,6 +299,7 @@ export class NetworkRegistry {
   async remove(n: NetworkRecord): Promise<void> {
     this.networks.delete(n.Id);
     this.taken.delete(n.Id);
+    this.taken6.delete(n.Id);
     this.save();
     if (n.Driver === 'bridge') { await deleteLink(n.bridge); await removeMasquerade(n.bridge); }
   }
@@ -257,6 +337,47 @@ export class NetworkRegistry {
   release(networkId: string, ip: string): void {
     const v = ipToInt(ip);
     if (v !== undefined) this.taken.get(networkId)?.delete(v);
+  }
+
+  private takenSet6(n: NetworkRecord): Set<bigint> {
+    const set = this.taken6.get(n.Id) ?? new Set<bigint>();
+    this.taken6.set(n.Id, set);
+    return set;
+  }
+
+  /** Marks an IPv6 address as used (restore); false when it is already taken. */
+  claim6(n: NetworkRecord, ip: bigint): boolean {
+    const set = this.takenSet6(n);
+    if (set.has(ip)) return false;
+    set.add(ip);
+    return true;
+  }
+
+  /** The next free IPv6 address or the one asked for; undefined on a network without an IPv6 pool. */
+  allocate6(n: NetworkRecord, requested?: string): { ip: bigint; pool: Pool6 } | undefined {
+    const pool = this.poolOf6(n);
+    if (!pool) {
+      if (requested) throw new InvalidParameterError('user specified IP address is supported only when connecting to networks with user configured subnets');
+      return undefined;
+    }
+    const set = this.takenSet6(n);
+    if (requested) {
+      const ip = ip6ToBig(requested);
+      if (ip === undefined) throw new InvalidParameterError(`invalid IPv6 address: ${requested}`);
+      if (!contains6(pool.subnet, ip)) throw new InvalidParameterError(`no configured subnet or ip-range contain the IP address ${requested}`);
+      if (set.has(ip) || ip === pool.gateway || pool.aux.includes(ip)) throw new ConflictError('Address already in use');
+      set.add(ip);
+      return { ip, pool };
+    }
+    const ip = nextFree6(pool.subnet, pool.range, new Set([...set, pool.gateway, ...pool.aux]));
+    if (ip === undefined) throw new ConflictError(`no available IPv6 addresses on this network's address pools: ${n.Name} (${n.Id})`);
+    set.add(ip);
+    return { ip, pool };
+  }
+
+  release6(networkId: string, ip: string): void {
+    const v = ip6ToBig(ip);
+    if (v !== undefined) this.taken6.get(networkId)?.delete(v);
   }
 
   /** berthd stops: its bridges go (they are made again at the next start). */

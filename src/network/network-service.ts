@@ -29,7 +29,7 @@ export class NetworkService implements NetworkBackend {
         if (!ep || !ep.EndpointID || ep.NetworkID !== n.Id) continue;
         containers[c.id] = {
           Name: c.name, EndpointID: ep.EndpointID, MacAddress: ep.MacAddress,
-          IPv4Address: ep.IPAddress ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '', IPv6Address: '',
+          IPv4Address: ep.IPAddress ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '', IPv6Address: ep.GlobalIPv6Address ? `${ep.GlobalIPv6Address}/${ep.GlobalIPv6PrefixLen}` : '',
         };
       }
     }

@@ -94,4 +94,6 @@ export interface SandboxState {
   created?: boolean;
   /** the gateway 127.0.0.11 is redirected to, once the embedded DNS is set up */
   dns?: string;
+  /** the IPv6 gateway of the default IPv6 route, once an interface with IPv6 has it */
+  route6?: string;
 }

@@ -224,6 +224,7 @@ describe('network', { skip: skipReason, timeout: 300_000 }, () => {
     const { a, b } = sub();
     const base = `10.${a}.${Number(b) + 3}`;
     const base2 = `10.${a}.${Number(b) + 1}`;
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:9`;
     const script = `
 import docker
 from docker.types import IPAMConfig, IPAMPool
@@ -279,6 +280,21 @@ assert api.exec_inspect(ex)['ExitCode'] == 0, 'link alias does not resolve'
 assert api.create_network('pyipam', ipam=IPAMConfig(driver='default', pool_configs=[IPAMPool(subnet='${base2}.0/24', aux_addresses={'a': '${base2}.5'})]))
 assert api.inspect_network('pyipam')['IPAM']['Options'] is None
 api.remove_network('pyipam')
+v6 = api.create_network('py6', enable_ipv6=True, ipam=IPAMConfig(pool_configs=[IPAMPool(subnet='${p6}::/64', gateway='${p6}::fe')]))
+info6 = api.inspect_network('py6')
+assert info6['EnableIPv6'] is True, info6
+assert {'Subnet': '${p6}::/64', 'Gateway': '${p6}::fe'} in info6['IPAM']['Config'], info6['IPAM']
+c6 = api.create_container('busybox', 'top', host_config=api.create_host_config(network_mode='py6'),
+    networking_config=api.create_networking_config({'py6': api.create_endpoint_config(ipv6_address='${p6}::60')}))
+api.start(c6)
+ep6 = api.inspect_container(c6)['NetworkSettings']['Networks']['py6']
+assert ep6['GlobalIPv6Address'] == '${p6}::60' and ep6['IPv6Gateway'] == '${p6}::fe' and ep6['GlobalIPv6PrefixLen'] == 64, ep6
+assert ep6['IPAMConfig'] == {'IPv6Address': '${p6}::60'}, ep6
+api.connect_container_to_network(other, 'py6', ipv6_address='${p6}::61')
+assert api.inspect_container(other)['NetworkSettings']['Networks']['py6']['GlobalIPv6Address'] == '${p6}::61'
+api.disconnect_container_from_network(other, 'py6')
+api.remove_container(c6, force=True)
+api.remove_network('py6')
 for x in (ctr, other, linked, up):
     api.remove_container(x, force=True)
 api.remove_network(nid)
@@ -338,6 +354,49 @@ print('ok')
     }
   });
 
+  test('docker-compose with an IPv6 network (enable_ipv6, ipv6_address, AAAA for service names)', { skip: hasCompose ? false : 'no docker-compose' }, async () => {
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:a`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose6-'));
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), [
+      'version: "2.4"',
+      'services:',
+      '  web:',
+      '    image: busybox',
+      '    command: sh -c "trap \'exit 0\' TERM; sleep 300 & wait"',
+      '    networks:',
+      '      v6:',
+      `        ipv6_address: ${p6}::10`,
+      '  client:',
+      '    image: busybox',
+      '    command: sh -c "trap \'exit 0\' TERM; sleep 300 & wait"',
+      '    networks: [v6]',
+      'networks:',
+      '  v6:',
+      '    enable_ipv6: true',
+      '    ipam:',
+      '      config:',
+      `        - subnet: ${p6}::/64`,
+    ].join('\n') + '\n');
+    const compose = (args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync('docker-compose', ['-p', 'demo6', ...args], {
+      cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOCKER_HOST: d.host },
+    });
+    try {
+      const up = compose(['up', '-d']);
+      assert.equal(up.status, 0, up.stderr);
+      assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.demo6_v6.GlobalIPv6Address}}', 'demo6_web_1']), `${p6}::10`);
+      const look = await d.docker(['exec', 'demo6_client_1', 'nslookup', '-type=aaaa', 'web']);
+      assert.equal(look.code, 0, look.stdout + look.stderr);
+      assert.match(look.stdout, new RegExp(`Address: ${p6}::10$`, 'm'));
+      const down = compose(['down']);
+      assert.equal(down.status, 0, down.stderr);
+      assert.equal(await ok(['network', 'ls', '--filter', 'name=demo6_v6', '--format', '{{.Name}}']), '');
+    } finally {
+      compose(['down']);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--link on the default bridge: hosts entry and environment; --mac-address on the interface', async () => {
     await ok(['run', '-d', '--name', 'db', '--expose', '5432', '-e', 'SECRET=s3', 'busybox', 'sleep', '300']);
     const dbIp = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'db']);
@@ -353,6 +412,132 @@ print('ok')
     const mac = await ok(['run', '--rm', '--mac-address', '02:42:ac:99:88:77', 'busybox', 'cat', '/sys/class/net/eth0/address']);
     assert.equal(mac, '02:42:ac:99:88:77');
     await ok(['rm', '-f', 'db', 'stopped-db']);
+  });
+
+  test('IPv6: dual-stack networks, addresses in the containers, --ip6, AAAA answers, hosts entries, errors', async () => {
+    const { a, b } = sub();
+    // a ULA /64 of this berthd's own (never the host's fd00::/64)
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:6`;
+    const id = await ok(['network', 'create', '--ipv6', '--subnet', `${p6}::/64`, 'v6net']);
+    const [net] = JSON.parse(await ok(['network', 'inspect', 'v6net'])) as Array<{ EnableIPv6: boolean; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+    assert.equal(net!.EnableIPv6, true);
+    // dual stack: an IPv4 pool is chosen as well
+    assert.equal(net!.IPAM.Config.length, 2);
+    assert.deepEqual(net!.IPAM.Config.find((c) => c.Subnet.includes(':')), { Subnet: `${p6}::/64`, Gateway: `${p6}::1` });
+    const br = `br-${id.slice(0, 12)}`;
+    assert.match(spawnSync('ip', ['-6', 'addr', 'show', br]).stdout.toString(), new RegExp(`inet6 ${p6}::1/64`));
+    await fails(['network', 'create', '--ipv6', '--subnet', `${p6}::/48`, 'v6overlap'], /Pool overlaps with other one on this address space/);
+    // a subnet the host routes already (here its own LAN's, when it has an IPv6 one) is refused, never shadowed
+    const hostRoute = spawnSync('ip', ['-6', '-o', 'route', 'show']).stdout.toString().split('\n').map((l) => l.split(' ')[0]!)
+      .find((r) => /^fd[0-9a-f:]*::\/64$/.test(r));
+    // a small /120 at the far end of the host's /64: were it ever accepted, the host's gateway would stay untouched
+    const inside = hostRoute?.replace('::/64', '::ffff:ffff:ff00/120');
+    if (inside) await fails(['network', 'create', '--ipv6', '--subnet', inside, 'v6host'], /Pool overlaps with other one on this address space/);
+
+    const sixId = await ok(['run', '-d', '--name', 'six', '--network', 'v6net', 'busybox', 'sleep', '300']);
+    await ok(['run', '-d', '--name', 'fixed6', '--network', 'v6net', '--ip6', `${p6}::99`, 'busybox', 'sleep', '300']);
+    const ep = JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Networks.v6net}}', 'six'])) as { GlobalIPv6Address: string; GlobalIPv6PrefixLen: number; IPv6Gateway: string; IPAddress: string };
+    assert.equal(ep.GlobalIPv6Address, `${p6}::2`);
+    assert.equal(ep.GlobalIPv6PrefixLen, 64);
+    assert.equal(ep.IPv6Gateway, `${p6}::1`);
+    assert.match(ep.IPAddress, /^10\./);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'fixed6']), `${p6}::99`);
+    // configured inside: the address on eth0 (no DAD: usable at once), the default route via the gateway
+    assert.match(await ok(['exec', 'six', 'ip', '-6', 'addr', 'show', 'eth0']), new RegExp(`inet6 ${p6}::2/64 scope global`));
+    assert.match(await ok(['exec', 'six', 'ip', '-6', 'route']), new RegExp(`default via ${p6}::1 dev eth0`));
+    const hex = (ip: string): string => ip.split(':').map((g) => g.padStart(4, '0')).join('');
+    assert.match(await ok(['exec', 'fixed6', 'cat', '/proc/net/if_inet6']), new RegExp(`^${hex(`${p6}:0:0:0:99`)} .* eth0$`, 'm'));
+    // /etc/hosts: the IPv4 and the IPv6 address for the hostname
+    const hosts = await ok(['exec', 'six', 'cat', '/etc/hosts']);
+    assert.match(hosts, new RegExp(`^${ep.IPAddress.replace(/\./g, '\\.')}\\t${sixId.slice(0, 12)}$`, 'm'));
+    assert.match(hosts, new RegExp(`^${p6}::2\\t${sixId.slice(0, 12)}$`, 'm'));
+    // embedded DNS: AAAA for names on the network
+    const aaaa = await d.docker(['exec', 'six', 'nslookup', '-type=aaaa', 'fixed6']);
+    assert.equal(aaaa.code, 0, aaaa.stdout);
+    assert.match(aaaa.stdout, new RegExp(`Address: ${p6}::99$`, 'm'));
+    const [inspected] = JSON.parse(await ok(['network', 'inspect', 'v6net'])) as Array<{ Containers: Record<string, { Name: string; IPv6Address: string }> }>;
+    assert.equal(inspected!.Containers[sixId]!.IPv6Address, `${p6}::2/64`);
+    // from the host through the bridge to the container's own address
+    const pinger = ['ping', 'busybox'].find((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
+    if (pinger) {
+      const ping = spawnSync(pinger, [...(pinger === 'busybox' ? ['ping'] : []), '-6', '-c', '1', '-W', '3', `${p6}::2`]);
+      assert.equal(ping.status, 0, ping.stdout.toString() + ping.stderr.toString());
+    }
+
+    // errors as dockerd's
+    await fails(['run', '--rm', '--network', 'v6net', '--ip6', 'fd00:dead::5', 'busybox', 'true'], /no configured subnet or ip-range contain the IP address fd00:dead::5/);
+    await fails(['run', '--rm', '--network', 'v6net', '--ip6', `${p6}::99`, 'busybox', 'true'], /Address already in use/);
+    await ok(['network', 'create', 'v4only']);
+    await fails(['run', '--rm', '--network', 'v4only', '--ip6', `${p6}::5`, 'busybox', 'true'], /user specified IP address is supported only when connecting to networks with user configured subnets/);
+    // a network without IPv6 keeps it off on the container's link
+    await ok(['run', '-d', '--name', 'only4', '--network', 'v4only', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['exec', 'only4', 'cat', '/proc/sys/net/ipv6/conf/eth0/disable_ipv6']), '1');
+    // connect with a static IPv6 address; the address is freed at disconnect
+    await ok(['network', 'connect', '--ip6', `${p6}::77`, 'v6net', 'only4']);
+    assert.match(await ok(['exec', 'only4', 'ip', '-6', 'addr', 'show', 'eth1']), new RegExp(`inet6 ${p6}::77/64`));
+    assert.match(await ok(['exec', 'only4', 'ip', '-6', 'route']), new RegExp(`default via ${p6}::1 dev eth1`));
+    await ok(['network', 'disconnect', 'v6net', 'only4']);
+    await ok(['rm', '-f', 'six', 'fixed6', 'only4']);
+    // the addresses are free again after the containers went
+    await ok(['run', '-d', '--name', 'again6', '--network', 'v6net', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}}', 'again6']), `${p6}::2`);
+    await ok(['rm', '-f', 'again6']);
+    // an IPv6 --ip-range, --gateway and --aux-address; a malformed IPv6 subnet
+    const r6 = p6.replace(/:6$/, ':b');
+    await ok(['network', 'create', '--ipv6', '--subnet', `${r6}::/64`, '--ip-range', `${r6}::100/120`, '--gateway', `${r6}::fe`,
+      '--aux-address', `res=${r6}::100`, 'rangev6']);
+    await ok(['run', '-d', '--name', 'ranged6', '--network', 'rangev6', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.rangev6.GlobalIPv6Address}}', 'ranged6']), `${r6}::101`);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.rangev6.IPv6Gateway}}', 'ranged6']), `${r6}::fe`);
+    await ok(['rm', '-f', 'ranged6']);
+    await ok(['network', 'rm', 'rangev6']);
+    await fails(['network', 'create', '--ipv6', '--subnet', 'fd00:zz::/64', 'badv6'], /invalid CIDR address: fd00:zz::\/64/);
+    await fails(['network', 'create', '--ipv6', '--subnet', `${r6}::/64`, '--gateway', 'fd00:dead::1', 'badgw6'], /no matching subnet for gateway fd00:dead::1/);
+    // --ipv6 without a subnet: a ULA /64 from the default IPv6 pool, as dockerd 27+
+    await ok(['network', 'create', '--ipv6', 'autov6']);
+    const [auto6] = JSON.parse(await ok(['network', 'inspect', 'autov6'])) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+    const ula = auto6!.IPAM.Config.find((c) => c.Subnet.includes(':'))!;
+    assert.match(ula.Subnet, /^fd[0-9a-f]{2}:[0-9a-f:]+::\/64$/);
+    assert.equal(ula.Gateway, ula.Subnet.replace('/64', '1'));
+    await ok(['run', '-d', '--name', 'ula6', '--network', 'autov6', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.autov6.GlobalIPv6Address}}', 'ula6']), ula.Subnet.replace('/64', '2'));
+    await ok(['rm', '-f', 'ula6']);
+    await ok(['network', 'rm', 'v6net', 'v4only', 'autov6']);
+    assert.doesNotMatch(links(), new RegExp(`: ${br}:`));
+  });
+
+  test('IPv6 on the default bridge (--ipv6 --fixed-cidr-v6): addresses, and the flat fields of old API versions', async () => {
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:7`;
+    const d6 = await startBerthd(['--ipv6', '--fixed-cidr-v6', `${p6}::/64`]);
+    try {
+      const r = await d6.docker(['load', '-i', await busyboxTar()]);
+      assert.equal(r.code, 0, r.stderr);
+      const run = await d6.docker(['run', '-d', '--name', 'bridged6', 'busybox', 'sleep', '300']);
+      assert.equal(run.code, 0, run.stderr);
+      const [bridge] = JSON.parse((await d6.docker(['network', 'inspect', 'bridge'])).stdout) as Array<{ EnableIPv6: boolean; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }>;
+      assert.equal(bridge!.EnableIPv6, true);
+      assert.deepEqual(bridge!.IPAM.Config[1], { Subnet: `${p6}::/64`, Gateway: `${p6}::1` });
+      const exec = await d6.docker(['exec', 'bridged6', 'ip', '-6', 'addr', 'show', 'eth0']);
+      assert.match(exec.stdout, new RegExp(`inet6 ${p6}::2/64`));
+      // before 1.52 the default bridge's IPv6 endpoint fields are repeated flat, as the IPv4 ones
+      for (const v of ['1.43', '1.20']) {
+        const old = JSON.parse((await d6.request('GET', `/v${v}/containers/bridged6/json`)).body) as { NetworkSettings: Record<string, unknown> };
+        assert.equal(old.NetworkSettings.GlobalIPv6Address, `${p6}::2`, v);
+        assert.equal(old.NetworkSettings.GlobalIPv6PrefixLen, 64, v);
+        assert.equal(old.NetworkSettings.IPv6Gateway, `${p6}::1`, v);
+      }
+      // a static --ip6 is for user-defined networks only, as dockerd
+      const fixed = await d6.docker(['run', '--rm', '--ip6', `${p6}::9`, 'busybox', 'true']);
+      assert.match(fixed.stderr, /user specified IP address is supported on user defined networks only/);
+      await d6.docker(['rm', '-f', 'bridged6']);
+    } finally {
+      await d6.stop('SIGTERM');
+      d6.cleanup();
+    }
+    // without --fixed-cidr-v6 berthd refuses --ipv6, as dockerd
+    const bad = await startBerthd(['--ipv6']).then(async (x) => { await x.stop('SIGTERM'); x.cleanup(); return false; }, () => true);
+    assert.equal(bad, true);
   });
 
   test('host, none and container: network modes', async () => {
@@ -371,14 +556,21 @@ print('ok')
     await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
     const ip = await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']);
     await waitFor('httpd', async () => httpGet(port, '/hostname').catch(() => undefined));
-    await ok(['network', 'create', 'keepnet']);
+    const { a, b } = sub();
+    const p6 = `fd00:be${Number(a).toString(16).padStart(2, '0')}:${Number(b).toString(16)}:8`;
+    await ok(['network', 'create', '--ipv6', '--subnet', `${p6}::/64`, 'keepnet']);
     await ok(['run', '-d', '--name', 'kept1', '--network', 'keepnet', 'busybox', 'sleep', '300']);
     await ok(['run', '-d', '--name', 'kept2', '--network', 'keepnet', 'busybox', 'sleep', '300']);
     await d.stop('SIGKILL');
     await d.start();
     // the embedded DNS answers again (its rules stayed in the namespaces; berthd listens again)
     assert.equal((await d.docker(['exec', 'kept2', 'nslookup', '-type=a', 'kept1'])).code, 0);
-    await ok(['rm', '-f', 'kept1', 'kept2']);
+    const aaaa = await d.docker(['exec', 'kept2', 'nslookup', '-type=aaaa', 'kept1']);
+    assert.match(aaaa.stdout, new RegExp(`Address: ${p6}::2$`, 'm'));
+    // the IPv6 addresses stay taken too
+    await ok(['run', '-d', '--name', 'kept3', '--network', 'keepnet', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.keepnet.GlobalIPv6Address}}', 'kept3']), `${p6}::4`);
+    await ok(['rm', '-f', 'kept1', 'kept2', 'kept3']);
     await ok(['network', 'rm', 'keepnet']);
     assert.equal((await waitFor('httpd after restart', async () => httpGet(port, '/hostname').catch(() => undefined))).status, 200);
     assert.equal(await ok(['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'survivor']), ip);

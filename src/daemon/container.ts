@@ -53,6 +53,8 @@ export interface ContainerRecord {
   networkingConfig?: NetworkingConfigRequest;
   /** endpoints, published ports and sandbox: owned by the network area (src/network/) */
   networkSettings?: ContainerNetworkSettings;
+  /** --link's environment (ALIAS_PORT, ...) as set at the last start, which execs get too (as dockerd) */
+  linkEnv?: string[];
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

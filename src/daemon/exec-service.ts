@@ -183,7 +183,7 @@ export class ExecService implements ExecBackend {
     const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
     const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
     const user = resolveUser(e.config.User || rec.config.User || '', passwd, group);
-    const env = processEnv([...(rec.config.Env ?? []), ...(e.config.Env ?? [])], rec.config.Hostname ?? '', tty, user.home);
+    const env = processEnv([...(rec.linkEnv ?? []), ...(rec.config.Env ?? []), ...(e.config.Env ?? [])], rec.config.Hostname ?? '', tty, user.home);
     // As dockerd: the exec process gets the container's capabilities, no-new-privileges and
     // ulimits; a privileged exec gets every capability.
     const hc = rec.hostConfig;

@@ -198,6 +198,7 @@ export class ContainerNetworking implements ContainerParticipant {
         await attachLoopbackOnly(netns);
       }
       const links = kind === 'bridge' ? this.links(c) : { hosts: [], env: [] };
+      if (links.env.length > 0) c.record.linkEnv = links.env; else delete c.record.linkEnv;
       await Promise.all([this.enableDns(c), this.publish(c)]);
       this.writeFiles(c, links.hosts);
       // as dockerd: no IPv6 on the interfaces of networks without it (no link-local chatter either)

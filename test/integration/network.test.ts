@@ -407,6 +407,14 @@ print('ok')
       'DATABASE_ENV_SECRET=s3', 'DATABASE_NAME=/linker/database', `DATABASE_PORT=tcp://${dbIp}:5432`, `DATABASE_PORT_5432_TCP=tcp://${dbIp}:5432`,
       `DATABASE_PORT_5432_TCP_ADDR=${dbIp}`, 'DATABASE_PORT_5432_TCP_PORT=5432', 'DATABASE_PORT_5432_TCP_PROTO=tcp',
     ]);
+    // execs get the link's environment too; `docker rm --link` drops the link, both containers stay
+    await ok(['run', '-d', '--name', 'linker2', '--link', 'db:database', 'busybox', 'sleep', '300']);
+    assert.equal(await ok(['exec', 'linker2', 'sh', '-c', 'echo $DATABASE_NAME']), '/linker2/database');
+    await ok(['rm', '--link', 'linker2/database']);
+    assert.equal(await ok(['inspect', '--format', '{{len .HostConfig.Links}}', 'linker2']), '0');
+    await fails(['rm', '--link', 'linker2/database'], /No such container: linker2\/database/);
+    await fails(['rm', '--link', 'linker2'], /cannot remove the default link name/);
+    await ok(['rm', '-f', 'linker2']);
     await ok(['create', '--name', 'stopped-db', 'busybox', 'true']);
     await fails(['run', '--rm', '--link', 'stopped-db:x', 'busybox', 'true'], /Cannot link to a non running container/);
     const mac = await ok(['run', '--rm', '--mac-address', '02:42:ac:99:88:77', 'busybox', 'cat', '/sys/class/net/eth0/address']);

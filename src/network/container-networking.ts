@@ -143,6 +143,10 @@ export class ContainerNetworking implements ContainerParticipant {
     ep.Links = req.Links?.length ? [...req.Links] : null;
     ep.DriverOpts = req.DriverOpts ?? null;
     ep.MacAddress = req.MacAddress ?? '';
+    if (req.GwPriority !== undefined && req.GwPriority !== null) {
+      if (!Number.isInteger(req.GwPriority)) throw new InvalidParameterError(`invalid GwPriority: ${String(req.GwPriority)}`);
+      ep.GwPriority = req.GwPriority;
+    }
     void c;
     return ep;
   }
@@ -173,11 +177,15 @@ export class ContainerNetworking implements ContainerParticipant {
     ns.SandboxKey = netnsPath(netns);
     try {
       let first = true;
+      const joined: Array<[NetworkRecord, EndpointSettings]> = [];
       for (const [name, ep] of Object.entries(ns.Networks)) {
         const net = this.registry.find(ep.NetworkID) ?? this.registry.find(name);
         if (!net) throw new Error(`network ${name} not found`);
-        if (net.Driver !== 'bridge') continue;
-        await this.join(c, net, ep, first);
+        if (net.Driver === 'bridge') joined.push([net, ep]);
+      }
+      const gateway = gatewayEndpoint(joined);
+      for (const [net, ep] of joined) {
+        await this.join(c, net, ep, net === gateway);
         first = false;
       }
       if (first) {
@@ -409,3 +417,15 @@ async function attachLoopbackOnly(netns: string): Promise<void> {
   await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
 }
 
+/**
+ * The network that gives a container its default gateway (CHANGELOG v1.48, GwPriority): the highest
+ * GwPriority among the networks that can (not internal), ties to the network whose name sorts first.
+ */
+export function gatewayEndpoint(joined: ReadonlyArray<readonly [NetworkRecord, EndpointSettings]>): NetworkRecord | undefined {
+  let best: [NetworkRecord, EndpointSettings] | undefined;
+  for (const [net, ep] of joined) {
+    if (net.Internal) continue;
+    if (!best || ep.GwPriority > best[1].GwPriority || (ep.GwPriority === best[1].GwPriority && net.Name < best[0].Name)) best = [net, ep];
+  }
+  return best?.[0];
+}

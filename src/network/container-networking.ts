@@ -13,7 +13,7 @@ import { withNamespace } from '../oci/namespaces.js';
 import type { SpecOption } from '../oci/spec.js';
 import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
-import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, run } from './iproute.js';
+import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, replaceDefaultRoute, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests } from './port-bindings.js';
 import { PortPublisher } from './port-publisher.js';
@@ -371,7 +371,12 @@ export class ContainerNetworking implements ContainerParticipant {
     const ep = this.endpointFor(c, net, req);
     await this.restore();
     if (c.running && ns.sandbox) {
+      const joined = Object.keys(ns.sandbox.interfaces).map((n) => [this.registry.byName(n), ns.Networks[n]] as const)
+        .filter((p): p is readonly [NetworkRecord, EndpointSettings] => Boolean(p[0] && p[1]) && !p[0]!.Internal);
+      // a higher GwPriority (1.48) than every gateway-capable endpoint's takes the default route over
+      const takesRoute = !net.Internal && joined.length > 0 && joined.every(([, e]) => ep.GwPriority > e.GwPriority);
       await this.join(c, net, ep, Object.keys(ns.sandbox.interfaces).length === 0);
+      if (takesRoute) await replaceDefaultRoute(ns.sandbox.netns, ep.Gateway, ns.sandbox.interfaces[net.Name]!.ifname);
       ns.Networks[net.Name] = ep;
       await this.enableDns(c);
       this.writeFiles(c);

@@ -165,6 +165,11 @@ describe('API 1.42–1.55 responses match their OpenAPI schema', { skip: skipRea
       assert.equal(v145.Aliases, null);
       assert.ok(!('DNSNames' in (await json('GET', `/v1.43/containers/${name}/json`)).body.NetworkSettings.Networks[ids.network]));
     }
+    // connect to a running container with a higher GwPriority moves its default route
+    assert.equal((await d.docker(['network', 'create', 'schemanet3'])).code, 0);
+    assert.equal((await d.request('POST', '/v1.48/networks/schemanet3/connect', { Container: 'gw-147', EndpointConfig: { GwPriority: 10 } })).status, 200);
+    const gw3 = (await json('GET', '/v1.55/containers/gw-147/json')).body.NetworkSettings.Networks.schemanet3.Gateway as string;
+    assert.match((await d.docker(['exec', 'gw-147', 'ip', 'route', 'show', 'default'])).stdout, new RegExp(`^default via ${gw3.replace(/\./g, '\\.')} `));
     // network inspect: EnableIPv4 1.47, Status 1.52 (the gateway, network and broadcast addresses
     // and the endpoints are in use), scope
     const n151 = (await json('GET', `/v1.51/networks/${ids.network}`)).body;

@@ -1,13 +1,13 @@
 // Removing containers: `docker rm` (dockerd's 409s, -f kills first), AutoRemove, and prune. The
 // containerd task, snapshot and container go, then the record; participants release what they hold.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ContainerRemoveBackend } from '../api/routers/containers/backend.js';
 import type { ContainerPruneBackend, ContainerPruneResult } from '../api/routers/containers/lifecycle-backend.js';
 import { ConflictError, NotFoundError } from '../errdefs/index.js';
 import { Spans } from '../internal/spans.js';
 import type { Container } from './container.js';
 import { prunePredicate } from './container-prune.js';
+import { removeLink } from './link-remove.js';
 import { sleep, type DaemonContext } from './context.js';
 import type { ContainerSizePort } from './ports.js';
 import type { Restarts } from './restarts.js';
@@ -23,14 +23,9 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
   ) {}
 
   async containerRemove(ref: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
+    if (options.link) return removeLink(this.ctx.store, ref);
     const c = this.ctx.store.get(ref);
     if (c.record.state.status === 'removing') throw new ConflictError(`removal of container ${ref} is already in progress`);
-    if (options.link) {
-      // There are no legacy links, so only dockerd's answer for a container's own name remains.
-      const name = ref.startsWith('/') ? ref : `/${ref}`;
-      if (path.posix.dirname(name) === '/') throw new ConflictError('Conflict, cannot remove the default link name of the container');
-      return;
-    }
     if (c.runningOrRestarting) {
       const state = c.record.state.status;
       if (!options.force) {

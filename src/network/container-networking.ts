@@ -109,6 +109,8 @@ export class ContainerNetworking implements ContainerParticipant {
     const ns = settingsOf(c);
     ns.Ports = portMap(rec.config.ExposedPorts, null, []);
     if (kind === 'container') return;
+    // with no default bridge (--bridge none) a default-mode container joins no network, as dockerd's
+    const noDefault = kind === 'bridge' && !this.registry.defaultBridgeEnabled;
     const primary = kind === 'bridge' ? (this.registry.defaultBridgeEnabled ? DEFAULT_BRIDGE : 'none') : mode!;
     // the CLI names the primary endpoint by the mode as given ("default", a name, an ID prefix)
     const isPrimary = (k: string): boolean => k === primary || k === mode || (kind === 'bridge' && (k === 'default' || k === 'bridge'));
@@ -117,7 +119,7 @@ export class ContainerNetworking implements ContainerParticipant {
     const primaryReq = (primaryKey ? requested[primaryKey] : undefined) ?? {};
     // the container-wide Config.MacAddress (before 1.44) is the primary endpoint's
     if (!primaryReq.MacAddress && rec.config.MacAddress) primaryReq.MacAddress = rec.config.MacAddress;
-    ns.Networks[primaryNet.Name] = this.endpointFor(c, primaryNet, primaryReq);
+    if (!noDefault) ns.Networks[primaryNet.Name] = this.endpointFor(c, primaryNet, primaryReq);
     for (const ref of Object.keys(requested).filter((k) => !isPrimary(k))) {
       const net = this.registry.get(ref);
       ns.Networks[net.Name] = this.endpointFor(c, net, requested[ref] ?? {});

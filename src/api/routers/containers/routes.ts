@@ -52,6 +52,8 @@ export class ContainersRouter implements Router {
       { method: 'POST', path: '/containers/:id/kill', handler: (c) => this.postContainersKill(c) },
       { method: 'POST', path: '/containers/:id/wait', handler: (c) => this.postContainersWait(c) },
       { method: 'DELETE', path: '/containers/:id', handler: (c) => this.deleteContainers(c) },
+      // a legacy link's name has a slash: DELETE /containers/{parent}/{alias}?link=1
+      { method: 'DELETE', path: '/containers/:id/:link', handler: (c) => this.deleteContainers(c, `${c.params.id!}/${c.params.link!}`) },
       { method: 'GET', path: '/containers/:id/logs', handler: (c) => this.getContainersLogs(c) },
       { method: 'POST', path: '/containers/:id/attach', handler: (c) => this.postContainersAttach(c) },
       { method: 'POST', path: '/containers/:id/resize', handler: (c) => this.postContainersResize(c) },
@@ -135,8 +137,8 @@ export class ContainersRouter implements Router {
     res.end(JSON.stringify(shapeWaitResult(r, ctx.version)) + '\n');
   }
 
-  private async deleteContainers(ctx: RequestContext): Promise<void> {
-    await this.backend.containerRemove(ctx.params.id!, {
+  private async deleteContainers(ctx: RequestContext, ref = ctx.params.id!): Promise<void> {
+    await this.backend.containerRemove(ref, {
       force: ctx.bool('force'), removeVolumes: ctx.bool('v'), link: ctx.bool('link'),
     });
     ctx.noContent();

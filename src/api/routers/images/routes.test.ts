@@ -82,7 +82,11 @@ test('tag answers 201; names with slashes and ports reach the backend whole', as
 });
 
 test('pull and push go to the registry backend: errors before the first message are HTTP errors, later ones in the stream', async () => {
-  const push = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  // without X-Registry-Auth the body must hold an auth config (dockerd's old-client form)
+  const noAuth = await request('POST', '/images/localhost:5000/a/push?tag=1');
+  assert.equal(noAuth.status, 400);
+  assert.match(noAuth.body, /Bad parameters and missing X-Registry-Auth: EOF/);
+  const push = await request('POST', '/images/localhost:5000/a/push?tag=1', '{}');
   assert.equal(push.status, 200);
   assert.deepEqual(JSON.parse(push.body.trim()), { status: 'push localhost:5000/a tag=1' });
   const missing = await request('POST', '/images/create?fromImage=missing&tag=latest');
@@ -99,11 +103,11 @@ test('pull and push go to the registry backend: errors before the first message 
   // push's `platform` (1.46): the image's own platform passes, another is dockerd's 404, bad JSON a 400
   const arm = encodeURIComponent(JSON.stringify({ os: 'linux', architecture: 'arm64' }));
   const amd = encodeURIComponent(JSON.stringify({ os: 'linux', architecture: 'amd64' }));
-  assert.equal((await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${amd}`)).status, 200);
-  const wrong = await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${arm}`);
+  assert.equal((await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${amd}`, '{}')).status, 200);
+  const wrong = await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${arm}`, '{}');
   assert.deepEqual([wrong.status, JSON.parse(wrong.body).message], [404, 'image with reference localhost:5000/a:1 was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64']);
-  assert.equal((await request('POST', '/v1.46/images/localhost:5000/a/push?platform=%7B')).status, 400);
-  assert.equal((await request('POST', `/v1.45/images/localhost:5000/a/push?tag=1&platform=${arm}`)).status, 200, 'ignored before 1.46');
+  assert.equal((await request('POST', '/v1.46/images/localhost:5000/a/push?platform=%7B', '{}')).status, 400);
+  assert.equal((await request('POST', `/v1.45/images/localhost:5000/a/push?tag=1&platform=${arm}`, '{}')).status, 200, 'ignored before 1.46');
 });
 
 test('/auth, /distribution/{name}/json (1.30), /images/search', async () => {

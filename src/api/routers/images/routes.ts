@@ -196,6 +196,7 @@ export class ImagesRouter implements Router {
     const registry = this.registry;
     const tag = ctx.string('tag') || undefined;
     const authHeader = registryAuthHeader(ctx);
+    if (!authHeader) await pushAuthFromBody(ctx);
     // `platform` (1.46) selects a platform's manifest; a berthd image has one, refused when it differs
     const platform = platformParams(ctx.query.getAll('platform').slice(0, 1), ctx.version, '1.46');
     if (platform?.length) {
@@ -216,5 +217,19 @@ export class ImagesRouter implements Router {
     const wanted = platformParams(ctx.query.getAll('platforms'), ctx.version, '1.50');
     if (wanted?.length) checkPlatform(name, await this.backend.imageInspect(name), wanted);
     ctx.json200(await this.backend.imageRemove(name, { force: ctx.bool('force'), noprune: ctx.bool('noprune') }));
+  }
+}
+
+/**
+ * dockerd's push without X-Registry-Auth: the old clients' auth config in the body, which must
+ * decode (an empty body is Go's EOF) — a 400 before the image is looked at.
+ */
+async function pushAuthFromBody(ctx: RequestContext): Promise<void> {
+  const raw = (await ctx.body()).toString();
+  if (raw.trim() === '') throw new InvalidParameterError('Bad parameters and missing X-Registry-Auth: EOF');
+  try {
+    JSON.parse(raw);
+  } catch {
+    throw new InvalidParameterError('Bad parameters and missing X-Registry-Auth: invalid character in auth config');
   }
 }

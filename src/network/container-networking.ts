@@ -14,7 +14,7 @@ import type { SpecOption } from '../oci/spec.js';
 import type { NetworkEventSink } from './events.js';
 import { intToIp, ipToInt, macFromIp } from './ipam.js';
 import { bigToIp6, contains6, ip6ToBig } from './ipam6.js';
-import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, run } from './iproute.js';
+import { attachVeth, createNetns, deleteNetns, detachVeth, disableIpv6, linkExists, netnsPath, replaceDefaultRoute, run } from './iproute.js';
 import { DEFAULT_BRIDGE, type NetworkRegistry } from './network-registry.js';
 import { portMap, portRequests } from './port-bindings.js';
 import { PortPublisher } from './port-publisher.js';
@@ -155,6 +155,10 @@ export class ContainerNetworking implements ContainerParticipant {
     ep.Links = req.Links?.length ? [...req.Links] : null;
     ep.DriverOpts = req.DriverOpts ?? null;
     ep.MacAddress = req.MacAddress ?? '';
+    if (req.GwPriority !== undefined && req.GwPriority !== null) {
+      if (!Number.isInteger(req.GwPriority)) throw new InvalidParameterError(`invalid GwPriority: ${String(req.GwPriority)}`);
+      ep.GwPriority = req.GwPriority;
+    }
     void c;
     return ep;
   }
@@ -185,11 +189,15 @@ export class ContainerNetworking implements ContainerParticipant {
     ns.SandboxKey = netnsPath(netns);
     try {
       let first = true;
+      const joined: Array<[NetworkRecord, EndpointSettings]> = [];
       for (const [name, ep] of Object.entries(ns.Networks)) {
         const net = this.registry.find(ep.NetworkID) ?? this.registry.find(name);
         if (!net) throw new Error(`network ${name} not found`);
-        if (net.Driver !== 'bridge') continue;
-        await this.join(c, net, ep, first);
+        if (net.Driver === 'bridge') joined.push([net, ep]);
+      }
+      const gateway = gatewayEndpoint(joined);
+      for (const [net, ep] of joined) {
+        await this.join(c, net, ep, net === gateway);
         first = false;
       }
       if (first) {
@@ -397,7 +405,12 @@ export class ContainerNetworking implements ContainerParticipant {
     const ep = this.endpointFor(c, net, req);
     await this.restore();
     if (c.running && ns.sandbox) {
+      const joined = Object.keys(ns.sandbox.interfaces).map((n) => [this.registry.byName(n), ns.Networks[n]] as const)
+        .filter((p): p is readonly [NetworkRecord, EndpointSettings] => Boolean(p[0] && p[1]) && !p[0]!.Internal);
+      // a higher GwPriority (1.48) than every gateway-capable endpoint's takes the default route over
+      const takesRoute = !net.Internal && joined.length > 0 && joined.every(([, e]) => ep.GwPriority > e.GwPriority);
       await this.join(c, net, ep, Object.keys(ns.sandbox.interfaces).length === 0);
+      if (takesRoute) await replaceDefaultRoute(ns.sandbox.netns, ep.Gateway, ns.sandbox.interfaces[net.Name]!.ifname);
       ns.Networks[net.Name] = ep;
       await this.enableDns(c);
       this.writeFiles(c);
@@ -446,3 +459,15 @@ async function attachLoopbackOnly(netns: string): Promise<void> {
   await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
 }
 
+/**
+ * The network that gives a container its default gateway (CHANGELOG v1.48, GwPriority): the highest
+ * GwPriority among the networks that can (not internal), ties to the network whose name sorts first.
+ */
+export function gatewayEndpoint(joined: ReadonlyArray<readonly [NetworkRecord, EndpointSettings]>): NetworkRecord | undefined {
+  let best: [NetworkRecord, EndpointSettings] | undefined;
+  for (const [net, ep] of joined) {
+    if (net.Internal) continue;
+    if (!best || ep.GwPriority > best[1].GwPriority || (ep.GwPriority === best[1].GwPriority && net.Name < best[0].Name)) best = [net, ep];
+  }
+  return best?.[0];
+}

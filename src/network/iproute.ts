@@ -100,6 +100,11 @@ export async function attachVeth(a: VethAttachment, createNetns = false): Promis
   ], a.netns);
 }
 
+/** The namespace's default route through `gateway` on `ifname` (added, or moved from another interface). */
+export async function replaceDefaultRoute(netns: string, gateway: string, ifname: string): Promise<void> {
+  await ip(['-n', netns, 'route', 'replace', 'default', 'via', gateway, 'dev', ifname]);
+}
+
 /** Removes one interface from a namespace (its veth peer goes with it). */
 export async function detachVeth(netns: string, ifname: string): Promise<void> {
   await ip(['-n', netns, 'link', 'del', ifname]).catch(() => undefined);

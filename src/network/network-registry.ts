@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, InvalidParameterError, NotFoundError } f
 import { writeJsonAtomicSync } from '../internal/atomic-write.js';
 import { generateId } from '../internal/ids.js';
 import {
-  cidrText, contains, DEFAULT_POOLS, firstHost, intToIp, ipToInt, nextFree, overlaps, parseAddrPrefix, parseCidr, pickSubnet,
+  cidrText, contains, DEFAULT_POOLS, firstHost, intToIp, ipToInt, nextFree, overlaps, parseAddrPrefix, parseCidr, pickSubnet, size,
   type AddressPool, type Cidr,
 } from './ipam.js';
 import { bigToIp6, cidr6Text, contains6, firstHost6, ip6ToBig, nextFree6, overlaps6, parseCidr6, pickUlaSubnet, type Cidr6 } from './ipam6.js';
@@ -332,6 +332,22 @@ export class NetworkRegistry {
     if (ip === undefined) throw new ConflictError(`no available IPv4 addresses on this network's address pools: ${n.Name} (${n.Id})`);
     set.add(ip);
     return { ip, pool };
+  }
+
+  /**
+   * IPAM allocation statistics per subnet (network inspect's Status, 1.52): addresses in use or
+   * reserved (network, broadcast, gateway, aux, allocated), and those still free in the IP range.
+   */
+  ipamStatus(n: NetworkRecord): Record<string, { IPsInUse: number; DynamicIPsAvailable: number }> {
+    const pool = this.poolOf(n);
+    if (!pool) return {};
+    const taken = this.taken.get(n.Id) ?? new Set<number>();
+    const bcast = pool.subnet.base + size(pool.subnet) - 1;
+    const reserved = new Set([...taken, pool.gateway, ...pool.aux, pool.subnet.base, ...(pool.subnet.prefix < 31 ? [bcast] : [])]);
+    const inSubnet = [...reserved].filter((ip) => contains(pool.subnet, ip)).length;
+    const r = pool.range ?? pool.subnet;
+    const inRange = [...reserved].filter((ip) => contains(r, ip)).length;
+    return { [cidrText(pool.subnet)]: { IPsInUse: inSubnet, DynamicIPsAvailable: size(r) - inRange } };
   }
 
   release(networkId: string, ip: string): void {

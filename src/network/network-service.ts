@@ -73,7 +73,8 @@ export class NetworkService implements NetworkBackend {
   async networkInspect(ref: string, options: { verbose: boolean; scope: string }): Promise<NetworkSummary> {
     const n = this.registry.get(ref);
     if (options.scope && options.scope !== n.Scope) throw new NotFoundError(`network ${ref} not found`);
-    return this.view(n, true);
+    const view = this.view(n, true);
+    return n.IPAM.Config.length ? { ...view, Status: { IPAM: { Subnets: this.registry.ipamStatus(n) } } } : view;
   }
 
   async networkCreate(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {

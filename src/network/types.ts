@@ -80,6 +80,8 @@ export interface EndpointRequest {
   Aliases?: string[] | null;
   MacAddress?: string;
   DriverOpts?: Record<string, string> | null;
+  /** 1.48: the endpoint with the highest priority gives the container its default gateway */
+  GwPriority?: number;
 }
 
 export interface NetworkingConfigRequest { EndpointsConfig?: Record<string, EndpointRequest | null> | null }

@@ -137,3 +137,26 @@ test('list: since/before query parameters up to 1.24, ignored from 1.25', () => 
   assert.deepEqual(legacyListFilters({ before: 'b' }, '1.12'), { before: ['b'] });
   assert.deepEqual(legacyListFilters({ since: 'a', before: 'b' }, '1.25'), {});
 });
+
+test('inspect before 1.45: user-defined networks\' Aliases also carry the short ID and hostname; 1.45 as asked', () => {
+  const ep = { Aliases: ['web'], NetworkID: 'n', DNSNames: ['c', '0123456789ab', 'web'] };
+  const c = {
+    ...current, Id: '0123456789abcdef', Config: { Image: 'busybox', Hostname: 'h1' },
+    NetworkSettings: { ...current.NetworkSettings as object, Networks: { mynet: ep, bridge: { Aliases: null, NetworkID: 'b' } } },
+  } as unknown as Parameters<typeof shapeInspect>[0];
+  const nets = (v: string): Record<string, { Aliases: string[] | null }> => (shapeInspect(c, v).NetworkSettings as { Networks: Record<string, { Aliases: string[] | null }> }).Networks;
+  assert.deepEqual(nets('1.44').mynet!.Aliases, ['web', '0123456789ab', 'h1']);
+  assert.deepEqual(nets('1.44').bridge!.Aliases, null);
+  assert.deepEqual(nets('1.45').mynet!.Aliases, ['web']);
+  assert.deepEqual(nets('1.55').mynet!.Aliases, ['web']);
+});
+
+test('create: one EndpointsConfig before 1.44 (dockerd\'s message); GwPriority dropped before 1.48', () => {
+  const body = { Image: 'busybox', NetworkingConfig: { EndpointsConfig: { a: { GwPriority: 5 }, b: {} } } } as unknown as Parameters<typeof shapeCreateRequest>[0];
+  assert.throws(() => shapeCreateRequest(body, '1.43'), { message: 'Container cannot be connected to network endpoints: a, b' });
+  const eps = (v: string): unknown => (shapeCreateRequest(body, v).body as { NetworkingConfig: { EndpointsConfig: unknown } }).NetworkingConfig.EndpointsConfig;
+  assert.deepEqual(eps('1.47'), { a: {}, b: {} });
+  assert.deepEqual(eps('1.48'), { a: { GwPriority: 5 }, b: {} });
+  const one = { Image: 'busybox', NetworkingConfig: { EndpointsConfig: { a: { Aliases: ['x'] } } } } as unknown as Parameters<typeof shapeCreateRequest>[0];
+  assert.deepEqual((shapeCreateRequest(one, '1.24').body as { NetworkingConfig: unknown }).NetworkingConfig, { EndpointsConfig: { a: { Aliases: ['x'] } } });
+});

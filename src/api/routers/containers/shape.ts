@@ -9,7 +9,7 @@ import type { ContainerCreateBody } from '../../types/container.js';
 import type { ContainerUpdateBody } from '../../types/host-config.js';
 import { LEGACY_MAC_ADDRESS, type ContainerInspect, type ContainerSummary } from './backend.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijacked-stream.js';
-import { withShapedEndpoints } from './endpoint-shape.js';
+import { withLegacyAliases, withShapedEndpoints } from './endpoint-shape.js';
 
 export function shapeSummary(s: ContainerSummary, version: string): Record<string, unknown> {
   if (!versionLt(version, '1.48')) return s;
@@ -58,7 +58,7 @@ export function shapeInspect(c: ContainerInspect, version: string): Record<strin
   delete top[LEGACY_MAC_ADDRESS];
   if (versionGte(version, '1.52')) return top;
   top.NetworkSettings = networkSettingsPre152((c.NetworkSettings ?? {}) as Record<string, unknown>);
-  top = withShapedEndpoints(top, version);
+  top = withLegacyAliases(withShapedEndpoints(top, version), version);
   let cfg = { ...(c.Config as Record<string, unknown> | undefined) };
   // dockerd 20.10's order: ..., Entrypoint, NetworkDisabled?, MacAddress?, OnBuild, Labels
   const before = 'NetworkDisabled' in cfg ? 'NetworkDisabled' : 'Entrypoint';
@@ -147,11 +147,34 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
     const { StartInterval: _, ...rest } = out.Healthcheck as Record<string, unknown>;
     out.Healthcheck = rest as ContainerCreateBody['Healthcheck'];
   }
+  shapeEndpointsConfig(out, version);
   if (out.MacAddress && versionGte(version, '1.44')) {
     if (versionGte(version, '1.52')) throw new InvalidParameterError('container-wide MAC address no longer supported; use endpoint-specific MAC address instead');
     warnings.push('The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.');
   }
   return { body: out, warnings };
+}
+
+/**
+ * NetworkingConfig.EndpointsConfig at create: one endpoint only before 1.44 (dockerd's message);
+ * GwPriority is 1.48's.
+ */
+function shapeEndpointsConfig(body: ContainerCreateBody, version: string): void {
+  const nc = (body as Record<string, unknown>).NetworkingConfig as { EndpointsConfig?: Record<string, Record<string, unknown> | null> | null } | undefined | null;
+  const eps = nc?.EndpointsConfig;
+  if (!eps) return;
+  const names = Object.keys(eps);
+  if (versionLt(version, '1.44') && names.length > 1) {
+    throw new InvalidParameterError(`Container cannot be connected to network endpoints: ${names.join(', ')}`);
+  }
+  if (versionLt(version, '1.48')) {
+    const shaped = Object.fromEntries(Object.entries(eps).map(([k, ep]) => {
+      if (!ep) return [k, ep];
+      const { GwPriority: _g, ...rest } = ep;
+      return [k, rest];
+    }));
+    (body as Record<string, unknown>).NetworkingConfig = { ...nc, EndpointsConfig: shaped };
+  }
 }
 
 /** `signal` on stop and restart exists from 1.42; older clients' value is ignored, as dockerd does. */

@@ -22,6 +22,7 @@ let server: ApiServer;
 const calls: string[] = [];
 
 const images = {
+  imageInspect: async (name: string) => ({ Id: name, Os: 'linux', Architecture: 'amd64' }),
   imageTag: async (name: string, repo: string, tag: string) => { calls.push(`tag ${name} ${repo} ${tag}`); },
   imageRemove: async (name: string, o: { force: boolean; noprune: boolean }) => [{ Untagged: `${name} force=${o.force} noprune=${o.noprune}` }],
   imageHistory: async (name: string) => [{ Id: name }],
@@ -99,6 +100,14 @@ test('pull and push go to the registry backend: errors before the first message 
   // `platform` exists from 1.32
   const old = await request('POST', '/v1.31/images/create?fromImage=a&tag=1&platform=linux/arm64');
   assert.match(old.body, /platform= auth=/);
+  // push's `platform` (1.46): the image's own platform passes, another is dockerd's 404, bad JSON a 400
+  const arm = encodeURIComponent(JSON.stringify({ os: 'linux', architecture: 'arm64' }));
+  const amd = encodeURIComponent(JSON.stringify({ os: 'linux', architecture: 'amd64' }));
+  assert.equal((await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${amd}`, '{}')).status, 200);
+  const wrong = await request('POST', `/v1.46/images/localhost:5000/a/push?tag=1&platform=${arm}`, '{}');
+  assert.deepEqual([wrong.status, JSON.parse(wrong.body).message], [404, 'image with reference localhost:5000/a:1 was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64']);
+  assert.equal((await request('POST', '/v1.46/images/localhost:5000/a/push?platform=%7B', '{}')).status, 400);
+  assert.equal((await request('POST', `/v1.45/images/localhost:5000/a/push?tag=1&platform=${arm}`, '{}')).status, 200, 'ignored before 1.46');
 });
 
 test('/auth, /distribution/{name}/json (1.30), /images/search', async () => {

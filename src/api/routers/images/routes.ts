@@ -197,6 +197,12 @@ export class ImagesRouter implements Router {
     const tag = ctx.string('tag') || undefined;
     const authHeader = registryAuthHeader(ctx);
     if (!authHeader) await pushAuthFromBody(ctx);
+    // `platform` (1.46) selects a platform's manifest; a berthd image has one, refused when it differs
+    const platform = platformParams(ctx.query.getAll('platform').slice(0, 1), ctx.version, '1.46');
+    if (platform?.length) {
+      const ref = tag ? `${name}:${tag}` : name;
+      checkPlatform(ref, await this.backend.imageInspect(ref), platform);
+    }
     await this.jsonStream(ctx, (out) => registry.imagePush({
       name, signal: ctx.signal, onProgress: out, ...(tag ? { tag } : {}), ...(authHeader ? { authHeader } : {}),
     }));

@@ -26,6 +26,8 @@ export interface NetworkSummary {
   Containers: Record<string, NetworkEndpointView>;
   Options: Record<string, string>;
   Labels: Record<string, string>;
+  /** inspect only (1.52): IPAM allocation statistics per subnet */
+  Status?: { IPAM: { Subnets: Record<string, { IPsInUse: number; DynamicIPsAvailable: number }> } };
 }
 
 export interface NetworkEndpointView {
@@ -58,6 +60,7 @@ export interface EndpointConfigRequest {
   Aliases?: string[] | null;
   MacAddress?: string;
   DriverOpts?: Record<string, string> | null;
+  GwPriority?: number;
 }
 
 export interface NetworkBackend {

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../server/context.js';
 import type { Route, Router } from '../../server/route.js';
 import { parseFilters } from '../containers/filters.js';
 import type { EndpointConfigRequest, NetworkBackend, NetworkCreateRequest } from './backend.js';
-import { shapeNetwork } from './shape.js';
+import { shapeConnectRequest, shapeNetwork } from './shape.js';
 
 async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown>> {
   const raw = (await ctx.body()).toString('utf8');
@@ -59,7 +59,7 @@ export class NetworksRouter implements Router {
     const body = await jsonBody(ctx);
     const container = typeof body.Container === 'string' ? body.Container : '';
     if (!container) throw new InvalidParameterError('invalid request: no container specified');
-    await this.backend.networkConnect(ctx.params.id!, container, (body.EndpointConfig ?? {}) as EndpointConfigRequest);
+    await this.backend.networkConnect(ctx.params.id!, container, shapeConnectRequest((body.EndpointConfig ?? {}) as EndpointConfigRequest, ctx.version));
     ctx.noContent(200);
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkSummary } from './backend.js';
-import { shapeNetwork } from './shape.js';
+import { shapeConnectRequest, shapeNetwork } from './shape.js';
 
 const n: NetworkSummary = {
   Name: 'n', Id: 'i', Created: 'c', Scope: 'local', Driver: 'bridge', EnableIPv4: true, EnableIPv6: false,
@@ -17,4 +17,12 @@ test('networks per version', () => {
   const v121 = shapeNetwork(n, '1.21', false);
   for (const k of ['Created', 'Attachable', 'Ingress', 'ConfigOnly', 'Internal', 'EnableIPv6', 'Labels']) assert.equal(k in v121, false, k);
   assert.deepEqual(Object.keys(v121), ['Name', 'Id', 'Scope', 'Driver', 'IPAM', 'Containers', 'Options']);
+});
+
+test('inspect\'s Status is 1.52\'s; connect\'s GwPriority 1.48\'s, its MacAddress kept at every version', () => {
+  const status = { IPAM: { Subnets: { '10.0.0.0/24': { IPsInUse: 4, DynamicIPsAvailable: 252 } } } };
+  assert.deepEqual(shapeNetwork({ ...n, Status: status }, '1.52', false).Status, status);
+  assert.equal('Status' in shapeNetwork({ ...n, Status: status }, '1.51', false), false);
+  assert.deepEqual(shapeConnectRequest({ GwPriority: 3, MacAddress: 'm' }, '1.47'), { MacAddress: 'm' });
+  assert.deepEqual(shapeConnectRequest({ GwPriority: 3, MacAddress: 'm' }, '1.48'), { GwPriority: 3, MacAddress: 'm' });
 });

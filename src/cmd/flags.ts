@@ -4,31 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractBoolFlags } from '../config/bool-flags.js';
 import { givenFlags } from '../config/given-flags.js';
+import type { CoreFlags } from '../config/merge.js';
 
-export interface BerthdFlags {
-  hosts: string[];
-  dataRoot: string;
-  execRoot: string;
-  containerd?: string;
-  containerdNamespace: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-  debug: boolean;
-  pidfile?: string;
-  group?: string;
+/** Every berthd flag: the ones daemon.json can also set (CoreFlags, src/config/merge.ts) and the rest. */
+export interface BerthdFlags extends CoreFlags {
   help: boolean;
   version: boolean;
-  // trust: TLS, daemon.json, live-restore (src/config/). tls/tlsVerify are undefined when not given.
-  tls?: boolean;
-  tlsVerify?: boolean;
-  tlsCaCert: string;
-  tlsCert: string;
-  tlsKey: string;
   configFile: string;
   validate: boolean;
-  liveRestore: boolean;
-  labels: string[];
-  /** long names of the flags set on the command line (daemon.json may not repeat them) */
-  given: Set<string>;
   /** -b/--bridge: the default bridge network's Linux bridge ('none' disables it) */
   bridge?: string;
   /** --bip: the default bridge's address and prefix */

@@ -13,6 +13,7 @@ export interface CoreFlags {
   debug: boolean;
   pidfile?: string;
   group?: string;
+  /** trust: tls/tlsVerify are undefined when not given */
   tls?: boolean;
   tlsVerify?: boolean;
   tlsCaCert: string;

@@ -221,16 +221,19 @@ async function main(): Promise<void> {
     ...delegate(daemon.queries, 'containerTop'),
     ...delegate(daemon.remove, 'containersPrune'),
   };
+  const registryConfig = (settings: typeof live.settings) => ({
+    insecureRegistries: [...flags.insecureRegistries, ...settings.registries.insecure],
+    mirrors: [...flags.registryMirrors, ...settings.registries.mirrors],
+    maxConcurrentDownloads: flags.given.has('max-concurrent-downloads') ? flags.maxConcurrentDownloads : settings.concurrency.downloads,
+    maxConcurrentUploads: flags.given.has('max-concurrent-uploads') ? flags.maxConcurrentUploads : settings.concurrency.uploads,
+    certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
+  });
   const registry = new DistributionService({
     store: images.store, dataRoot, log,
     events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
-    config: {
-      insecureRegistries: [...flags.insecureRegistries, ...live.settings.registries.insecure],
-      mirrors: [...flags.registryMirrors, ...live.settings.registries.mirrors],
-      maxConcurrentDownloads: flags.maxConcurrentDownloads, maxConcurrentUploads: flags.maxConcurrentUploads,
-      certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
-    },
+    config: registryConfig(live.settings),
   });
+  live.onReload((next) => registry.reconfigure(registryConfig(next)));
   const build = new Builder({
     images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
     tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,

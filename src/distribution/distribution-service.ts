@@ -49,10 +49,10 @@ function isTransportError(err: unknown): boolean {
 }
 
 export class DistributionService implements RegistryBackend {
-  private readonly config: RegistryConfig;
+  private config: RegistryConfig;
   private readonly tokens = new TokenCache();
-  private readonly downloads: Limiter;
-  private readonly uploads: Limiter;
+  private downloads: Limiter;
+  private uploads: Limiter;
   private events: ImageEventSink;
   private readonly pushMeta: PushMetadata;
   /** index name → the endpoint that answered last (HTTPS or HTTP for insecure registries) */
@@ -64,6 +64,18 @@ export class DistributionService implements RegistryBackend {
     this.uploads = new Limiter(Math.max(this.config.maxConcurrentUploads, 1));
     this.events = deps.events ?? NO_IMAGE_EVENTS;
     this.pushMeta = new PushMetadata(path.join(deps.dataRoot, 'distribution', 'push-metadata.json'));
+  }
+
+  /**
+   * A daemon.json reload (SIGHUP): registries and concurrency as dockerd reloads them. Transfers
+   * under way keep the limits they started with; the next ones take the new.
+   */
+  reconfigure(config: Partial<RegistryConfig>): void {
+    const next = { ...this.config, ...config };
+    if (next.maxConcurrentDownloads !== this.config.maxConcurrentDownloads) this.downloads = new Limiter(Math.max(next.maxConcurrentDownloads, 1));
+    if (next.maxConcurrentUploads !== this.config.maxConcurrentUploads) this.uploads = new Limiter(Math.max(next.maxConcurrentUploads, 1));
+    this.config = next;
+    this.working.clear();
   }
 
   /** Wiring: where pull/push events go (the events area). */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
 
-const COUNTERS = 10;
+const COUNTERS = 50;
 const COUNTER = ['sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); usleep 10000; done'];
 
 describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {

@@ -2,6 +2,7 @@
 // logs as fast as a shell loop can; after the restart every container is there in its state, the
 // running ones adopted with the same pid, not one log line lost or written twice, no ID reused.
 // Then the same with its managed containerd killed with -9 under it.
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
 
-const COUNTERS = 50;
+const COUNTERS = 10;
 const COUNTER = ['sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); usleep 10000; done'];
 
 describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
@@ -167,5 +168,23 @@ describe('resource faults: the disk full', { skip: skipReason, timeout: 300_000 
     assert.ok(fs.statfsSync(d.dataRoot).bavail > 0, 'space freed');
     assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'after']), 'after');
     assert.equal(d.proc!.exitCode, null, 'berthd never exited');
+  });
+
+  test('an image bigger than the free space: the import fails with ENOSPC, leaves no image and no used space', async () => {
+    const dir = fs.mkdtempSync(path.join('/tmp', 'bi-big-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'blob'), crypto.randomBytes(60 * 1024 * 1024));
+      assert.equal(spawnSync('tar', ['-C', dir, '-cf', path.join(dir, 'big.tar'), 'blob']).status, 0);
+      const before = fs.statfsSync(d.dataRoot).bavail;
+      const r = await d.docker(['import', path.join(dir, 'big.tar'), 'big:1']);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /no space left on device/);
+      assert.doesNotMatch(await ok(['images', '--format', '{{.Repository}}']), /big/);
+      assert.ok(fs.statfsSync(d.dataRoot).bavail >= before - 16, 'the partial layer was cleaned up');
+      assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'after']), 'after');
+      assert.equal(d.proc!.exitCode, null, 'berthd never exited');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

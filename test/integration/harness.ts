@@ -33,6 +33,8 @@ let busyboxTarPromise: Promise<string> | undefined;
 export function busyboxTar(): Promise<string> {
   busyboxTarPromise ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-img-'));
+    // one 2 MiB tar per test process: gone with the process, not left in /tmp run after run
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const out = path.join(dir, 'busybox.tar');
     await buildBusyboxImage(out, { tag: 'busybox:latest' });
     return out;

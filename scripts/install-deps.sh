@@ -22,11 +22,14 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # networking: bridges, veths and namespaces (ip), the embedded DNS redirect inside containers (nft)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 # compose 1.29 as a networking client in the tests
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # the distribution tests run their own registry (never the package's service) and htpasswd files
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+# the builder clones git remote contexts (and its test makes a repository)
+command -v git >/dev/null 2>&1 || need+=(git)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

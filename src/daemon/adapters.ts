@@ -1,8 +1,10 @@
 // Adapts the concrete FIFO and log modules to the daemon's ports.
 import { JsonFileWriter } from '../logger/json-file-writer.js';
 import { readJsonLog } from '../logger/json-file-reader.js';
-import { createFifos, openExistingFifos, type TaskFifos } from '../runtime/containerd/fifo-io.js';
-import type { FifosPort, LogsPort, TaskFifosPort } from './ports.js';
+import { OutputRelay } from '../logrelay/output-relay.js';
+import { createFifos, makeFifoFiles, openExistingFifos, openWriter, type TaskFifos } from '../runtime/containerd/fifo-io.js';
+import type { TaskIOPaths } from '../runtime/runtime.js';
+import type { FifosPort, LoggedFifosPort, LogsPort, TaskFifosPort } from './ports.js';
 
 function toPort(f: TaskFifos): TaskFifosPort {
   return {
@@ -14,9 +16,25 @@ function toPort(f: TaskFifos): TaskFifosPort {
   };
 }
 
+function relayed(paths: TaskIOPaths, startCopier: boolean): LoggedFifosPort {
+  const stdout = new OutputRelay(paths.stdout, { startCopier });
+  const stderr = paths.stderr ? new OutputRelay(paths.stderr, { startCopier }) : undefined;
+  const stdin = paths.stdin ? openWriter(paths.stdin) : undefined;
+  return {
+    paths: { ...paths },
+    stdout,
+    ...(stderr ? { stderr } : {}),
+    ...(stdin ? { stdin } : {}),
+    release: () => { stdout.detach(); stderr?.detach(); stdin?.destroy(); },
+    close: () => { stdout.close(); stderr?.close(); stdin?.destroy(); },
+  };
+}
+
 export const fifosAdapter: FifosPort = {
   create: async (dir, options) => toPort(await createFifos(dir, options)),
   reopen: async (paths) => toPort(await openExistingFifos(paths)),
+  createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options), true),
+  reopenLogged: (paths, options) => Promise.resolve().then(() => relayed(paths, options.running)),
 };
 
 export const logsAdapter: LogsPort = {

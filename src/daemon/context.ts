@@ -9,7 +9,7 @@ import type { Container } from './container.js';
 import { emitContainerEvent } from './container-event.js';
 import type { ContainerStore } from './container-store.js';
 import type { ContainerHooks } from './hooks.js';
-import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+import type { FifosPort, ImagesPort, LoggedFifosPort, LogsPort, LogWriterPort } from './ports.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -23,7 +23,7 @@ export interface DaemonConfig {
 
 /** A running task's output pumps: FIFOs → log writer and attached clients. */
 export interface RunningIO {
-  fifos: TaskFifosPort;
+  fifos: LoggedFifosPort;
   writer: LogWriterPort;
   drained: Promise<void>;
 }

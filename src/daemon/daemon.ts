@@ -139,7 +139,7 @@ export class Daemon {
     }
     const task = await runtime.getTask(c.id);
     if (task && (task.status === 'running' || task.status === 'paused' || task.status === 'pausing')) {
-      const fifos = await this.ctx.fifos.reopen({ stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal });
+      const fifos = await this.ctx.fifos.reopenLogged({ stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }, { running: true });
       this.start.attachIO(c, fifos);
       c.streams.setStdin(fifos.stdin);
       c.record.state.pid = task.pid;
@@ -151,7 +151,7 @@ export class Daemon {
     // It exited while berthd was away: what it wrote last may still wait in its FIFOs (a writer
     // blocks on a full pipe until it is read), so they are drained into the log before the task goes.
     if (task && task.stdout && fs.existsSync(task.stdout)) {
-      const fifos = await this.ctx.fifos.reopen({ stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }).catch(() => undefined);
+      const fifos = await this.ctx.fifos.reopenLogged({ stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }, { running: false }).catch(() => undefined);
       if (fifos) this.start.attachIO(c, fifos);
       await this.exits.finishExit(c, task.exitStatus, new Date(), { restoring: true });
       return;

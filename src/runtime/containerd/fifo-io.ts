@@ -57,7 +57,7 @@ function openReader(file: string): net.Socket {
   return new net.Socket({ fd, readable: true, writable: false });
 }
 
-function openWriter(file: string): net.Socket {
+export function openWriter(file: string): net.Socket {
   // O_RDWR: opening for writing alone would fail with ENXIO while the shim has no reader; holding a
   // read end ourselves also means a late shim never sees EOF before we close.
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
@@ -100,4 +100,12 @@ export async function createFifos(dir: string, opts: CreateFifosOptions): Promis
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   await makeFifos([paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== ''));
   return openExistingFifos(paths);
+}
+
+/** Creates `dir` and the FIFOs for one process without opening our ends (their readers are relays). */
+export async function makeFifoFiles(dir: string, opts: CreateFifosOptions): Promise<TaskIOPaths> {
+  const paths = fifoPaths(dir, opts);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeFifos([paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== ''));
+  return paths;
 }

@@ -75,7 +75,7 @@ function copierAlive(pid: number, fifo: string): boolean {
 
 /** Waits (briefly, synchronously) until `pid` is in the stopped state; false if it does not get there. */
 function waitStopped(pid: number): boolean {
-  const until = Date.now() + 50;
+  const until = Date.now() + 5; // not stopped by then (a loaded host): truncated another time
   do {
     try {
       if (/\) [Tt] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
@@ -145,6 +145,7 @@ export class OutputRelay {
   #copier: ChildProcess | undefined;
   #copierPid = 0;
   #copierDone = false;
+  #checkedAt = 0;
   #stopped = false;
   #spoolFd: number;
   #journalFd: number;
@@ -274,7 +275,11 @@ export class OutputRelay {
 
   #copierGone(): boolean {
     if (this.#copierDone) return true;
-    if (!this.#copier && !copierAlive(this.#copierPid, this.fifo)) this.#copierDone = true;
+    // a copier taken over after a restart is not our child: /proc says when it ends (looked at seldom)
+    if (!this.#copier && Date.now() - this.#checkedAt >= POLL_MS) {
+      this.#checkedAt = Date.now();
+      if (!copierAlive(this.#copierPid, this.fifo)) this.#copierDone = true;
+    }
     return this.#copierDone;
   }
 

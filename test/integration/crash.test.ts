@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
 
-const COUNTERS = 10;
+const COUNTERS = Number(process.env.COUNTERS ?? 10);
 const COUNTER = ['sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); usleep 10000; done'];
 
 describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {

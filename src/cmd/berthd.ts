@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
-    scratchDir: path.join(execRoot, 'volume-copy'), log,
+    scratchDir: path.join(execRoot, 'volume-copy'), subpathDir: path.join(execRoot, 'volume-subpaths'), log,
   }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),

@@ -26,6 +26,8 @@ export interface ContainerMountPoint extends MountPoint {
   Anonymous?: boolean;
   /** inherited through VolumesFrom: mounted by the volumes participant, not from this HostConfig */
   From?: string;
+  /** VolumeOptions.Subpath: the path inside the volume that is mounted */
+  Subpath?: string;
 }
 
 export interface ContainerRecord {

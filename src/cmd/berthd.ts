@@ -16,6 +16,7 @@ import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { ImageMounts, mountedImageIds } from '../daemon/image-mounts.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
 import { Networking } from '../network/index.js';
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
     scratchDir: path.join(execRoot, 'volume-copy'), subpathDir: path.join(execRoot, 'volume-subpaths'), log,
   }));
+  daemon.addParticipant(new ImageMounts({
+    resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
+  }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
   await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
-  images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
+  images.setContainerSource(() => daemon.allContainers().flatMap((c) => [c.record.image, ...mountedImageIds(c)]
+    .map((imageId) => ({ id: c.id, imageId, running: c.running }))));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({

@@ -69,6 +69,7 @@ export function parseVolumeMount(m: MountSpec, volumeDriver = ''): VolumeRequest
   if (m.BindOptions) throw mountError('field BindOptions must not be specified');
   if (m.TmpfsOptions) throw mountError('field TmpfsOptions must not be specified');
   const opts = (m.VolumeOptions ?? {}) as VolumeOptionsSpec;
+  if (opts.Subpath && !m.Source) throw mountError('must not set Subpath when using anonymous volumes');
   if (opts.Subpath && !isLocalPath(opts.Subpath)) throw mountError('subpath must be a relative path within the volume');
   return {
     destination: path.normalize(m.Target), name: m.Source ?? '', readOnly: Boolean(m.ReadOnly), mode: 'z',

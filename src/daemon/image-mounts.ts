@@ -84,7 +84,7 @@ export class ImageMounts implements ContainerParticipant {
             opened.close();
           }
         }
-        mounts.push({ destination: mp.Destination, type: 'bind', source, options: ['rbind', 'rprivate', 'ro'] });
+        mounts.push({ destination: mp.Destination, type: 'bind', source, options: ['rbind', 'rprivate', 'rro'] });
       }
     } catch (err) {
       await this.unmountAll(c.id);

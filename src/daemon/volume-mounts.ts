@@ -216,5 +216,5 @@ export class VolumeMounts implements ContainerParticipant {
 }
 
 function bindOf(destination: string, source: string, rw: boolean, propagation: string): OciMount {
-  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : 'ro'] };
+  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : 'rro'] };
 }

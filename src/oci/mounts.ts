@@ -20,8 +20,12 @@ export interface BindMount {
   destination: string;
   readOnly: boolean;
   propagation: Propagation;
-  /** Binds (-v) create a missing source; Mounts (--mount) require it */
+  /** Binds (-v) create a missing source; Mounts (--mount) require it unless BindOptions.CreateMountpoint */
   createSource: boolean;
+  /** BindOptions.NonRecursive: the source's submounts are not bound along */
+  nonRecursive?: boolean;
+  /** BindOptions.ReadOnlyNonRecursive: read-only leaves submounts writable (dockerd's pre-1.44 behaviour) */
+  readOnlyNonRecursive?: boolean;
 }
 
 export interface TmpfsMount {
@@ -96,11 +100,16 @@ export function parseMount(m: MountSpec): UserMount | undefined {
   }
   if (!m.Source) throw mountError(type, 'field Source must not be empty');
   if (!path.isAbsolute(m.Source)) throw mountError(type, `invalid mount path: '${m.Source}' mount path must be absolute`);
-  const propagation = m.BindOptions?.Propagation || 'rprivate';
+  const bo = m.BindOptions ?? {};
+  const propagation = bo.Propagation || 'rprivate';
   if (!PROPAGATIONS.includes(propagation)) throw new InvalidParameterError(`invalid propagation mode: ${propagation}`);
+  if (bo.ReadOnlyNonRecursive && bo.ReadOnlyForceRecursive) {
+    throw new InvalidParameterError('mount options conflict: ReadOnlyNonRecursive && ReadOnlyForceRecursive');
+  }
   return {
     kind: 'bind', source: path.normalize(m.Source), destination: path.normalize(m.Target), readOnly: Boolean(m.ReadOnly),
-    propagation: propagation as Propagation, createSource: false,
+    propagation: propagation as Propagation, createSource: Boolean(bo.CreateMountpoint),
+    ...(bo.NonRecursive ? { nonRecursive: true } : {}), ...(bo.ReadOnlyNonRecursive ? { readOnlyNonRecursive: true } : {}),
   };
 }
 
@@ -153,7 +162,10 @@ export function checkBindSources(mounts: UserMount[], create: boolean): void {
 
 function ociMount(m: UserMount): OciMount {
   if (m.kind === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: m.options };
-  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation, m.readOnly ? 'ro' : 'rw'] };
+  // read-only is recursive (`rro`: submounts too, as dockerd from API 1.44 where the kernel and
+  // runtime allow it) unless asked otherwise
+  const ro = m.readOnlyNonRecursive ? 'ro' : 'rro';
+  return { destination: m.destination, type: 'bind', source: m.source, options: [m.nonRecursive ? 'bind' : 'rbind', m.propagation, m.readOnly ? ro : 'rw'] };
 }
 
 /**

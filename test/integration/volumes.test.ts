@@ -269,6 +269,59 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
     assert.deepEqual(ourMounts().filter((m) => m.includes('image-mounts')), []);
   });
 
+  test('bind options: read-only is recursive, ReadOnlyNonRecursive, NonRecursive, CreateMountpoint; dockerd\'s refusals', async () => {
+    const src = fs.mkdtempSync(path.join(d.root, 'bindsrc-'));
+    fs.mkdirSync(path.join(src, 'sub'));
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', path.join(src, 'sub')]).status, 0);
+    try {
+      fs.writeFileSync(path.join(src, 'sub', 'in-submount'), 'x');
+      const run = async (bind: Record<string, unknown>, cmd: string, version = 'v1.48'): Promise<{ status: number; code: string; out: string; message: string }> => {
+        const r = await d.request('POST', `/${version}/containers/create`, {
+          Image: 'busybox', Cmd: ['sh', '-c', cmd], HostConfig: { Mounts: [{ Type: 'bind', Source: src, Target: '/b', ...bind }] },
+        });
+        const body = JSON.parse(r.body) as { Id?: string; message?: string };
+        if (r.status !== 201) return { status: r.status, code: '', out: '', message: body.message ?? '' };
+        await ok(['start', body.Id!]);
+        const code = await ok(['wait', body.Id!]);
+        const logs = await d.docker(['logs', body.Id!]);
+        await ok(['rm', body.Id!]);
+        return { status: 201, code, out: (logs.stdout + logs.stderr).trim(), message: '' };
+      };
+      const writes = 'touch /b/top 2>/dev/null && echo top-rw || echo top-ro; touch /b/sub/f 2>/dev/null && echo sub-rw || echo sub-ro';
+      assert.equal((await run({ ReadOnly: true }, writes)).out, 'top-ro\nsub-ro');
+      assert.equal((await run({ ReadOnly: true, BindOptions: { ReadOnlyNonRecursive: true } }, writes)).out, 'top-ro\nsub-rw');
+      assert.equal((await run({ ReadOnly: true, BindOptions: { ReadOnlyForceRecursive: true } }, writes)).out, 'top-ro\nsub-ro');
+      assert.equal((await run({}, writes)).out, 'top-rw\nsub-rw');
+      // -v …:ro is recursive too
+      const c = await ok(['run', '-d', '-v', `${src}:/b:ro`, 'busybox', 'sh', '-c', writes]);
+      await ok(['wait', c]);
+      assert.equal(await ok(['logs', c]), 'top-ro\nsub-ro');
+      await ok(['rm', c]);
+      // NonRecursive: the submount stays behind (the directory under it is seen); ignored before 1.40
+      assert.equal((await run({ BindOptions: { NonRecursive: true } }, 'ls /b/sub')).out, '');
+      assert.equal((await run({}, 'ls /b/sub')).out, 'f\nin-submount');
+      assert.equal((await run({ BindOptions: { NonRecursive: true } }, 'ls /b/sub', 'v1.39')).out, 'f\nin-submount');
+      const conflict = await run({ ReadOnly: true, BindOptions: { ReadOnlyNonRecursive: true, ReadOnlyForceRecursive: true } }, 'true');
+      assert.deepEqual([conflict.status, conflict.message], [400, 'mount options conflict: ReadOnlyNonRecursive && ReadOnlyForceRecursive']);
+      const old = await run({ ReadOnly: true, BindOptions: { ReadOnlyForceRecursive: true } }, 'true', 'v1.43');
+      assert.deepEqual([old.status, old.message], [400, 'BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer']);
+      // a missing source: refused, unless CreateMountpoint
+      const missing = path.join(src, 'missing', 'dir');
+      const r = await d.request('POST', '/containers/create', { Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: missing, Target: '/m' }] } });
+      assert.equal(r.status, 400);
+      assert.match(r.body, /bind source path does not exist/);
+      const made = await d.request('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { Mounts: [{ Type: 'bind', Source: missing, Target: '/m', BindOptions: { CreateMountpoint: true } }] } });
+      assert.equal(made.status, 201, made.body);
+      const madeId = (JSON.parse(made.body) as { Id: string }).Id;
+      await ok(['start', madeId]); // dockerd makes the source when the mount is set up
+      assert.ok(fs.statSync(missing).isDirectory());
+      await ok(['rm', '-f', madeId]);
+    } finally {
+      spawnSync('umount', [path.join(src, 'sub')]);
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
   test('system df: volumes with their size and links', async () => {
     await ok(['run', '--name', 'dfc', '-v', 'dfv:/d', 'busybox', 'sh', '-c', 'head -c 1000 /dev/zero > /d/f']);
     const df = JSON.parse((await d.request('GET', '/system/df?type=volume')).body) as { Volumes: Array<{ Name: string; UsageData: { Size: number; RefCount: number } }> };

@@ -145,6 +145,14 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
       && (hc.Mounts as Array<{ VolumeOptions?: { Subpath?: string } | null } | null>).some((m) => m?.VolumeOptions?.Subpath)) {
       throw new InvalidParameterError('VolumeOptions.Subpath needs API v1.45 or newer');
     }
+    const binds = Array.isArray(hc.Mounts) ? (hc.Mounts as Array<{ Type?: string; BindOptions?: Record<string, unknown> | null } | null>) : [];
+    // BindOptions.NonRecursive: 1.40; ReadOnlyForceRecursive: 1.44 (refused rather than ignored, as dockerd)
+    if (versionLt(version, '1.40')) {
+      hc.Mounts = binds.map((m) => (m?.BindOptions ? { ...m, BindOptions: { ...m.BindOptions, NonRecursive: false } } : m)) as typeof hc.Mounts;
+    }
+    if (versionLt(version, '1.44') && binds.some((m) => m?.Type === 'bind' && m.BindOptions?.ReadOnlyForceRecursive)) {
+      throw new InvalidParameterError('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
+    }
     if (versionLt(version, '1.48') && Array.isArray(hc.Mounts) && (hc.Mounts as Array<{ Type?: string } | null>).some((m) => m?.Type === 'image')) {
       throw new InvalidParameterError('Mount type "Image" needs API v1.48 or newer');
     }

@@ -7,10 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BadRequestError, ConflictError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd } from './harness.js';
 
 describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
+  const api = () => clientOf(d);
 
   const { ok, fails } = cliAsserts(() => d);
   /** Host mounts under this berthd's roots. */
@@ -24,6 +27,7 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -58,33 +62,25 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(await ok(['volume', 'ls', '-q', '-f', 'name=vb']), '');
     // in use: 409 naming the container, also with -f
     const id = await ok(['inspect', '-f', '{{.Id}}', 'user-a']);
-    const rm = await d.request('DELETE', '/volumes/va?force=1');
-    assert.equal(rm.status, 409);
-    assert.equal(JSON.parse(rm.body).message, `remove va: volume is in use - [${id}]`);
+    await rejectsWith(api().volumeDelete({ name: 'va', force: true }), ConflictError, `remove va: volume is in use - [${id}]`);
     await ok(['rm', 'user-a']);
     await ok(['volume', 'rm', 'va', 'vc']);
     await fails(['volume', 'inspect', 'va'], /get va: no such volume/);
-    assert.equal((await d.request('DELETE', '/volumes/va?force=1')).status, 204);
+    await api().volumeDelete({ name: 'va', force: true }); // gone already: no error with force
   });
 
   test('bad input: dockerd\'s statuses and messages; berthd stays up', async () => {
-    const bad = await d.request('POST', '/volumes/create', { Name: 'bad/name' });
-    assert.equal(bad.status, 400);
-    assert.equal(JSON.parse(bad.body).message, 'create bad/name: "bad/name" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path');
-    const short = await d.request('POST', '/volumes/create', { Name: 'a' });
-    assert.equal(JSON.parse(short.body).message, 'create a: volume name is too short, names should be at least two alphanumeric characters');
-    const opt = await d.request('POST', '/volumes/create', { Name: 'vo', DriverOpts: { bogus: 'x' } });
-    assert.deepEqual([opt.status, JSON.parse(opt.body).message], [400, 'create vo: invalid option: "bogus"']);
-    const dev = await d.request('POST', '/volumes/create', { Name: 'vo', DriverOpts: { type: 'tmpfs' } });
-    assert.equal(JSON.parse(dev.body).message, 'create vo: missing required option: "device"');
-    const plugin = await d.request('POST', '/volumes/create', { Name: 'vo', Driver: 'nfsplugin' });
-    assert.deepEqual([plugin.status, JSON.parse(plugin.body).message], [404, 'create vo: error looking up volume plugin nfsplugin: plugin "nfsplugin" not found']);
+    await rejectsWith(api().volumeCreate({ body: { Name: 'bad/name' } }), BadRequestError, 'create bad/name: "bad/name" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path');
+    await rejectsWith(api().volumeCreate({ body: { Name: 'a' } }), BadRequestError, 'create a: volume name is too short, names should be at least two alphanumeric characters');
+    await rejectsWith(api().volumeCreate({ body: { Name: 'vo', DriverOpts: { bogus: 'x' } } }), BadRequestError, 'create vo: invalid option: "bogus"');
+    await rejectsWith(api().volumeCreate({ body: { Name: 'vo', DriverOpts: { type: 'tmpfs' } } }), BadRequestError, 'create vo: missing required option: "device"');
+    await rejectsWith(api().volumeCreate({ body: { Name: 'vo', Driver: 'nfsplugin' } }), NotFoundError, 'create vo: error looking up volume plugin nfsplugin: plugin "nfsplugin" not found');
     await fails(['run', '--rm', '-v', 'x!y:/d', 'busybox', 'true'], /create x!y: "x!y" includes invalid characters/);
     await fails(['run', '--rm', '-v', 'v1:rel', 'busybox', 'true'], /invalid mount config for type "volume": invalid mount path: 'rel' mount path must be absolute/);
     await fails(['run', '--rm', '-v', 'v1:/x:bogus', 'busybox', 'true'], /invalid mode: bogus/);
     await fails(['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true'], /No such container: nosuch/);
-    assert.equal((await d.request('GET', '/v1.20/volumes')).status, 404);
-    assert.equal((await d.request('GET', '/_ping')).status, 200);
+    await rejectsWith(clientOf(d, '1.20').call('volumeList'), NotFoundError); // volumes exist from 1.21 (not a method of a 1.20 client)
+    assert.equal(await api().systemPing(), 'OK');
   });
 
   test('named volume: data written by one container is read by the next; ro; Mounts in inspect and ps', async () => {
@@ -324,8 +320,8 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
 
   test('system df: volumes with their size and links', async () => {
     await ok(['run', '--name', 'dfc', '-v', 'dfv:/d', 'busybox', 'sh', '-c', 'head -c 1000 /dev/zero > /d/f']);
-    const df = JSON.parse((await d.request('GET', '/system/df?type=volume')).body) as { Volumes: Array<{ Name: string; UsageData: { Size: number; RefCount: number } }> };
-    const v = df.Volumes.find((x) => x.Name === 'dfv');
+    const df = await clientOf(d, '1.41').systemDataUsage();
+    const v = df.Volumes?.find((x) => x.Name === 'dfv');
     assert.deepEqual(v?.UsageData, { Size: 1000, RefCount: 1 });
     await ok(['rm', 'dfc']);
     await ok(['volume', 'rm', 'dfv']);
@@ -369,7 +365,7 @@ print('ok')
     assert.ok(names.includes('rdata') && names.includes('rtmp'), names.join(' '));
     assert.equal(await ok(['run', '--rm', '-v', 'rdata:/d', 'busybox', 'cat', '/d/f']), 'kept');
     // still in use by the container that kept running
-    assert.equal((await d.request('DELETE', '/volumes/rtmp')).status, 409);
+    await rejectsWith(api().volumeDelete({ name: 'rtmp' }), ConflictError);
     assert.equal(await ok(['exec', 'rrun', 'sh', '-c', 'grep -c " /t tmpfs" /proc/mounts']), '1');
     await ok(['rm', '-f', 'rrun']);
     await ok(['volume', 'rm', 'rtmp', 'rdata']);

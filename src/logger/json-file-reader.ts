@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogStream } from './json-file-writer.js';
 import { dateToEpochNanos, parseRfc3339Millis, parseRfc3339Nano } from './rfc3339-nano.js';
+import { decodeJsonLogLine, LineArena } from './json-log-line.js';
 
 export interface LogRecord {
   stream: LogStream;
@@ -45,17 +46,30 @@ export interface ReadJsonLogOptions {
   pollIntervalMs?: number;
 }
 
+/** backwards scans for `tail` */
 const BLOCK = 64 * 1024;
+/** forward reads: one await (and one batch of records) per block */
+const READ_BLOCK = 256 * 1024;
 
+/** Every record, one at a time (a flattened readJsonLogBatches). */
 export async function* readJsonLog(path: string, options: ReadJsonLogOptions): AsyncGenerator<LogRecord, void, undefined> {
+  for await (const batch of readJsonLogBatches(path, options)) yield* batch;
+}
+
+/**
+ * The records of the log in batches (one per block read), so consumers can write a batch's worth
+ * of output at once. Each record's `line` stays valid after later batches are read.
+ */
+export async function* readJsonLogBatches(path: string, options: ReadJsonLogOptions): AsyncGenerator<LogRecord[], void, undefined> {
   const { signal } = options;
   if (signal?.aborted) return;
   const sinceNs = options.since === undefined ? undefined : dateToEpochNanos(options.since);
   const untilNs = options.until === undefined ? undefined : dateToEpochNanos(options.until);
   const needNs = sinceNs !== undefined || untilNs !== undefined;
+  const arena = new LineArena();
   /** 'skip', 'stop' (past until) or the record to yield */
   const select = (raw: Buffer): LogRecord | 'skip' | 'stop' => {
-    const rec = decodeRecord(raw);
+    const rec = decodeRecord(raw, arena);
     if (rec === undefined) return 'skip';
     if (needNs) {
       const ns = parseRfc3339Nano(rec.timeText);
@@ -98,13 +112,25 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
         need -= lines;
       }
     }
-    for (const part of rotated.slice(first)) {
-      for await (const raw of rotatedLines(part.file, part.skip)) {
+    let out: LogRecord[] = [];
+    /** selects a batch of raw lines into `out`; false once past `until` */
+    const take = (batch: Buffer[]): boolean => {
+      for (const raw of batch) {
         const r = select(raw);
-        if (r === 'stop') return;
-        if (r === 'skip') continue;
-        yield r;
-        if (signal?.aborted) return;
+        if (r === 'stop') return false;
+        if (r !== 'skip') out.push(r);
+      }
+      return true;
+    };
+    for (const part of rotated.slice(first)) {
+      for await (const batch of rotatedLines(part.file, part.skip)) {
+        const more = take(batch);
+        if (out.length > 0) {
+          const ready = out;
+          out = [];
+          yield ready;
+        }
+        if (!more || signal?.aborted) return;
       }
     }
 
@@ -117,13 +143,13 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
       const size = (await fh.stat()).size;
       if (size < state.pos) state.pos = 0; // truncated (max-file 1 rotation): start over
       for await (const batch of readLines(fh, state, size)) {
-        for (const raw of batch) {
-          const r = select(raw);
-          if (r === 'stop') return;
-          if (r === 'skip') continue;
-          yield r;
-          if (signal?.aborted) return;
+        const more = take(batch);
+        if (out.length > 0) {
+          const ready = out;
+          out = [];
+          yield ready;
         }
+        if (!more || signal?.aborted) return;
       }
       if (replaced) {
         // The writer moved on to a new file: follow it from its start.
@@ -198,20 +224,22 @@ function rotatedStream(file: string): Readable {
   return pass;
 }
 
-/** Complete lines of a rotated file, after skipping the first `skip`. */
-async function* rotatedLines(file: string, skip: number): AsyncGenerator<Buffer, void, undefined> {
+/** Complete lines of a rotated file, after skipping the first `skip`, a chunk's worth at a time. */
+async function* rotatedLines(file: string, skip: number): AsyncGenerator<Buffer[], void, undefined> {
   let carry = Buffer.alloc(0);
   let n = 0;
   for await (const chunk of rotatedStream(file) as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const lines: Buffer[] = [];
     let start = 0;
     let nl = data.indexOf(10, start);
     while (nl !== -1) {
-      if (n++ >= skip) yield data.subarray(start, nl);
+      if (n++ >= skip) lines.push(data.subarray(start, nl));
       start = nl + 1;
       nl = data.indexOf(10, start);
     }
     carry = Buffer.from(data.subarray(start));
+    if (lines.length > 0) yield lines;
   }
 }
 
@@ -243,7 +271,23 @@ interface ParsedRecord {
   attrs?: unknown;
 }
 
-function decodeRecord(raw: Buffer): LogRecord | undefined {
+/** A decoded record; its Date is made only when asked for. */
+class DecodedRecord implements LogRecord {
+  #time: Date | undefined;
+  constructor(
+    readonly stream: LogStream,
+    readonly line: Buffer,
+    readonly timeText: string,
+  ) {}
+
+  get time(): Date {
+    return (this.#time ??= new Date(parseRfc3339Millis(this.timeText)));
+  }
+}
+
+function decodeRecord(raw: Buffer, arena: LineArena): LogRecord | undefined {
+  const fast = decodeJsonLogLine(raw, arena);
+  if (fast !== undefined) return new DecodedRecord(fast.stream, fast.line, fast.timeText);
   let obj: ParsedRecord;
   try {
     obj = JSON.parse(raw.toString('utf8')) as ParsedRecord;
@@ -269,12 +313,12 @@ function decodeRecord(raw: Buffer): LogRecord | undefined {
  * for the next batch.
  */
 async function* readLines(fh: FileHandle, state: { pos: number }, limit: number): AsyncGenerator<Buffer[], void, undefined> {
-  const buf = Buffer.allocUnsafe(BLOCK);
+  const buf = Buffer.allocUnsafe(READ_BLOCK);
   let carry: Buffer[] = [];
   let carryLen = 0;
   let filePos = state.pos;
   while (filePos < limit) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(BLOCK, limit - filePos), filePos);
+    const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BLOCK, limit - filePos), filePos);
     if (bytesRead === 0) break;
     filePos += bytesRead;
     const data = buf.subarray(0, bytesRead);

@@ -151,7 +151,7 @@ export class VolumeMounts implements ContainerParticipant {
       }
     }
     for (const m of hc.Mounts ?? []) {
-      if (m.Type === 'volume') { volume(parseVolumeMount(m, volumeDriver)); continue; }
+      if (m.Type === 'volume') { volume(parseVolumeMount(m)); continue; } // VolumeDriver is not for Mounts
       const parsed = parseMount(m);
       if (parsed?.kind === 'bind') {
         put({ mp: { Type: 'bind', Source: parsed.source, Destination: parsed.destination, Mode: '', RW: !parsed.readOnly, Propagation: parsed.propagation }, copyData: false });

@@ -164,9 +164,20 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
     out.Healthcheck = rest as ContainerCreateBody['Healthcheck'];
   }
   shapeEndpointsConfig(out, version);
-  if (out.MacAddress && versionGte(version, '1.44')) {
-    if (versionGte(version, '1.52')) throw new InvalidParameterError('container-wide MAC address no longer supported; use endpoint-specific MAC address instead');
+  // the container-wide MacAddress: deprecated from 1.44 (a warning), gone from 1.52 (moby 29 no longer
+  // decodes it, so it is ignored)
+  if (out.MacAddress && versionGte(version, '1.52')) delete out.MacAddress;
+  else if (out.MacAddress && versionGte(version, '1.44')) {
     warnings.push('The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.');
+  }
+  // HostConfig.Capabilities existed in 1.40 only (moby refuses it there, ignores it elsewhere)
+  if (hc && version === '1.40' && Array.isArray(hc.Capabilities) && hc.Capabilities.length > 0) {
+    throw new InvalidParameterError('the HostConfig.Capabilities field is not supported by this daemon; use CapAdd and CapDrop to set capabilities');
+  }
+  // VolumeDriver does not apply to Mounts volumes (their own DriverConfig does): said from 1.48
+  const mounts = Array.isArray(hc?.Mounts) ? hc.Mounts as Array<{ Type?: string; VolumeOptions?: { DriverConfig?: { Name?: string } | null } | null } | null> : [];
+  if (hc?.VolumeDriver && versionGte(version, '1.48') && mounts.some((m) => m?.Type === 'volume' && !m.VolumeOptions?.DriverConfig?.Name)) {
+    warnings.push("WARNING: the container-wide volume-driver configuration is ignored for volumes specified via 'mount'. Use '--mount type=volume,volume-driver=...' instead");
   }
   return { body: out, warnings };
 }

@@ -145,6 +145,26 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
       && (hc.Mounts as Array<{ VolumeOptions?: { Subpath?: string } | null } | null>).some((m) => m?.VolumeOptions?.Subpath)) {
       throw new InvalidParameterError('VolumeOptions.Subpath needs API v1.45 or newer');
     }
+    type M = { Type?: string; BindOptions?: Record<string, unknown> | null; VolumeOptions?: unknown; TmpfsOptions?: unknown } | null;
+    if (Array.isArray(hc.Mounts) && versionLt(version, '1.42')) {
+      // CreateMountpoint is 1.42's; options of another type were not checked before 1.42: dropped
+      hc.Mounts = (hc.Mounts as M[]).map((m) => {
+        if (!m) return m;
+        const { VolumeOptions, TmpfsOptions, BindOptions, ...rest } = m;
+        return {
+          ...rest,
+          ...(BindOptions ? { BindOptions: { ...BindOptions, CreateMountpoint: false } } : {}),
+          ...(VolumeOptions && m.Type === 'volume' ? { VolumeOptions } : {}),
+          ...(TmpfsOptions && m.Type === 'tmpfs' ? { TmpfsOptions } : {}),
+        };
+      }) as typeof hc.Mounts;
+    } else if (Array.isArray(hc.Mounts)) {
+      for (const m of hc.Mounts as M[]) {
+        if (m?.VolumeOptions && m.Type !== 'volume') throw new InvalidParameterError(`VolumeOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+        if (m?.BindOptions && m.Type !== 'bind') throw new InvalidParameterError(`BindOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+        if (m?.TmpfsOptions && m.Type !== 'tmpfs') throw new InvalidParameterError(`TmpfsOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+      }
+    }
     const binds = Array.isArray(hc.Mounts) ? (hc.Mounts as Array<{ Type?: string; BindOptions?: Record<string, unknown> | null } | null>) : [];
     // BindOptions.NonRecursive: 1.40; ReadOnlyForceRecursive: 1.44 (refused rather than ignored, as dockerd)
     if (versionLt(version, '1.40')) {

@@ -3,7 +3,7 @@
 // frames on a unix socket, as a logs response (HTTP 200) and as a hijacked attach (101 Upgrade:
 // tcp); this process reads them through each library and measures its own CPU time and wall time.
 // Frame sizes: 100 bytes (json-file logs: one frame per line) and 32 KiB (a live attach: one frame
-// per read). Byte counts are checked. Usage: node dist/bench/client-demux.js [rounds] [MiB]
+// per read). Byte counts are checked. Usage: [DEMUX_FRAME_SIZES=100,32768] node dist/bench/client-demux.js [rounds] [MiB]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     await new Promise((r) => child.once('message', r));
     console.log('| reader | frame | MB/s (median) | client CPU ms per 100 MiB (median) |');
     console.log('|---|---|---|---|');
-    for (const size of [100, 32 * 1024]) {
+    const sizes = process.env.DEMUX_FRAME_SIZES?.split(',').map(Number) ?? [100, 32 * 1024];
+    for (const size of sizes) {
       // the query parameter the fake server reads the frame size from: tail for logs, detachKeys for attach
       for (const kind of ['logs', 'attach']) {
         const results: Record<string, Array<{ rate: number; cpu: number }>> = { client: [], dockerode: [] };

@@ -1,7 +1,7 @@
 // berthd's integration tests speak the Engine API through @berth/client (raw HTTP stays where a
 // test is about the wire itself). One client per berthd and version, closed with the berthd's test.
 import assert from 'node:assert/strict';
-import { DockerClient, DockerError } from '@berth/client';
+import { DockerClient, DockerError, type Frame } from '@berth/client';
 import type { ApiVersion, NewestApiVersion } from '@berth/client';
 import type { Berthd } from './harness.js';
 
@@ -53,4 +53,41 @@ export async function take<T>(stream: AsyncIterable<T>, n: number): Promise<T[]>
     if (got.length >= n) break;
   }
   return got;
+}
+
+/** Container output read in the background: the text so far, a wait for a pattern, the end. */
+export interface Watched {
+  text(): string;
+  /** Resolves once the output matches `re`; rejects if the stream ends first. */
+  until(re: RegExp): Promise<string>;
+  /** Resolves with the whole output when the stream ends. */
+  readonly ended: Promise<string>;
+}
+
+export function watch(frames: AsyncIterable<Frame>): Watched {
+  let text = '';
+  let done = false;
+  const waiters: Array<() => void> = [];
+  const wake = (): void => { for (const w of waiters.splice(0)) w(); };
+  const ended = (async () => {
+    try {
+      for await (const f of frames) { text += f.data.toString(); wake(); }
+    } finally {
+      done = true;
+      wake();
+    }
+    return text;
+  })();
+  ended.catch(() => undefined);
+  return {
+    text: () => text,
+    ended,
+    async until(re) {
+      while (!re.test(text)) {
+        if (done) throw new Error(`stream ended before ${re}: ${JSON.stringify(text)}`);
+        await new Promise<void>((r) => waiters.push(r));
+      }
+      return text;
+    },
+  };
 }

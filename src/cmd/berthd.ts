@@ -31,7 +31,7 @@ import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { DistributionService } from '../distribution/index.js';
 import { registryBaseImages } from '../distribution/build-base-images.js';
-import { Builder } from '../builder/builder.js';
+import { lazyBuilder } from '../builder/lazy-builder.js';
 import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     config: registryConfig(live.settings),
   });
   live.onReload((next) => registry.reconfigure(registryConfig(next)));
-  const build = new Builder({
+  const build = lazyBuilder({
     images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
     tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
     events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },

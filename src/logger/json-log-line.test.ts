@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { decodeJsonLogLine, LineArena } from './json-log-line.js';
+import { decodeJsonLogLine, LineArena, type DecodedLine } from './json-log-line.js';
 import { goJsonString } from './go-json-string.js';
 
 /** What the JSON.parse path makes of a line (the reader's reference behaviour). */
@@ -20,8 +20,17 @@ function reference(raw: Buffer): { stream: string; line: string; timeText: strin
   };
 }
 
+/** The fast path's result for `raw`, decoded from inside a larger buffer (as the reader does). */
+function decode(raw: Buffer, arena: LineArena): { stream: string; line: Buffer; timeText: string } | undefined {
+  const pad = Buffer.from('xx\n');
+  const block = Buffer.concat([pad, raw, pad]);
+  const d: DecodedLine = { stream: 'stdout', buf: Buffer.alloc(0), lineStart: 0, lineEnd: 0, timeEnd: 0 };
+  if (!decodeJsonLogLine(block, pad.length, pad.length + raw.length, arena, d)) return undefined;
+  return { stream: d.stream, line: d.buf.subarray(d.lineStart, d.lineEnd), timeText: d.buf.toString('latin1', d.lineEnd, d.timeEnd) };
+}
+
 function check(raw: Buffer, arena: LineArena, mustBeFast: boolean): void {
-  const fast = decodeJsonLogLine(raw, arena);
+  const fast = decode(raw, arena);
   if (fast === undefined) {
     assert.ok(!mustBeFast, `fast path refused ${raw.toString('hex')}`);
     return;
@@ -52,7 +61,7 @@ describe('decodeJsonLogLine', () => {
       const nl = t % 2 === 0 ? '\\n' : '';
       const raw = Buffer.from(`{"log":${goJsonString(src).slice(0, -1)}${nl}","stream":"${stream}","time":"2024-05-01T10:00:00.${t}Z"}`, 'utf8');
       check(raw, arena, true);
-      if (t % 100 === 0) kept.push([raw, decodeJsonLogLine(raw, arena)!.line.toString('hex')]);
+      if (t % 100 === 0) kept.push([raw, decode(raw, arena)!.line.toString('hex')]);
     }
     // earlier lines are never overwritten by later ones
     for (const [raw, hex] of kept) assert.equal(reference(raw)!.line, hex);
@@ -94,11 +103,11 @@ describe('decodeJsonLogLine', () => {
       '{"log":"x","stream":"stdout","time":"t\\u0041"}',
     ];
     for (const s of refused) {
-      assert.equal(decodeJsonLogLine(Buffer.from(s, 'utf8'), arena), undefined, s);
+      assert.equal(decode(Buffer.from(s, 'utf8'), arena), undefined, s);
       check(Buffer.from(s, 'utf8'), arena, false);
     }
     // raw invalid UTF-8 inside the string goes to JSON.parse (which replaces it)
     const bad = Buffer.concat([Buffer.from('{"log":"a'), Buffer.from([0xff, 0xc3]), Buffer.from('","stream":"stdout","time":"t"}')]);
-    assert.equal(decodeJsonLogLine(bad, arena), undefined);
+    assert.equal(decode(bad, arena), undefined);
   });
 });

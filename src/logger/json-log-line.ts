@@ -5,11 +5,17 @@
 // left to the caller's JSON.parse path, which then gives exactly the same result.
 import { isUtf8 } from 'node:buffer';
 
-/** The decoded fields; `line` is a view into an arena that later lines never overwrite. */
-export interface FastRecord {
+/**
+ * Where a decoded record's bytes are: its log text at buf[lineStart, lineEnd) and its time text
+ * (latin1) right after it, at buf[lineEnd, timeEnd), in an arena that later lines never overwrite.
+ * One object, filled in place by each decode, so decoding allocates nothing per line.
+ */
+export interface DecodedLine {
   stream: 'stdout' | 'stderr';
-  line: Buffer;
-  timeText: string;
+  buf: Buffer;
+  lineStart: number;
+  lineEnd: number;
+  timeEnd: number;
 }
 
 const ARENA_SIZE = 256 * 1024;
@@ -59,26 +65,25 @@ for (let i = 0; i < 6; i++) {
   HEXVAL[0x61 + i] = 10 + i;
 }
 
-function matches(raw: Buffer, at: number, word: Buffer): boolean {
-  if (at + word.length > raw.length) return false;
+function matches(raw: Buffer, at: number, limit: number, word: Buffer): boolean {
+  if (at + word.length > limit) return false;
   for (let k = 0; k < word.length; k++) if (raw[at + k] !== word[k]) return false;
   return true;
 }
 
 /**
- * The record in `raw` (one line, its '\n' excluded), or undefined when it is not in the exact form
- * above and must go through JSON.parse instead.
+ * Decodes the record in raw[from, len) (one line, its '\n' excluded) into `into` and returns true,
+ * or returns false when it is not in the exact form above and must go through JSON.parse instead.
  */
-export function decodeJsonLogLine(raw: Buffer, arena: LineArena): FastRecord | undefined {
-  const len = raw.length;
-  if (!matches(raw, 0, PREFIX)) return undefined;
-  // Unescaping never makes text longer, so the raw length bounds the decoded one.
-  const { buf: out, start } = arena.reserve(len);
+export function decodeJsonLogLine(raw: Buffer, from: number, len: number, arena: LineArena, into: DecodedLine): boolean {
+  if (!matches(raw, from, len, PREFIX)) return false;
+  // Unescaping never makes text longer, so the raw length bounds the decoded text and time.
+  const { buf: out, start } = arena.reserve(len - from);
   let o = start;
-  let i = PREFIX.length;
+  let i = from + PREFIX.length;
   let nonAscii = false;
   for (;;) {
-    if (i >= len) return undefined;
+    if (i >= len) return false;
     const b = raw[i]!;
     const c = SCAN[b]!;
     if (c === 0) {
@@ -87,7 +92,7 @@ export function decodeJsonLogLine(raw: Buffer, arena: LineArena): FastRecord | u
       continue;
     }
     if (c === 1) break;
-    if (c === 3) return undefined;
+    if (c === 3) return false;
     if (c === 4) {
       nonAscii = true;
       out[o++] = b;
@@ -95,7 +100,7 @@ export function decodeJsonLogLine(raw: Buffer, arena: LineArena): FastRecord | u
       continue;
     }
     // an escape
-    if (i + 1 >= len) return undefined;
+    if (i + 1 >= len) return false;
     const e = raw[i + 1]!;
     i += 2;
     switch (e) {
@@ -108,11 +113,11 @@ export function decodeJsonLogLine(raw: Buffer, arena: LineArena): FastRecord | u
       case 0x62: out[o++] = 0x08; break; // b
       case 0x66: out[o++] = 0x0c; break; // f
       case 0x75: { // uXXXX
-        if (i + 4 > len) return undefined;
+        if (i + 4 > len) return false;
         const h0 = HEXVAL[raw[i]!]!, h1 = HEXVAL[raw[i + 1]!]!, h2 = HEXVAL[raw[i + 2]!]!, h3 = HEXVAL[raw[i + 3]!]!;
-        if ((h0 | h1 | h2 | h3) < 0) return undefined;
+        if ((h0 | h1 | h2 | h3) < 0) return false;
         const cp = (h0 << 12) | (h1 << 8) | (h2 << 4) | h3;
-        if (cp >= 0xd800 && cp <= 0xdfff) return undefined; // surrogates: pairs and lone ones
+        if (cp >= 0xd800 && cp <= 0xdfff) return false; // surrogates: pairs and lone ones
         i += 4;
         if (cp < 0x80) {
           out[o++] = cp;
@@ -127,27 +132,32 @@ export function decodeJsonLogLine(raw: Buffer, arena: LineArena): FastRecord | u
         break;
       }
       default:
-        return undefined;
+        return false;
     }
   }
   const end = o;
   // Raw non-ASCII bytes are kept only when they are valid UTF-8 (decoded escapes never complete or
   // continue a raw sequence, so checking the output checks the raw runs).
-  if (nonAscii && !isUtf8(out.subarray(start, end))) return undefined;
+  if (nonAscii && !isUtf8(out.subarray(start, end))) return false;
   i++; // the closing quote
-  if (!matches(raw, i, STREAM_KEY)) return undefined;
+  if (!matches(raw, i, len, STREAM_KEY)) return false;
   i += STREAM_KEY.length;
   let stream: 'stdout' | 'stderr';
-  if (matches(raw, i, STDOUT)) stream = 'stdout';
-  else if (matches(raw, i, STDERR)) stream = 'stderr';
-  else return undefined;
+  if (matches(raw, i, len, STDOUT)) stream = 'stdout';
+  else if (matches(raw, i, len, STDERR)) stream = 'stderr';
+  else return false;
   i += 6;
-  if (!matches(raw, i, TIME_KEY)) return undefined;
+  if (!matches(raw, i, len, TIME_KEY)) return false;
   i += TIME_KEY.length;
-  const timeStart = i;
-  while (i < len && SCAN[raw[i]!] === 0) i++;
+  // the time text, copied after the log text
+  while (i < len && SCAN[raw[i]!] === 0) out[o++] = raw[i++]!;
   // the time's closing quote and the object's end, and nothing after
-  if (i + 2 !== len || raw[i] !== 0x22 || raw[i + 1] !== 0x7d) return undefined;
-  arena.commit(end);
-  return { stream, line: out.subarray(start, end), timeText: raw.toString('latin1', timeStart, i) };
+  if (i + 2 !== len || raw[i] !== 0x22 || raw[i + 1] !== 0x7d) return false;
+  arena.commit(o);
+  into.stream = stream;
+  into.buf = out;
+  into.lineStart = start;
+  into.lineEnd = end;
+  into.timeEnd = o;
+  return true;
 }

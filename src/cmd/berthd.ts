@@ -15,7 +15,7 @@ import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
-import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { logsAdapter, pooledFifosAdapter } from '../daemon/adapters.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
 import { Networking } from '../network/index.js';
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   }
   const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
   const images = await ImageService.open(dataRoot, runtime);
+  const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,

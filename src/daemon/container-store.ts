@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
-import { writeJsonAtomicSync } from '../internal/atomic-write.js';
+import { writeJsonReplaceSync } from '../internal/atomic-write.js';
 import { Container, type ContainerRecord } from './container.js';
 
 export class ContainerStore {
@@ -62,7 +62,7 @@ export class ContainerStore {
   save(c: Container): void {
     if (c.removed) return;
     fs.mkdirSync(this.dir(c.id), { recursive: true, mode: 0o710 });
-    writeJsonAtomicSync(path.join(this.dir(c.id), 'config.v2.json'), c.record);
+    writeJsonReplaceSync(path.join(this.dir(c.id), 'config.v2.json'), c.record);
   }
 
   delete(c: Container): void {

@@ -179,7 +179,8 @@ export class ExecService implements ExecBackend {
 
   private async processSpec(e: ExecInstance, tty: boolean): Promise<OciProcess> {
     const rec = e.container.record;
-    const mounts = await this.deps.runtime.snapshots.mounts(rec.snapshotKey);
+    e.container.rootfsMounts ??= await this.deps.runtime.snapshots.mounts(rec.snapshotKey);
+    const mounts = e.container.rootfsMounts;
     const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
     const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
     const user = resolveUser(e.config.User || rec.config.User || '', passwd, group);

@@ -1,6 +1,6 @@
 // Removing containers: `docker rm` (dockerd's 409s, -f kills first), AutoRemove, and prune. The
 // containerd task, snapshot and container go, then the record; participants release what they hold.
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import type { ContainerRemoveBackend } from '../api/routers/containers/backend.js';
 import type { ContainerPruneBackend, ContainerPruneResult } from '../api/routers/containers/lifecycle-backend.js';
 import { ConflictError, NotFoundError } from '../errdefs/index.js';
@@ -72,7 +72,7 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
         c.record.state.status = previous;
         throw err;
       }
-      fs.rmSync(this.ctx.fifoDir(c.id), { recursive: true, force: true });
+      removeInBackground(this.ctx.fifoDir(c.id), this.ctx.fifoTrash);
       unmountShm(store.dir(c.id));
       spans.mark('runtime-files');
       store.delete(c);

@@ -3,7 +3,7 @@
 // own FIFOs, streams their output to the client and records their exit code.
 import { ProbeOutput } from '../health/health-state.js';
 import { timeoutOutput } from '../health/health-monitor.js';
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import path from 'node:path';
 import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
 import type { ExecBackend, ExecConfig, ExecInspect } from '../api/routers/exec/backend.js';
@@ -160,7 +160,7 @@ export class ExecService implements ExecBackend {
     e.container.execs.delete(e.id);
     fifos.close();
     void this.deps.runtime.deleteProcess(e.container.id, e.id).catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeInBackground(dir, path.join(path.dirname(this.deps.fifoDir(e.container.id)), '.trash'));
   }
 
   /** `wanted`: false, or whether the client still takes this stream's output. */

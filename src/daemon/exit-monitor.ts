@@ -1,7 +1,7 @@
 // Exits: containerd's exit and OOM events (and what a containerd restart made us miss) turned into
 // the container's exit — output drained, task released, state recorded — then the restart policy
 // or AutoRemove, and the participants' afterExit.
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import { Spans } from '../internal/spans.js';
 import type { RuntimeEvent } from '../runtime/runtime.js';
 import type { Container } from './container.js';
@@ -108,7 +108,12 @@ export class ExitMonitor {
       exitCode: exitStatus,
       finishedAt: finished.toISOString(),
     };
-    store.save(c);
+    try {
+      store.save(c);
+    } catch (err) {
+      // the disk full: the exit still counts (waiters, teardown); the record is written at the next save
+      this.ctx.config.log(`saving the exit of ${c.id}: ${(err as Error).message}`);
+    }
     const ran = Math.max(0, finished.getTime() - Date.parse(c.record.state.startedAt));
     this.ctx.emit(c, 'die', { exitCode: String(exitStatus), execDuration: String(Math.floor(ran / 1000)) });
     spans.mark('save');
@@ -144,7 +149,7 @@ export class ExitMonitor {
       this.ctx.config.log(`delete containerd container ${c.id}: ${String(err)}`);
       return false;
     });
-    fs.rmSync(this.ctx.fifoDir(c.id), { recursive: true, force: true });
+    removeInBackground(this.ctx.fifoDir(c.id), this.ctx.fifoTrash);
     c.runtimeClean = taskGone && containerGone;
   }
 

@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     networks: procNetDevStats,
   });
   const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events, trace: (m) => logAt('debug', m),
   });
   const health = new HealthMonitor({
     find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },

@@ -16,6 +16,7 @@ import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { logsAdapter, pooledFifosAdapter } from '../daemon/adapters.js';
+import { ImageMounts, mountedImageIds } from '../daemon/image-mounts.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
 import { Networking } from '../network/index.js';
@@ -158,7 +159,10 @@ async function main(): Promise<void> {
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
-    scratchDir: path.join(execRoot, 'volume-copy'), log,
+    scratchDir: path.join(execRoot, 'volume-copy'), subpathDir: path.join(execRoot, 'volume-subpaths'), log,
+  }));
+  daemon.addParticipant(new ImageMounts({
+    resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
@@ -176,7 +180,8 @@ async function main(): Promise<void> {
   await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
-  images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
+  images.setContainerSource(() => daemon.allContainers().flatMap((c) => [c.record.image, ...mountedImageIds(c)]
+    .map((imageId) => ({ id: c.id, imageId, running: c.running }))));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({

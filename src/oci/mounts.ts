@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { HostConfig } from '../api/types/container.js';
 import type { MountSpec } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
+import { isLocalPath } from '../volume/subpath.js';
 import type { OciMount, SpecOption } from './spec.js';
 
 export type Propagation = 'shared' | 'rshared' | 'slave' | 'rslave' | 'private' | 'rprivate';
@@ -65,12 +66,23 @@ function mountError(type: string, msg: string): InvalidParameterError {
 export function parseMount(m: MountSpec): UserMount | undefined {
   const type = m.Type ?? '';
   if (type === 'volume') return undefined;
-  if (type !== 'bind' && type !== 'tmpfs') throw mountError(type, 'mount type unknown');
+  if (type !== 'bind' && type !== 'tmpfs' && type !== 'image') throw mountError(type, 'mount type unknown');
+  // dockerd's validateExclusiveOptions: each type's options only with that type
+  if (type !== 'bind' && m.BindOptions) throw mountError(type, 'field BindOptions must not be specified');
+  if (m.VolumeOptions) throw mountError(type, 'field VolumeOptions must not be specified');
+  if (type !== 'image' && m.ImageOptions) throw mountError(type, 'field ImageOptions must not be specified');
+  if (type !== 'tmpfs' && m.TmpfsOptions) throw mountError(type, 'field TmpfsOptions must not be specified');
   if (!m.Target) throw mountError(type, 'field Target must not be empty');
   if (!path.isAbsolute(m.Target)) throw mountError(type, `invalid mount path: '${m.Target}' mount path must be absolute`);
+  if (type === 'image') {
+    // mounted by the image-mounts participant (daemon/image-mounts.ts)
+    if (!m.Source) throw mountError(type, 'field Source must not be empty');
+    const sub = m.ImageOptions?.Subpath;
+    if (sub && !isLocalPath(sub)) throw mountError(type, 'subpath must be a relative path within the volume');
+    return undefined;
+  }
   if (type === 'tmpfs') {
     if (m.Source) throw mountError(type, 'field Source must not be specified');
-    if (m.BindOptions) throw mountError(type, 'field BindOptions must not be specified');
     const options = ['nosuid', 'nodev', 'noexec'];
     if (m.ReadOnly) options.push('ro');
     const size = m.TmpfsOptions?.SizeBytes;

@@ -156,6 +156,119 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['volume', 'rm', 'cu', 'nc']);
   });
 
+  test('VolumeOptions.Subpath (1.45): a directory, a file, links inside the volume; escapes and missing paths refused', async () => {
+    await ok(['volume', 'create', 'sub']);
+    await ok(['run', '--rm', '-v', 'sub:/volume', 'busybox', 'sh', '-c',
+      'echo foo > /volume/bar.txt && mkdir /volume/bin /volume/subdir /volume/hack && echo world > /volume/subdir/hello.txt'
+      + ' && ln -s / /volume/hack/root && ln -s ../subdir /volume/hack/good && ln -s root /volume/hack/bad']);
+    const create = async (subpath: string, cmd: string[], target = '/volume', version = 'v1.45'): Promise<{ status: number; id: string; message: string }> => {
+      const r = await d.request('POST', `/${version}/containers/create`, {
+        Image: 'busybox', Cmd: cmd,
+        HostConfig: { Mounts: [{ Type: 'volume', Source: 'sub', Target: target, VolumeOptions: { Subpath: subpath } }] },
+      });
+      const body = JSON.parse(r.body) as { Id?: string; message?: string };
+      return { status: r.status, id: body.Id ?? '', message: body.message ?? '' };
+    };
+    const output = async (subpath: string, cmd: string[], target?: string): Promise<string> => {
+      const c = await create(subpath, cmd, target);
+      assert.equal(c.status, 201, c.message);
+      await ok(['start', c.id]);
+      assert.equal(await ok(['wait', c.id]), '0', await ok(['logs', c.id]));
+      const out = await ok(['logs', c.id]);
+      await ok(['rm', c.id]);
+      return out;
+    };
+    assert.equal(await output('subdir', ['ls', '/volume']), 'hello.txt');
+    assert.equal(await output('hack/good', ['ls', '/volume']), 'hello.txt');
+    assert.equal(await output('bar.txt', ['cat', '/volume']), 'foo');
+    // an empty directory in the volume gets the image's content at the target, as a whole volume does
+    assert.equal(await output('bin', ['ls', '/bin/busybox'], '/bin'), '/bin/busybox');
+    assert.ok(fs.existsSync(path.join(d.dataRoot, 'volumes', 'sub', '_data', 'bin', 'busybox')));
+
+    const back = await create('../../../../../../etc/passwd', ['cat', '/volume']);
+    assert.equal(back.status, 400);
+    assert.match(back.message, /invalid mount config for type "volume": subpath must be a relative path within the volume/);
+    const old = await create('subdir', ['ls', '/volume'], '/volume', 'v1.44');
+    assert.equal(old.status, 400);
+    assert.equal(old.message, 'VolumeOptions.Subpath needs API v1.45 or newer');
+    const startFails = async (subpath: string, message: RegExp): Promise<void> => {
+      const c = await create(subpath, ['ls', '/volume']);
+      assert.equal(c.status, 201, c.message);
+      const r = await d.request('POST', `/containers/${c.id}/start`);
+      assert.ok(r.status >= 400 && r.status < 500, `start with subpath ${subpath}: ${r.status} ${r.body}`);
+      assert.match(r.body, message);
+      await ok(['rm', c.id]);
+    };
+    await startFails('not-existing-path', /cannot access path .*not-existing-path/);
+    await startFails('hack/root', /path concatenation escapes the base directory/);
+    await startFails('hack/bad', /path concatenation escapes the base directory/);
+    // nothing of the host's / leaked into the volume, and the volume is released
+    assert.deepEqual(fs.readdirSync(path.join(d.dataRoot, 'volumes', 'sub', '_data')).sort(), ['bar.txt', 'bin', 'hack', 'subdir']);
+    await ok(['volume', 'rm', 'sub']);
+  });
+
+  test('image mounts (1.48): an image read-only at a path, its Subpath, rmi conflicts, restart after rmi -f', async () => {
+    await ok(['run', '--name', 'img-src', 'busybox', 'sh', '-c',
+      'echo bar > /foo && mkdir -p /subdir /hack && echo world > /subdir/hello && ln -s ../subdir /hack/good && ln -s ../../../../../../../../../../../../../../../../etc /hack/bad']);
+    await ok(['commit', 'img-src', 'mountme:1']);
+    await ok(['rm', 'img-src']);
+    const create = async (cmd: string[], opts: Record<string, unknown> = {}, version = 'v1.48'): Promise<{ status: number; id: string; message: string }> => {
+      const r = await d.request('POST', `/${version}/containers/create`, {
+        Image: 'busybox', Cmd: cmd, HostConfig: { Mounts: [{ Type: 'image', Source: 'mountme:1', Target: '/image', ...opts }] },
+      });
+      const body = JSON.parse(r.body) as { Id?: string; message?: string };
+      return { status: r.status, id: body.Id ?? '', message: body.message ?? '' };
+    };
+    const run = async (cmd: string[], opts: Record<string, unknown> = {}): Promise<{ id: string; code: string; out: string }> => {
+      const c = await create(cmd, opts);
+      assert.equal(c.status, 201, c.message);
+      await ok(['start', c.id]);
+      const code = await ok(['wait', c.id]);
+      const r = await d.docker(['logs', c.id]);
+      return { id: c.id, code, out: (r.stdout + r.stderr).trim() };
+    };
+    const whole = await run(['sh', '-c', 'cat /image/foo && ls /image/subdir && touch /image/x']);
+    assert.match(whole.out, /^bar\nhello\ntouch: \/image\/x: Read-only file system$/);
+    assert.equal(whole.code, '1');
+    const mounts = JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', whole.id])) as Array<Record<string, unknown>>;
+    assert.equal(mounts.length, 1);
+    assert.equal(mounts[0]!.Type, 'image');
+    assert.equal(mounts[0]!.Destination, '/image');
+    assert.equal(mounts[0]!.RW, false);
+    await ok(['rm', whole.id]);
+    for (const [subpath, cmd, want] of [['subdir', ['ls', '/image'], 'hello'], ['hack/good', ['ls', '/image'], 'hello'], ['subdir/hello', ['cat', '/image'], 'world']] as const) {
+      const r = await run([...cmd], { ImageOptions: { Subpath: subpath } });
+      assert.deepEqual([r.code, r.out], ['0', want], subpath);
+      await ok(['rm', r.id]);
+    }
+    const back = await create(['true'], { ImageOptions: { Subpath: '../../etc/passwd' } });
+    assert.equal(back.status, 400);
+    assert.match(back.message, /invalid mount config for type "image": subpath must be a relative path within the volume/);
+    const old = await create(['true'], {}, 'v1.47');
+    assert.equal(old.status, 400);
+    assert.equal(old.message, 'Mount type "Image" needs API v1.48 or newer');
+    const missing = await d.request('POST', '/containers/create', { Image: 'busybox', HostConfig: { Mounts: [{ Type: 'image', Source: 'nope:1', Target: '/image' }] } });
+    assert.equal(missing.status, 404);
+    assert.match(missing.body, /No such image: nope:1/);
+    for (const [subpath, message] of [['hack/bad', /path concatenation escapes the base directory/], ['not-existing-path', /cannot access path/]] as const) {
+      const c = await create(['true'], { ImageOptions: { Subpath: subpath } });
+      const r = await d.request('POST', `/containers/${c.id}/start`);
+      assert.ok(r.status >= 400 && r.status < 500, `${subpath}: ${r.status} ${r.body}`);
+      assert.match(r.body, message);
+      await ok(['rm', c.id]);
+    }
+    // the image is in use: untagging its last name needs force; forced away, the container still starts
+    const user = await run(['cat', '/image/foo']);
+    const imageId = (await ok(['image', 'inspect', '-f', '{{.Id}}', 'mountme:1'])).replace('sha256:', '');
+    await fails(['rmi', 'mountme:1'], new RegExp(`container ${user.id.slice(0, 12)} is using its referenced image ${imageId.slice(0, 12)}`));
+    await ok(['rmi', '-f', 'mountme:1']);
+    await ok(['start', user.id]);
+    assert.equal(await ok(['wait', user.id]), '0');
+    assert.equal(await ok(['logs', user.id]), 'bar\nbar');
+    await ok(['rm', user.id]);
+    assert.deepEqual(ourMounts().filter((m) => m.includes('image-mounts')), []);
+  });
+
   test('system df: volumes with their size and links', async () => {
     await ok(['run', '--name', 'dfc', '-v', 'dfv:/d', 'busybox', 'sh', '-c', 'head -c 1000 /dev/zero > /d/f']);
     const df = JSON.parse((await d.request('GET', '/system/df?type=volume')).body) as { Volumes: Array<{ Name: string; UsageData: { Size: number; RefCount: number } }> };

@@ -56,6 +56,7 @@ export interface MountSpec {
   Consistency?: string;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean } | null;
   VolumeOptions?: object | null;
+  ImageOptions?: { Subpath?: string } | null;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
 }
 

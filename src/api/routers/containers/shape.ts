@@ -140,6 +140,14 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
     if (versionGte(version, '1.52')) delete hc.KernelMemoryTCP;
     // HostConfig.Annotations: 1.43.
     if (versionLt(version, '1.43')) delete hc.Annotations;
+    // VolumeOptions.Subpath: 1.45 (dockerd refuses it from older clients rather than mount the whole volume).
+    if (versionLt(version, '1.45') && Array.isArray(hc.Mounts)
+      && (hc.Mounts as Array<{ VolumeOptions?: { Subpath?: string } | null } | null>).some((m) => m?.VolumeOptions?.Subpath)) {
+      throw new InvalidParameterError('VolumeOptions.Subpath needs API v1.45 or newer');
+    }
+    if (versionLt(version, '1.48') && Array.isArray(hc.Mounts) && (hc.Mounts as Array<{ Type?: string } | null>).some((m) => m?.Type === 'image')) {
+      throw new InvalidParameterError('Mount type "Image" needs API v1.48 or newer');
+    }
     out.HostConfig = hc as ContainerCreateBody['HostConfig'];
   }
   // Healthcheck.StartInterval: 1.44.

@@ -1,12 +1,14 @@
 // Removing a directory tree off the hot path. rmdir(2) on this machine's ext4 takes 1–15 ms under
 // load (journal), and fs.rmSync blocks the event loop for all of it; a rename into a trash
 // directory on the same filesystem takes microseconds and is atomic, so the tree is gone from its
-// place at once (and for good after a crash: whoever owns the trash empties it at start), and the
-// real removal runs on libuv's pool.
+// place at once (and for good after a crash: whoever owns the trash empties it at start). The files
+// directly inside are unlinked at once (cheap, and their space is free when the call returns); the
+// directories are removed on libuv's pool, one tree at a time.
 import fs from 'node:fs';
 import path from 'node:path';
 
-const pending = new Set<Promise<void>>();
+const queue: string[] = [];
+let worker: Promise<void> | undefined;
 let seq = 0;
 
 /**
@@ -28,9 +30,22 @@ export function removeInBackground(dir: string, trash: string): void {
       return;
     }
   }
-  const p = fs.promises.rm(target, { recursive: true, force: true }).catch(() => undefined);
-  pending.add(p);
-  void p.finally(() => pending.delete(p));
+  // its files go now (unlink is cheap, and the space of a container's logs is free when rm returns);
+  // the directories, whose rmdir is what waits on the journal, go in the background
+  try {
+    for (const ent of fs.readdirSync(target, { withFileTypes: true })) {
+      if (!ent.isDirectory()) fs.rmSync(path.join(target, ent.name), { force: true });
+    }
+  } catch { /* the background removal takes whatever is left */ }
+  queue.push(target);
+  worker ??= drainQueue().finally(() => { worker = undefined; });
+}
+
+/** one removal at a time: the background work never takes more than one of libuv's 4 threads */
+async function drainQueue(): Promise<void> {
+  for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+    await fs.promises.rm(t, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** Empties a trash directory that a previous process may have left (at start). */
@@ -40,5 +55,5 @@ export function emptyTrash(trash: string): void {
 
 /** Resolves when every background removal started so far has finished (tests, shutdown). */
 export async function backgroundRemovals(): Promise<void> {
-  while (pending.size > 0) await Promise.all([...pending]);
+  while (worker) await worker;
 }

@@ -36,8 +36,8 @@ export class FifoPool {
 
   /** `dir` is emptied: FIFOs a previous daemon left there are not trusted. */
   constructor(private readonly dir: string, private readonly options: FifoPoolOptions = {}) {
-    this.batch = options.batch ?? 32;
-    this.low = options.low ?? 8;
+    this.batch = options.batch ?? 64;
+    this.low = options.low ?? 24;
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }

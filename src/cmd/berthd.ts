@@ -15,7 +15,7 @@ import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
-import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { logsAdapter, pooledFifosAdapter } from '../daemon/adapters.js';
 import { ImageMounts, mountedImageIds } from '../daemon/image-mounts.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
   }
   const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
   const images = await ImageService.open(dataRoot, runtime);
+  const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     networks: procNetDevStats,
   });
   const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events, trace: (m) => logAt('debug', m),
   });
   const health = new HealthMonitor({
     find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },

@@ -47,7 +47,7 @@ export class ContainerCreator implements ContainerCreateBackend {
       const dir = store.dir(id);
       fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
       spans.mark('validate');
-      await runtime.snapshots.prepare(id, image.topChainId || undefined, {
+      const rootfsMounts = await runtime.snapshots.prepare(id, image.topChainId || undefined, {
         'containerd.io/gc.root': new Date().toISOString(),
       });
       spans.mark('snapshot');
@@ -74,6 +74,8 @@ export class ContainerCreator implements ContainerCreateBackend {
       writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
         merged.Hostname, merged.Domainname ?? '', hostConfig);
       added = new Container(record);
+      added.runtimeClean = true;
+      added.rootfsMounts = rootfsMounts;
       store.add(added);
       await this.ctx.hooks.prepare(added);
       store.save(added); // what participants recorded (e.g. mount points)

@@ -2,6 +2,7 @@
 // state of running tasks. One object, built by the Daemon and passed to each module, so that no
 // module reaches for another's fields.
 import path from 'node:path';
+import { emptyTrash } from '../internal/background-remove.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
@@ -49,12 +50,19 @@ export class DaemonContext {
     readonly logs: LogsPort,
     readonly fifos: FifosPort,
     readonly hooks: ContainerHooks,
-  ) {}
+  ) {
+    emptyTrash(this.fifoTrash);
+  }
 
   /** The host's cgroup capabilities, probed on first use. */
   get cgroups(): CgroupInfo {
     this.cgroupInfo ??= probeCgroups();
     return this.cgroupInfo;
+  }
+
+  /** Where FIFO directories go to be deleted in the background (emptied at start). */
+  get fifoTrash(): string {
+    return path.join(this.config.execRoot, 'containers', '.trash');
   }
 
   /** Where a container's task FIFOs live (runtime state, under the exec root). */

@@ -1,0 +1,28 @@
+// Which OCI runtime runs containers: the table of runtimes (runc, crun where it works, --add-runtime),
+// the crun probe, and what the managed containerd needs for crun (its own mount namespace).
+import { probeCrun, type CrunProbe } from './crun-probe.js';
+import { parseAddRuntime, RuntimeTable, type RuntimeEntry } from './runtime-table.js';
+
+export { withRuntimes } from './info-overlay.js';
+export { RuntimeTable } from './runtime-table.js';
+
+export interface RuntimeSelection {
+  table: RuntimeTable;
+  crun: CrunProbe;
+}
+
+/** Throws (before anything starts) on a bad --add-runtime or an unknown default runtime. */
+export function selectRuntimes(options: {
+  managedContainerd: boolean;
+  addRuntimeFlags: string[];
+  fileEntries: Record<string, RuntimeEntry>;
+  requestedDefault?: string;
+}): RuntimeSelection {
+  const crun = probeCrun(options.managedContainerd);
+  const table = new RuntimeTable({
+    added: { ...options.fileEntries, ...parseAddRuntime(options.addRuntimeFlags) },
+    ...(options.requestedDefault ? { requestedDefault: options.requestedDefault } : {}),
+    ...(crun.crunPath ? { crunPath: crun.crunPath } : {}),
+  });
+  return { table, crun };
+}

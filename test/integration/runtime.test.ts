@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Berthd, busyboxTar, skipReason, startBerthd } from './harness.js';
+import { spawnSync } from 'node:child_process';
 import { findOnPath } from '../../src/runtime/selection/crun-probe.js';
+import { crunAcceptsLayout, hostCgroupLayout } from '../../src/runtime/selection/cgroup-layout.js';
+import { ManagedContainerd } from '../../src/runtime/containerd/supervisor.js';
 
 const CRUN = findOnPath('crun');
 const SERVE = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 0.1; done'];
@@ -112,6 +115,36 @@ describe('runtime flags', { skip: skipReason, timeout: 120_000 }, () => {
     } finally {
       await d.stop('SIGTERM');
       d.cleanup();
+    }
+  });
+});
+
+describe('runtime with an external containerd', { skip: skipReason, timeout: 120_000 }, () => {
+  test('crun only when the host itself allows it (an external containerd shares the host\'s cgroup view)', async () => {
+    const root = fs.mkdtempSync('/tmp/bi-ext-');
+    // a containerd of its own in the host's mount namespace, as a system containerd would be
+    const external = new ManagedContainerd({ dataRoot: path.join(root, 'cd-data'), execRoot: path.join(root, 'cd-exec') });
+    await external.start();
+    const d = await startBerthd(['--containerd', external.address]);
+    try {
+      const ok = async (args: string[]): Promise<string> => {
+        const r = await d.docker(args);
+        assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${d.logTail()}`);
+        return r.stdout.trim();
+      };
+      const expected = CRUN && crunAcceptsLayout(hostCgroupLayout()) ? 'crun' : 'runc';
+      assert.equal(await ok(['info', '--format', '{{.DefaultRuntime}}']), expected);
+      await ok(['load', '-i', await busyboxTar()]);
+      const id = await ok(['run', '-d', 'busybox', ...SERVE]);
+      assert.equal(createdBy(id), expected);
+      assert.equal(await ok(['exec', id, 'echo', 'ext']), 'ext');
+      await ok(['rm', '-f', id]);
+    } finally {
+      await d.stop('SIGTERM');
+      await external.stop();
+      d.cleanup();
+      spawnSync('sh', ['-c', `grep -o " ${root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -19,8 +19,12 @@ export function selectRuntimes(options: {
   requestedDefault?: string;
 }): RuntimeSelection {
   const crun = probeCrun(options.managedContainerd);
+  const added = { ...options.fileEntries, ...parseAddRuntime(options.addRuntimeFlags) };
+  if (options.requestedDefault === 'crun' && !crun.crunPath && !added.crun) {
+    throw new Error(`default runtime crun cannot run containers here: ${crun.reason ?? 'unknown reason'}`);
+  }
   const table = new RuntimeTable({
-    added: { ...options.fileEntries, ...parseAddRuntime(options.addRuntimeFlags) },
+    added,
     ...(options.requestedDefault ? { requestedDefault: options.requestedDefault } : {}),
     ...(crun.crunPath ? { crunPath: crun.crunPath } : {}),
   });

@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   try {
     selection = selectRuntimes({
       managedContainerd: !flags.containerd, addRuntimeFlags: flags.addRuntimes, fileEntries: live.settings.runtimes.entries,
+      sharedMounts: ['/run/netns', dataRoot],
       ...((flags.defaultRuntime ?? live.settings.runtimes.default) ? { requestedDefault: flags.defaultRuntime ?? live.settings.runtimes.default } : {}),
     });
   } catch (err) {

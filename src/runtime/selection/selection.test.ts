@@ -60,3 +60,10 @@ test('mount tags: shared peer group of a mount point; undefined when the path is
   assert.deepEqual(mountTags(HYBRID, '/sys/fs/cgroup'), []);
   assert.equal(mountTags(HYBRID, '/var/lib/berth'), undefined);
 });
+
+test('freezer state file: the v1 freezer hierarchy\'s mount point plus the process\'s path', async () => {
+  const { freezerStateFile } = await import('./freezer-settle.js');
+  const mountinfo = '37 31 0:33 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer\n41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw';
+  assert.equal(freezerStateFile('6:freezer:/berth/abc\n0::/\n', mountinfo), '/sys/fs/cgroup/freezer/berth/abc/freezer.state');
+  assert.equal(freezerStateFile('0::/berth/abc\n', mountinfo), undefined);
+});

@@ -16,6 +16,7 @@ import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
 import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { ImageMounts, mountedImageIds } from '../daemon/image-mounts.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
 import { Networking } from '../network/index.js';
@@ -31,7 +32,7 @@ import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { DistributionService } from '../distribution/index.js';
 import { registryBaseImages } from '../distribution/build-base-images.js';
-import { Builder } from '../builder/builder.js';
+import { lazyBuilder } from '../builder/lazy-builder.js';
 import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
@@ -173,7 +174,10 @@ async function main(): Promise<void> {
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
-    scratchDir: path.join(execRoot, 'volume-copy'), log,
+    scratchDir: path.join(execRoot, 'volume-copy'), subpathDir: path.join(execRoot, 'volume-subpaths'), log,
+  }));
+  daemon.addParticipant(new ImageMounts({
+    resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
@@ -191,7 +195,8 @@ async function main(): Promise<void> {
   await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
-  images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
+  images.setContainerSource(() => daemon.allContainers().flatMap((c) => [c.record.image, ...mountedImageIds(c)]
+    .map((imageId) => ({ id: c.id, imageId, running: c.running }))));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({
@@ -250,7 +255,7 @@ async function main(): Promise<void> {
     config: registryConfig(live.settings),
   });
   live.onReload((next) => registry.reconfigure(registryConfig(next)));
-  const build = new Builder({
+  const build = lazyBuilder({
     images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
     tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
     events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },

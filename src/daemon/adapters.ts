@@ -1,6 +1,6 @@
 // Adapts the concrete FIFO and log modules to the daemon's ports.
 import { JsonFileWriter } from '../logger/json-file-writer.js';
-import { readJsonLog } from '../logger/json-file-reader.js';
+import { readJsonLogBatches } from '../logger/json-file-reader.js';
 import { createFifos, openExistingFifos, type TaskFifos } from '../runtime/containerd/fifo-io.js';
 import type { FifosPort, LogsPort, TaskFifosPort } from './ports.js';
 
@@ -25,5 +25,5 @@ export const logsAdapter: LogsPort = {
     // crash safety: what was read from a container's FIFO is written before berthd reads more
     sync: true,
   }),
-  read: (path, options) => readJsonLog(path, options),
+  read: (path, options) => readJsonLogBatches(path, options),
 };

@@ -26,6 +26,11 @@ export interface ContainerMountPoint extends MountPoint {
   Anonymous?: boolean;
   /** inherited through VolumesFrom: mounted by the volumes participant, not from this HostConfig */
   From?: string;
+  /** VolumeOptions.Subpath / ImageOptions.Subpath: the path inside the volume or image that is mounted */
+  Subpath?: string;
+  /** an image mount's image (sha256:…) and the read-only snapshot view of it */
+  ImageId?: string;
+  SnapshotKey?: string;
 }
 
 export interface ContainerRecord {

@@ -1,5 +1,6 @@
-// Runtime selection end to end: crun is the default runtime where it works here (on this hybrid
-// cgroup host only because berthd's containerd runs in its own mount namespace), runc on request,
+// Runtime selection end to end: crun is the default runtime where the host's cgroup layout accepts
+// it; on a hybrid host (this one) with --default-runtime crun, berthd's containerd runs in its own
+// mount namespace; runc on request,
 // --default-runtime / --add-runtime, and `docker info`. Which binary created a container is read
 // from its runtime state directory: crun writes `status`, runc writes `state.json`.
 import { after, before, describe, test } from 'node:test';
@@ -32,7 +33,8 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
   };
 
   before(async () => {
-    d = await startBerthd();
+    // on this hybrid-cgroup host crun is opt-in (containerd then runs in its own mount namespace)
+    d = await startBerthd(CRUN ? ['--default-runtime', 'crun'] : []);
     await ok(['load', '-i', await busyboxTar()]);
   });
   after(async () => {
@@ -41,7 +43,7 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
     d.cleanup();
   });
 
-  test('crun is the default runtime; docker info lists it; a container started by default is created by crun', { skip: !CRUN && 'crun not installed' }, async () => {
+  test('--default-runtime crun: docker info lists it; a container started by default is created by crun', { skip: !CRUN && 'crun not installed' }, async () => {
     assert.equal(await ok(['info', '--format', '{{.DefaultRuntime}}']), 'crun');
     const runtimes = JSON.parse(await ok(['info', '--format', '{{json .Runtimes}}'])) as Record<string, { path: string }>;
     assert.deepEqual(Object.keys(runtimes).sort(), ['crun', 'io.containerd.runc.v2', 'runc']);
@@ -92,6 +94,18 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
 });
 
 describe('runtime flags', { skip: skipReason, timeout: 120_000 }, () => {
+  test('without --default-runtime: crun where the host\'s cgroup layout accepts it as is, else runc', async () => {
+    const d = await startBerthd();
+    try {
+      const expected = CRUN && crunAcceptsLayout(hostCgroupLayout()) ? 'crun' : 'runc';
+      const r = await d.docker(['info', '--format', '{{.DefaultRuntime}}']);
+      assert.equal(r.stdout.trim(), expected, r.stderr);
+    } finally {
+      await d.stop('SIGTERM');
+      d.cleanup();
+    }
+  });
+
   test('--default-runtime runc and --add-runtime name=path', async () => {
     const d = await startBerthd(['--default-runtime', 'runc', '--add-runtime', 'alt=/usr/sbin/runc']);
     try {

@@ -24,9 +24,14 @@ export function findOnPath(name: string, pathEnv = process.env.PATH ?? ''): stri
 }
 
 /** The decision, from the facts (pure; unit-tested). */
-export function decideCrun(facts: { crunPath?: string; layout: CgroupLayoutInfo; managed: boolean; unsharePath?: string }): CrunProbe {
+export function decideCrun(facts: { crunPath?: string; layout: CgroupLayoutInfo; managed: boolean; unsharePath?: string; requested: boolean }): CrunProbe {
   if (!facts.crunPath) return { privateMounts: false, reason: 'crun not found' };
   if (crunAcceptsLayout(facts.layout)) return { crunPath: facts.crunPath, privateMounts: false };
+  // A containerd in its own mount namespace does not see mounts made on a host whose mounts are
+  // private after it started (outside /run/netns and berthd's roots): only when asked for.
+  if (!facts.requested) {
+    return { privateMounts: false, reason: `hybrid cgroups with cgroup2 controllers (${facts.layout.unifiedControllers.join(' ')}); --default-runtime crun runs containerd in its own mount namespace for it` };
+  }
   if (!facts.managed) {
     return { privateMounts: false, reason: `hybrid cgroups with cgroup2 controllers (${facts.layout.unifiedControllers.join(' ')}) and an external containerd` };
   }
@@ -34,11 +39,12 @@ export function decideCrun(facts: { crunPath?: string; layout: CgroupLayoutInfo;
   return { crunPath: facts.crunPath, privateMounts: true };
 }
 
-export function probeCrun(managed: boolean): CrunProbe {
+/** `requested`: crun was asked for as the default runtime (needed on a hybrid host). */
+export function probeCrun(managed: boolean, requested: boolean): CrunProbe {
   let crunPath = findOnPath('crun');
   if (crunPath) {
     const r = spawnSync(crunPath, ['--version'], { encoding: 'utf8', timeout: 5000 });
     if (r.status !== 0) crunPath = undefined;
   }
-  return decideCrun({ ...(crunPath ? { crunPath } : {}), layout: hostCgroupLayout(), managed, ...(findOnPath('unshare') ? { unsharePath: 'unshare' } : {}) });
+  return decideCrun({ ...(crunPath ? { crunPath } : {}), layout: hostCgroupLayout(), managed, requested, ...(findOnPath('unshare') ? { unsharePath: 'unshare' } : {}) });
 }

@@ -21,7 +21,7 @@ export function selectRuntimes(options: {
   /** made shared mounts when the managed containerd needs its own mount namespace for crun */
   sharedMounts: string[];
 }): RuntimeSelection {
-  let crun = probeCrun(options.managedContainerd);
+  let crun = probeCrun(options.managedContainerd, options.requestedDefault === 'crun');
   if (crun.privateMounts) {
     try {
       for (const dir of options.sharedMounts) ensureSharedMount(dir);

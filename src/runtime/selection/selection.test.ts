@@ -26,15 +26,16 @@ test('cgroup layout: hybrid with cgroup2 controllers is what crun refuses; v1, v
   assert.equal(crunAcceptsLayout(unified), true);
 });
 
-test('crun decision: hybrid needs the managed containerd in its own mount namespace; external containerd falls back', () => {
+test('crun decision: on a hybrid host only when asked for (managed containerd in its own mount namespace); external containerd falls back', () => {
   const layout = cgroupLayoutOf(HYBRID, 'hugetlb');
-  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout, managed: true, unsharePath: 'unshare' }), { crunPath: '/usr/bin/crun', privateMounts: true });
-  const external = decideCrun({ crunPath: '/usr/bin/crun', layout, managed: false, unsharePath: 'unshare' });
+  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout, managed: true, unsharePath: 'unshare', requested: true }), { crunPath: '/usr/bin/crun', privateMounts: true });
+  assert.match(decideCrun({ crunPath: '/usr/bin/crun', layout, managed: true, unsharePath: 'unshare', requested: false }).reason ?? '', /--default-runtime crun/);
+  const external = decideCrun({ crunPath: '/usr/bin/crun', layout, managed: false, unsharePath: 'unshare', requested: true });
   assert.equal(external.crunPath, undefined);
   assert.match(external.reason ?? '', /external containerd/);
-  assert.equal(decideCrun({ layout, managed: true, unsharePath: 'unshare' }).reason, 'crun not found');
+  assert.equal(decideCrun({ layout, managed: true, unsharePath: 'unshare', requested: true }).reason, 'crun not found');
   const v1 = cgroupLayoutOf('', '');
-  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout: v1, managed: false }), { crunPath: '/usr/bin/crun', privateMounts: false });
+  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout: v1, managed: false, requested: false }), { crunPath: '/usr/bin/crun', privateMounts: false });
 });
 
 test('runtime table: crun is the default where usable, runc otherwise; added runtimes resolve to the runc shim with their binary', () => {

@@ -23,6 +23,7 @@ import { Networking } from '../network/index.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
+import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
@@ -123,11 +124,26 @@ async function main(): Promise<void> {
   // a socket another daemon still answers on: refuse before starting anything (a stale one goes)
   for (const a of addresses) if (a.proto === 'unix') await removeStaleSocket(a.addr);
 
+  let selection: RuntimeSelection;
+  try {
+    selection = selectRuntimes({
+      managedContainerd: !flags.containerd, addRuntimeFlags: flags.addRuntimes, fileEntries: live.settings.runtimes.entries,
+      sharedMounts: ['/run/netns', dataRoot, execRoot],
+      ...((flags.defaultRuntime ?? live.settings.runtimes.default) ? { requestedDefault: flags.defaultRuntime ?? live.settings.runtimes.default } : {}),
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  log(`default runtime ${selection.table.defaultName}${selection.crun.reason ? ` (crun not used: ${selection.crun.reason})` : ''}`);
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
   if (!address) {
     managed = new ManagedContainerd({
       dataRoot, execRoot, logLevel: flags.logLevel === 'debug' ? 'debug' : 'info',
+      // crun asked for on a hybrid-cgroup host: containerd in its own mount namespace; named netns and
+      // berthd's roots (volumes, shm, subpaths, image mounts) are shared mounts so what berthd mounts later reaches it
+      ...(selection.crun.privateMounts ? { privateMounts: { sharedMounts: ['/run/netns', dataRoot, execRoot] } } : {}),
       onLog: (m: string) => logAt('debug', `containerd: ${m}`),
     });
     await managed.start();
@@ -137,7 +153,7 @@ async function main(): Promise<void> {
   const images = await ImageService.open(dataRoot, runtime);
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();
@@ -247,7 +263,7 @@ async function main(): Promise<void> {
     baseImages: registryBaseImages(registry.pullImage),
   });
   const server = new ApiServer(allRouters({
-    system: withConfiguration(daemon.system, () => live.settings,
+    system: withConfiguration(withRuntimes(daemon.system, selection.table), () => live.settings,
       listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
     networks: networking.api,
     registry,

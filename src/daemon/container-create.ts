@@ -28,7 +28,10 @@ export class ContainerCreator implements ContainerCreateBackend {
     const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
-    const warnings = validateCreate(configIn, hostConfig, this.ctx.cgroups);
+    const runtimes = this.ctx.config.runtimes;
+    const warnings = validateCreate(configIn, hostConfig, this.ctx.cgroups, runtimes ? (n) => runtimes.has(n) : undefined);
+    // as dockerd: the default runtime is recorded at create (a later default does not change it)
+    if (!hostConfig.Runtime && runtimes) hostConfig.Runtime = runtimes.defaultName;
     const spans = new Spans('create');
     const image = this.ctx.images.resolveForContainer(configIn.Image);
     checkVolumesFrom(hostConfig.VolumesFrom, (ref) => store.get(ref));

@@ -98,7 +98,7 @@ export class ContainerStarter implements ContainerStartBackend {
       c.runtimeClean = false;
       await runtime.createContainer({
         id: rec.id, image: rec.config.Image ?? '', labels: { 'com.berth.container': 'true' }, spec, snapshotKey: rec.snapshotKey,
-        runtime: this.ctx.config.runtimeName,
+        ...(this.ctx.config.runtimes?.resolve(rec.hostConfig.Runtime) ?? { runtime: this.ctx.config.runtimeName }),
       });
       spans.mark('create-container');
       const dir = this.ctx.fifoDir(rec.id);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { emptyTrash } from '../internal/background-remove.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ResolvedRuntime } from '../runtime/selection/runtime-table.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
 import type { Container } from './container.js';
 import { emitContainerEvent } from './container-event.js';
@@ -16,10 +17,18 @@ export interface DaemonConfig {
   dataRoot: string;
   execRoot: string;
   runtimeName: string;
+  /** HostConfig.Runtime names → containerd runtime (+ binary); the default for new containers */
+  runtimes?: RuntimeChoice;
   serverVersion: string;
   log: (msg: string) => void;
   /** debug-level timing of lifecycle steps */
   trace?: (msg: string) => void;
+}
+
+export interface RuntimeChoice {
+  readonly defaultName: string;
+  has(name: string): boolean;
+  resolve(name: string | undefined): ResolvedRuntime;
 }
 
 /** A running task's output pumps: FIFOs → log writer and attached clients. */

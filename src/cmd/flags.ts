@@ -30,6 +30,10 @@ export interface BerthdFlags extends CoreFlags {
   ipv6: boolean;
   /** --fixed-cidr-v6: the default bridge's IPv6 subnet */
   fixedCidrV6?: string;
+  /** --default-runtime: unset = crun where the host allows it, else runc */
+  defaultRuntime?: string;
+  /** --add-runtime name=path (repeatable) */
+  addRuntimes: string[];
 }
 
 const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq', 'ipv6'] as const;
@@ -72,6 +76,8 @@ Options:
       --validate                  Validate daemon configuration and exit
       --live-restore              Leave containers running when berthd stops; the next berthd adopts them
       --label list                Set key=value labels to the daemon
+      --default-runtime string    Default OCI runtime for containers (default "crun" where it works here, else "runc")
+      --add-runtime list          Register an additional OCI runtime (name=path)
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -106,6 +112,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
       'registry-mirror': { type: 'string', multiple: true },
       'max-concurrent-downloads': { type: 'string' },
       'max-concurrent-uploads': { type: 'string' },
+      'default-runtime': { type: 'string' },
+      'add-runtime': { type: 'string', multiple: true },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -145,6 +153,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipForward: bools.values.get('ip-forward') ?? true,
     ipv6: bools.values.get('ipv6') ?? false,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
+    ...(values['default-runtime'] ? { defaultRuntime: values['default-runtime'] } : {}),
+    addRuntimes: values['add-runtime'] ?? [],
   };
 }
 

@@ -1,8 +1,9 @@
 // Adapts the concrete FIFO and log modules to the daemon's ports.
 import { JsonFileWriter } from '../logger/json-file-writer.js';
-import { readJsonLog } from '../logger/json-file-reader.js';
+import { readJsonLogBatches } from '../logger/json-file-reader.js';
 import { OutputRelay } from '../logrelay/output-relay.js';
 import { createFifos, makeFifoFiles, openExistingFifos, openWriter, type TaskFifos } from '../runtime/containerd/fifo-io.js';
+import { FifoPool } from '../runtime/containerd/fifo-pool.js';
 import type { TaskIOPaths } from '../runtime/runtime.js';
 import type { FifosPort, LoggedFifosPort, LogsPort, TaskFifosPort } from './ports.js';
 
@@ -37,11 +38,23 @@ export const fifosAdapter: FifosPort = {
   reopenLogged: (paths, options) => Promise.resolve().then(() => relayed(paths, options.running)),
 };
 
+/** FIFOs from a pool under `poolDir` (same filesystem as the FIFO directories): no spawn per start or exec. */
+export function pooledFifosAdapter(poolDir: string, log?: (msg: string) => void): FifosPort {
+  const pool = new FifoPool(poolDir, log ? { log } : {});
+  void pool.warm();
+  return {
+    create: async (dir, options) => toPort(await createFifos(dir, options, pool)),
+    reopen: fifosAdapter.reopen,
+    createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options, pool), true),
+    reopenLogged: fifosAdapter.reopenLogged,
+  };
+}
+
 export const logsAdapter: LogsPort = {
   openWriter: (path, s) => new JsonFileWriter(path, {
     ...(s.maxSize !== undefined ? { maxSize: s.maxSize } : {}), maxFile: s.maxFile, compress: s.compress, attrs: s.attrs,
     // crash safety: what was read from a container's FIFO is written before berthd reads more
     sync: true,
   }),
-  read: (path, options) => readJsonLog(path, options),
+  read: (path, options) => readJsonLogBatches(path, options),
 };

@@ -153,7 +153,8 @@ async function main(): Promise<void> {
   const images = await ImageService.open(dataRoot, runtime);
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
+      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
     runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();

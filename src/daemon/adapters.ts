@@ -1,7 +1,8 @@
 // Adapts the concrete FIFO and log modules to the daemon's ports.
 import { JsonFileWriter } from '../logger/json-file-writer.js';
 import { readJsonLogBatches } from '../logger/json-file-reader.js';
-import { OutputRelay } from '../logrelay/output-relay.js';
+import fs from 'node:fs';
+import { OutputRelay, relayFiles } from '../logrelay/output-relay.js';
 import { createFifos, makeFifoFiles, openExistingFifos, openWriter, type TaskFifos } from '../runtime/containerd/fifo-io.js';
 import { FifoPool } from '../runtime/containerd/fifo-pool.js';
 import type { TaskIOPaths } from '../runtime/runtime.js';
@@ -36,6 +37,7 @@ export const fifosAdapter: FifosPort = {
   reopen: async (paths) => toPort(await openExistingFifos(paths)),
   createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options), true),
   reopenLogged: (paths, options) => Promise.resolve().then(() => relayed(paths, options.running)),
+  isRelayed: (paths) => paths.stdout !== '' && fs.existsSync(relayFiles(paths.stdout).pid),
 };
 
 /** FIFOs from a pool under `poolDir` (same filesystem as the FIFO directories): no spawn per start or exec. */
@@ -47,6 +49,7 @@ export function pooledFifosAdapter(poolDir: string, log?: (msg: string) => void)
     reopen: fifosAdapter.reopen,
     createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options, pool), true),
     reopenLogged: fifosAdapter.reopenLogged,
+    isRelayed: fifosAdapter.isRelayed,
   };
 }
 

@@ -17,6 +17,7 @@ import type { DaemonContext } from './context.js';
 import { validateLogConfig, validateRestartPolicy } from './create-validation.js';
 import { DISCARD_LOG, logSettingsFor } from './log-settings.js';
 import type { LoggedFifosPort, OutputSourcePort } from './ports.js';
+import { openOutputFifos } from './output-fifos.js';
 import { processEnv } from './process-env.js';
 import type { Restarts } from './restarts.js';
 import { readRootfsFile } from './rootfs-files.js';
@@ -102,7 +103,7 @@ export class ContainerStarter implements ContainerStartBackend {
       spans.mark('create-container');
       const dir = this.ctx.fifoDir(rec.id);
       fs.rmSync(dir, { recursive: true, force: true });
-      fifos = await this.ctx.fifos.createLogged(dir, { stdin: Boolean(rec.config.OpenStdin), terminal: Boolean(rec.config.Tty) });
+      fifos = await openOutputFifos(this.ctx.fifos, this.ctx.config.logRelay ?? false, dir, { stdin: Boolean(rec.config.OpenStdin), terminal: Boolean(rec.config.Tty) });
       this.attachIO(c, fifos);
       spans.mark('fifos');
       await runtime.createTask(rec.id, fifos.paths, mounts);

@@ -23,6 +23,8 @@ export interface DaemonConfig {
   log: (msg: string) => void;
   /** debug-level timing of lifecycle steps */
   trace?: (msg: string) => void;
+  /** --log-relay: new containers' output goes through a copier that outlives berthd (src/logrelay) */
+  logRelay?: boolean;
 }
 
 export interface RuntimeChoice {

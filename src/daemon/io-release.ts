@@ -1,6 +1,7 @@
-// Letting go of running containers' output without losing a byte (--live-restore shutdown): each
-// relay stops after a whole chunk (what it handed over is in the log); what the container writes
-// afterwards waits in its spool (and the FIFO) for the next berthd, which takes the relays over.
+// Letting go of running containers' output without losing a byte (--live-restore shutdown): every
+// chunk already read reaches the log before reading stops (output-fifos.ts: FIFOs read by berthd;
+// src/logrelay: relays); what the container writes afterwards waits in its FIFO (or spool) for the
+// next berthd, which reopens it.
 import type { RunningIO } from './context.js';
 
 export async function releaseIO(io: Map<string, RunningIO>): Promise<void> {

@@ -65,9 +65,11 @@ export interface FifosPort {
   createLogged(dir: string, options: { stdin: boolean; terminal: boolean }): Promise<LoggedFifosPort>;
   /** Takes over a logged task's relays after a restart; `running: false`: only drain what was spooled. */
   reopenLogged(paths: TaskIOPaths, options: { running: boolean }): Promise<LoggedFifosPort>;
+  /** Was this task's output relayed (createLogged)? Its copier may still read the FIFOs. */
+  isRelayed(paths: TaskIOPaths): boolean;
 }
 
-/** One output stream of a logged task. */
+/** One output stream of a container's task (read by berthd itself, or relayed). */
 export interface OutputSourcePort {
   /**
    * Hands each chunk to `sink` until the output ends (a promise returned pauses it). With `log`, each

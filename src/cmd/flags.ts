@@ -30,6 +30,8 @@ export interface BerthdFlags extends CoreFlags {
   ipv6: boolean;
   /** --fixed-cidr-v6: the default bridge's IPv6 subnet */
   fixedCidrV6?: string;
+  /** --shim-group-size: containers per runc v2 shim (1: one shim each, as dockerd) */
+  shimGroupSize: number;
 }
 
 const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq', 'ipv6'] as const;
@@ -72,6 +74,7 @@ Options:
       --validate                  Validate daemon configuration and exit
       --live-restore              Leave containers running when berthd stops; the next berthd adopts them
       --label list                Set key=value labels to the daemon
+      --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 10)
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -106,6 +109,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
       'registry-mirror': { type: 'string', multiple: true },
       'max-concurrent-downloads': { type: 'string' },
       'max-concurrent-uploads': { type: 'string' },
+      'shim-group-size': { type: 'string' },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -145,6 +149,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipForward: bools.values.get('ip-forward') ?? true,
     ipv6: bools.values.get('ipv6') ?? false,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
+    shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 10),
   };
 }
 

@@ -19,7 +19,7 @@ export interface Engine {
 }
 
 function childPids(pid: number, name: string): number[] {
-  const r = spawnSync('pgrep', ['-P', String(pid), name], { encoding: 'utf8' });
+  const r = spawnSync('pgrep', ['-P', String(pid), ...(name ? [name] : [])], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -95,8 +95,8 @@ export function rssOf(pids: number[]): number {
 
 /**
  * Every containerd shim whose containerd socket (`-address`) lies under `root` — shims leave their
- * parent's process tree, so they are found by command line — plus their children that are runc
- * itself (berthd's shim anchor waits in `runc init`); the containers' own processes are not counted.
+ * parent's process tree, so they are found by command line — plus their children that are no
+ * container's own process: runc itself, and berthd's shim anchor (src/runtime/shim-groups/).
  */
 export function shimPidsUnder(root: string): number[] {
   const out: number[] = [];
@@ -108,9 +108,16 @@ export function shimPidsUnder(root: string): number[] {
     const address = args[args.indexOf('-address') + 1] ?? '';
     if (!address.startsWith(root + '/')) continue;
     out.push(Number(entry));
-    for (const child of childPids(Number(entry), 'runc')) out.push(child);
+    for (const child of childPids(Number(entry), '')) if (keptByEngine(child)) out.push(child);
   }
   return out;
+}
+
+function keptByEngine(pid: number): boolean {
+  try {
+    if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('runc')) return true;
+    return fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('shim-anchor');
+  } catch { return false; }
 }
 
 /**

@@ -74,7 +74,7 @@ Options:
       --validate                  Validate daemon configuration and exit
       --live-restore              Leave containers running when berthd stops; the next berthd adopts them
       --label list                Set key=value labels to the daemon
-      --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 10)
+      --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 20)
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -149,7 +149,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipForward: bools.values.get('ip-forward') ?? true,
     ipv6: bools.values.get('ipv6') ?? false,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
-    shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 10),
+    shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 20),
   };
 }
 

@@ -22,7 +22,7 @@ import type {
   TaskState,
 } from '../runtime.js';
 import { ShimGroupPolicy } from './group-policy.js';
-import { ANCHOR_ID, ANCHOR_LABEL, anchorSpec, GROUP_ANNOTATION, GROUP_LABEL, prepareAnchorRoot } from './shim-anchor.js';
+import { ANCHOR_ID, ANCHOR_LABEL, anchorRuns, anchorSpec, GROUP_ANNOTATION, GROUP_LABEL, prepareAnchorRoot } from './shim-anchor.js';
 
 export interface GroupedRuntimeOptions {
   /** tasks per shim (at least 2) */
@@ -65,7 +65,8 @@ export class GroupedRuntime implements Runtime {
       if (!group) continue;
       const task = withTask.get(c.id);
       if (c.id === ANCHOR_ID) {
-        if (this.options.anchor && task?.status === 'created') this.policy.setAnchor(ANCHOR_ID, group);
+        const alive = task?.status === 'running' || task?.status === 'created';
+        if (this.options.anchor && alive) this.policy.setAnchor(ANCHOR_ID, group);
         else await this.removeAnchor();
         continue;
       }
@@ -137,10 +138,11 @@ export class GroupedRuntime implements Runtime {
     const group = this.policy.groupNameOf(member);
     if (!group || !this.policy.assignTo(ANCHOR_ID, group)) return;
     this.anchorPending = this.createAnchor(group)
-      .catch((err: unknown) => {
-        this.policy.left(ANCHOR_ID);
+      .catch(async (err: unknown) => {
         this.options.log(`shim anchor: ${(err as Error).message ?? String(err)} (containers still share shims; none is kept warm)`);
-        void this.inner.deleteContainer(ANCHOR_ID).catch(() => undefined);
+        await this.inner.deleteTask(ANCHOR_ID).catch(() => undefined);
+        await this.inner.deleteContainer(ANCHOR_ID).catch(() => undefined);
+        this.policy.left(ANCHOR_ID);
       })
       .finally(() => { this.anchorPending = undefined; });
   }
@@ -151,19 +153,21 @@ export class GroupedRuntime implements Runtime {
       await this.inner.deleteTask(ANCHOR_ID).catch(() => undefined);
       await this.inner.deleteContainer(ANCHOR_ID);
       const root = prepareAnchorRoot(this.options.anchorDir);
+      const runs = anchorRuns();
       await this.inner.createContainer({
         id: ANCHOR_ID, image: '', labels: { [ANCHOR_LABEL]: 'true', [GROUP_LABEL]: group },
-        spec: anchorSpec(root, group), snapshotKey: '', runtime: this.options.runtimeName,
+        spec: anchorSpec(root, group, runs), snapshotKey: '', runtime: this.options.runtimeName,
       });
       await this.inner.createTask(ANCHOR_ID, { stdin: '', stdout: '', stderr: '', terminal: false }, []);
       created = true;
+      if (runs) await this.inner.startTask(ANCHOR_ID);
     } finally {
       this.policy.joined(ANCHOR_ID, created);
     }
     this.policy.setAnchor(ANCHOR_ID, group);
   }
 
-  /** The anchor's only exit is its shim's death (it never starts): its group may now empty. */
+  /** The anchor ends only with its shim (or when killed): its group may now empty. */
   private onEvent(e: RuntimeEvent): void {
     if (e.type !== 'exit' || e.event.containerId !== ANCHOR_ID || e.event.execId || this.closing) return;
     this.options.log(`shim anchor exited (${e.event.exitStatus}): its shim is gone; a new anchor comes with the next container`);

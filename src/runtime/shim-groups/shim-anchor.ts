@@ -6,6 +6,7 @@
 // and never started, which keeps the shim up as well but costs ~8.5 MiB (the waiting `runc init`).
 // It is hidden from the API (berthd's store does not know it), survives a kill -9 of berthd with
 // its shim, and is adopted again on the next start.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -61,7 +62,8 @@ export function anchorSpec(root: string, group: string, runs = anchorRuns()): ob
       maskedPaths: [],
       readonlyPaths: [],
       resources: { devices: [{ allow: false, access: 'rwm' }] },
-      cgroupsPath: `/berth/${ANCHOR_ID}`,
+      // one per berthd (exec root): berthds side by side must not share a cgroup
+      cgroupsPath: `/berth/${ANCHOR_ID}-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 12)}`,
     },
     annotations: { [GROUP_ANNOTATION]: group },
   };

@@ -9,7 +9,7 @@ function policy(size: number): ShimGroupPolicy {
 
 test('tasks fill one group up to its size, then open the next', () => {
   const p = policy(3);
-  const groups = ['a', 'b', 'c', 'd'].map((id) => p.assign(id));
+  const groups = ['a', 'b', 'c', 'd'].map((id) => { const g = p.assign(id); p.joined(id, true); return g; });
   assert.deepEqual(groups, ['g1', 'g1', 'g1', 'g2']);
   assert.equal(p.assign('a'), 'g1', 'a member keeps its group');
 });
@@ -81,6 +81,14 @@ test('assignTo joins a named open group with room, and only such a group', () =>
   assert.equal(p.assignTo('anchor', 'g1'), true);
   assert.equal(p.assignTo('z', 'g1'), false, 'full');
   assert.equal(p.assignTo('z', 'nope'), false, 'unknown');
+});
+
+test('a burst is spread: at most two task creations in flight per group, then groups fill up', () => {
+  const p = policy(10);
+  const burst = ['a', 'b', 'c', 'd', 'e'].map((id) => p.assign(id));
+  assert.deepEqual(burst, ['g1', 'g1', 'g2', 'g2', 'g3']);
+  for (const id of ['a', 'b', 'c', 'd', 'e']) p.joined(id, true);
+  assert.equal(p.assign('f'), 'g1', 'once created, the fullest group takes the next');
 });
 
 test('a group size below 2 is refused', () => {

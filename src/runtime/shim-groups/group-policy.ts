@@ -3,7 +3,10 @@
 // decides the group names and keeps the book on who is in which group. Pure bookkeeping: no I/O.
 //
 // Policy: a group holds at most `maxMembers` tasks; a new task joins the fullest open group (the
-// anchor's first), else opens a new one. The shim exits when its last task is deleted, so a group
+// anchor's first) that has fewer than `maxJoining` task creations in flight, else opens a new one.
+// The shim holds one lock through each `runc create`, so a burst of starts packed into one group
+// would run one at a time: the in-flight limit spreads a burst over a few shims, and the groups fill
+// up later, when starts come one by one. The shim exits when its last task is deleted, so a group
 // whose last established task is being deleted is closed for good (a late joiner could otherwise
 // reach a shim that is shutting down) — except the anchor's group, which never empties.
 
@@ -32,6 +35,7 @@ export class ShimGroupPolicy {
   constructor(
     private readonly maxMembers: number,
     private readonly newName: () => string,
+    private readonly maxJoining = 2,
   ) {
     if (!(maxMembers >= 2)) throw new Error(`shim group size must be at least 2, not ${maxMembers}`);
   }
@@ -129,7 +133,7 @@ export class ShimGroupPolicy {
   }
 
   private pick(): Group | undefined {
-    const open = [...this.groups.values()].filter((g) => !g.closed && g.members.size < this.maxMembers);
+    const open = [...this.groups.values()].filter((g) => !g.closed && g.members.size < this.maxMembers && g.joins.size < this.maxJoining);
     if (this.anchorGroup && open.includes(this.anchorGroup)) return this.anchorGroup;
     // the fullest open group: fewer shims in all
     return open.sort((a, b) => b.members.size - a.members.size)[0];

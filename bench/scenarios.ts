@@ -175,6 +175,35 @@ export const SCENARIOS: Scenario[] = [
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`exec-${e.name}`) ?? []); },
   },
   {
+    // exec throughput: 50 `docker exec c true` one after the other (each exit code checked), total wall time
+    name: 'exec-50-sequential', unit: 'ms', higherIsBetter: false, iterations: 3, warmup: 1,
+    prepare: async (e) => { byEngine.set(`exec50-${e.name}`, await createContainers(e, 1, ['sleep', '600'], true)); },
+    sample: async (e) => {
+      const id = byEngine.get(`exec50-${e.name}`)![0]!;
+      return timed(async () => {
+        for (let i = 0; i < 50; i++) {
+          const r = await docker(e, ['exec', id, 'true']);
+          check(r.code === 0, `exec ${i} exit ${r.code}: ${r.stderr.trim()}`);
+        }
+      });
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`exec50-${e.name}`) ?? []); },
+  },
+  {
+    // exec output throughput: 100 MiB of 100-byte lines out of `docker exec` (multiplexed), byte count checked
+    name: 'exec-out-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
+    prepare: async (e) => { byEngine.set(`execout-${e.name}`, await createContainers(e, 1, ['sleep', '600'], true)); },
+    sample: async (e) => {
+      const id = byEngine.get(`execout-${e.name}`)![0]!;
+      let r: CliResult | undefined;
+      const ms = await timed(async () => { r = await docker(e, ['exec', id, 'sh', '-c', `yes ${'x'.repeat(99)} | head -c ${STDIN_BYTES}`]); });
+      check(r!.code === 0, `exec exit ${r!.code}: ${r!.stderr}`);
+      check(r!.bytes === STDIN_BYTES, `exec returned ${r!.bytes} bytes, expected ${STDIN_BYTES}`);
+      return STDIN_BYTES / 1024 / 1024 / (ms / 1000);
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`execout-${e.name}`) ?? []); },
+  },
+  {
     name: 'logs-200MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
     prepare: async (e) => {
       // 200 MiB of 100-byte lines written to stdout, then read back with `docker logs`.

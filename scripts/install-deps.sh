@@ -30,6 +30,8 @@ command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 # the builder clones git remote contexts (and its test makes a repository)
 command -v git >/dev/null 2>&1 || need+=(git)
+# crun: the default OCI runtime where it works (faster container starts than runc)
+command -v crun >/dev/null 2>&1 || need+=(crun)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -198,7 +198,7 @@ export type NewestApiVersion = typeof NEWEST_API_VERSION;
 
 /** The methods each version has, with that version's parameter, body and result types. */
 export interface VersionMethods {
-${legacy.map((v) => `  '${v}': LegacyMethods;`).join('\n')}
+${legacy.map((v) => `  '${v}': LegacyMethods<'${v}'>;`).join('\n')}
 ${versions.map((v) => `  '${v}': ${ident(v)};`).join('\n')}
 }
 `);

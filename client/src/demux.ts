@@ -16,46 +16,89 @@ export function looksMultiplexed(head: Buffer): boolean {
 /**
  * Frames of `source`. `sniff` decides from the first 8 bytes (servers before API 1.42 do not say
  * which one they send); `onMode` learns the decision; `onDone` runs when the iteration ends in any
- * way. One generator layer per frame, not two: this is the hot path of logs and attach.
+ * way. This is the hot path of logs and attach: frames inside a chunk are yielded as views of it
+ * (no copy), and only a frame that straddles chunks is copied, once, into its own buffer.
  */
 export async function* demultiplex(source: AsyncIterable<Buffer>, mode: StreamMode, onMode?: (tty: boolean) => void, onDone?: () => void): AsyncGenerator<Frame> {
-  let pending: Buffer = Buffer.alloc(0);
   let decided: 'multiplexed' | 'raw' | undefined = mode === 'sniff' ? undefined : mode;
   if (decided) onMode?.(decided === 'raw');
+  let sniffed: Buffer = Buffer.alloc(0);
+  // a header split across chunks
+  const head = Buffer.alloc(HEADER);
+  let headFill = 0;
+  // a payload split across chunks
+  let body: Buffer | undefined;
+  let bodyFill = 0;
+  let bodyId = 0;
+  const frame = (id: number, data: Buffer): Frame => {
+    if (id === 3) throw new StreamError(data.toString().trim());
+    return { stream: id === 2 ? 'stderr' : 'stdout', data };
+  };
   try {
-    for await (const chunk of source) {
+    for await (const input of source) {
+      let chunk = input;
       if (decided === 'raw') {
         if (chunk.length) yield { stream: 'stdout', data: chunk };
         continue;
       }
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       if (!decided) {
-        if (pending.length < HEADER) continue;
-        decided = looksMultiplexed(pending) ? 'multiplexed' : 'raw';
+        sniffed = sniffed.length ? Buffer.concat([sniffed, chunk]) : chunk;
+        if (sniffed.length < HEADER) continue;
+        decided = looksMultiplexed(sniffed) ? 'multiplexed' : 'raw';
         onMode?.(decided === 'raw');
         if (decided === 'raw') {
-          yield { stream: 'stdout', data: pending };
-          pending = Buffer.alloc(0);
+          yield { stream: 'stdout', data: sniffed };
           continue;
         }
+        chunk = sniffed;
       }
-      let offset = 0;
-      while (pending.length - offset >= HEADER) {
-        const size = pending.readUInt32BE(offset + 4);
-        if (pending.length - offset - HEADER < size) break;
-        const id = pending[offset]!;
-        const data = pending.subarray(offset + HEADER, offset + HEADER + size);
-        offset += HEADER + size;
-        if (id === 3) throw new StreamError(data.toString().trim());
-        yield { stream: id === 2 ? 'stderr' : 'stdout', data };
+      let at = 0;
+      while (at < chunk.length) {
+        if (body) {
+          const n = Math.min(body.length - bodyFill, chunk.length - at);
+          chunk.copy(body, bodyFill, at, at + n);
+          bodyFill += n;
+          at += n;
+          if (bodyFill === body.length) {
+            const done = body;
+            body = undefined;
+            yield frame(bodyId, done);
+          }
+          continue;
+        }
+        if (headFill === 0 && chunk.length - at >= HEADER) {
+          const id = chunk[at]!;
+          const size = chunk.readUInt32BE(at + 4);
+          at += HEADER;
+          if (chunk.length - at >= size) {
+            const data = chunk.subarray(at, at + size);
+            at += size;
+            yield frame(id, data);
+          } else {
+            body = Buffer.allocUnsafe(size);
+            bodyFill = 0;
+            bodyId = id;
+          }
+          continue;
+        }
+        const n = Math.min(HEADER - headFill, chunk.length - at);
+        chunk.copy(head, headFill, at, at + n);
+        headFill += n;
+        at += n;
+        if (headFill === HEADER) {
+          headFill = 0;
+          bodyId = head[0]!;
+          bodyFill = 0;
+          body = Buffer.allocUnsafe(head.readUInt32BE(4));
+          if (body.length === 0) { body = undefined; yield frame(bodyId, Buffer.alloc(0)); }
+        }
       }
-      pending = offset === pending.length ? Buffer.alloc(0) : pending.subarray(offset);
     }
     if (!decided) {
       onMode?.(true);
-      if (pending.length) yield { stream: 'stdout', data: pending };
-    } else if (decided === 'multiplexed' && pending.length) {
-      throw new StreamError(`multiplexed stream ended inside a frame (${pending.length} bytes left)`);
+      if (sniffed.length) yield { stream: 'stdout', data: sniffed };
+    } else if (decided === 'multiplexed' && (body || headFill)) {
+      throw new StreamError(`multiplexed stream ended inside a frame (${body ? body.length - bodyFill : HEADER - headFill} bytes missing)`);
     }
   } finally {
     onDone?.();

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Frame, FrameStream, HijackedStream, JsonStream } from './call-types.js';
 import { demultiplex, type StreamMode } from './demux.js';
+import { flowing } from './flowing.js';
 import { parseJsonStream } from './json-stream.js';
 import { versionLt } from './version.js';
 
@@ -44,7 +45,7 @@ class Frames implements FrameStream {
 }
 
 export function frameStream(res: IncomingMessage, mode: StreamMode): FrameStream {
-  return new Frames(res, mode, () => { res.destroy(); });
+  return new Frames(flowing(res), mode, () => { res.destroy(); });
 }
 
 class Hijacked extends Frames implements HijackedStream {
@@ -52,7 +53,7 @@ class Hijacked extends Frames implements HijackedStream {
     // Bytes that came with the 101 go back in front; reading to the end must not destroy the
     // socket before the consumer is done with it.
     if (head.length) socket.unshift(head);
-    super(socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, mode, () => { socket.destroy(); });
+    super(flowing(socket), mode, () => { socket.destroy(); });
   }
 
   get stdin(): Writable { return this.socket; }
@@ -69,7 +70,7 @@ export function hijackedStream(socket: Socket, head: Buffer, mode: StreamMode): 
 /** An engine that answered the attach with a plain 200 instead of upgrading: the same connection both ways. */
 export function legacyHijackedStream(res: IncomingMessage, mode: StreamMode): HijackedStream {
   const socket = res.socket as Socket;
-  const frames = new Frames(res, mode, () => { res.destroy(); });
+  const frames = new Frames(flowing(res), mode, () => { res.destroy(); });
   return Object.assign(frames, { stdin: socket as Writable, closeWrite: () => { socket.end(); } });
 }
 

@@ -45,3 +45,45 @@ export async function legacyVersionsHaveTheirOwnOperations(): Promise<void> {
   // @ts-expect-error from API 1.24 start takes no body.
   await v144.containerStart({ id: 'web', body: { Binds: ['/a:/b'] } });
 }
+
+export async function legacyVersionsHaveTheirOwnShapes(): Promise<void> {
+  const v121 = new DockerClient({ socketPath: '/nonexistent', version: '1.21' });
+  const v122 = new DockerClient({ socketPath: '/nonexistent', version: '1.22' });
+  const v124 = new DockerClient({ socketPath: '/nonexistent', version: '1.24' });
+  const v118 = new DockerClient({ socketPath: '/nonexistent', version: '1.18' });
+  // events: {status, id, from, time} before 1.22, Type/Action/Actor from 1.22
+  for await (const e of await v121.systemEvents()) {
+    const status: string = e.status;
+    void status;
+    // @ts-expect-error Action is 1.22's.
+    void e.Action;
+  }
+  for await (const e of await v122.systemEvents()) {
+    const action: string = e.Action;
+    void action;
+  }
+  // container list: State from 1.23, Labels from 1.18
+  const [c] = await v122.containerList({ all: true });
+  // @ts-expect-error State is in the list from 1.23.
+  void c?.State;
+  void (await v124.containerList())[0]?.State;
+  const v117 = new DockerClient({ socketPath: '/nonexistent', version: '1.17' });
+  // @ts-expect-error Labels are in the list from 1.18.
+  void (await v117.containerList())[0]?.Labels;
+  void (await v118.containerList())[0]?.Labels;
+  // inspect: Volumes/VolumesRW before 1.20, Mounts from 1.20
+  const old = await v118.containerInspect({ id: 'web' });
+  const rw: boolean | undefined = old.VolumesRW?.['/data'];
+  void rw;
+  // @ts-expect-error Mounts replaced Volumes in 1.20.
+  void old.Mounts;
+  void (await v121.containerInspect({ id: 'web' })).Mounts;
+  // operations a version did not have
+  // @ts-expect-error volumes are 1.21's.
+  await v118.volumeList();
+  await v121.volumeList();
+  // @ts-expect-error prune is 1.25's.
+  await v124.containerPrune();
+  // @ts-expect-error /containers/{id}/copy is gone in 1.24.
+  await v124.containerCopy({ id: 'web', body: { Resource: '/etc' } });
+}

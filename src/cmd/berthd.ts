@@ -15,7 +15,8 @@ import { NoSwarm } from '../daemon/no-swarm.js';
 import { ContainerArchiveService } from '../daemon/container-archive.js';
 import { ContainerFsService } from '../daemon/container-fs.js';
 import { DiskUsageService } from '../daemon/disk-usage.js';
-import { fifosAdapter, logsAdapter } from '../daemon/adapters.js';
+import { logsAdapter, pooledFifosAdapter } from '../daemon/adapters.js';
+import { ImageMounts, mountedImageIds } from '../daemon/image-mounts.js';
 import { VolumeMounts, volumeUsers } from '../daemon/volume-mounts.js';
 import { LocalDriver } from '../volume/local-driver.js';
 import { Networking } from '../network/index.js';
@@ -23,6 +24,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { GroupedRuntime } from '../runtime/shim-groups/grouped-runtime.js';
+import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
@@ -31,7 +33,7 @@ import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
 import { DistributionService } from '../distribution/index.js';
 import { registryBaseImages } from '../distribution/build-base-images.js';
-import { Builder } from '../builder/builder.js';
+import { lazyBuilder } from '../builder/lazy-builder.js';
 import { DaemonBuildContainers } from '../builder/daemon-containers.js';
 import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
@@ -123,11 +125,26 @@ async function main(): Promise<void> {
   // a socket another daemon still answers on: refuse before starting anything (a stale one goes)
   for (const a of addresses) if (a.proto === 'unix') await removeStaleSocket(a.addr);
 
+  let selection: RuntimeSelection;
+  try {
+    selection = selectRuntimes({
+      managedContainerd: !flags.containerd, addRuntimeFlags: flags.addRuntimes, fileEntries: live.settings.runtimes.entries,
+      sharedMounts: ['/run/netns', dataRoot, execRoot],
+      ...((flags.defaultRuntime ?? live.settings.runtimes.default) ? { requestedDefault: flags.defaultRuntime ?? live.settings.runtimes.default } : {}),
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  log(`default runtime ${selection.table.defaultName}${selection.crun.reason ? ` (crun not used: ${selection.crun.reason})` : ''}`);
   let managed: ManagedContainerd | undefined;
   let address = flags.containerd;
   if (!address) {
     managed = new ManagedContainerd({
       dataRoot, execRoot, logLevel: flags.logLevel === 'debug' ? 'debug' : 'info',
+      // crun asked for on a hybrid-cgroup host: containerd in its own mount namespace; named netns and
+      // berthd's roots (volumes, shm, subpaths, image mounts) are shared mounts so what berthd mounts later reaches it
+      ...(selection.crun.privateMounts ? { privateMounts: { sharedMounts: ['/run/netns', dataRoot, execRoot] } } : {}),
       onLog: (m: string) => logAt('debug', `containerd: ${m}`),
     });
     await managed.start();
@@ -135,12 +152,13 @@ async function main(): Promise<void> {
   }
   const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
   const images = await ImageService.open(dataRoot, runtime);
+  const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
   const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
     groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
   }) : undefined;
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();
@@ -162,7 +180,10 @@ async function main(): Promise<void> {
   volumes.setUserSource(() => volumeUsers(daemon.allContainers()));
   daemon.addParticipant(new VolumeMounts({
     volumes, snapshotMounts: (key) => runtime.snapshots.mounts(key), getContainer: (ref) => daemon.getContainer(ref),
-    scratchDir: path.join(execRoot, 'volume-copy'), log,
+    scratchDir: path.join(execRoot, 'volume-copy'), subpathDir: path.join(execRoot, 'volume-subpaths'), log,
+  }));
+  daemon.addParticipant(new ImageMounts({
+    resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
     dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
@@ -181,7 +202,8 @@ async function main(): Promise<void> {
   await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
   await volumes.reconcileMounts(log);
-  images.setContainerSource(() => daemon.allContainers().map((c) => ({ id: c.id, imageId: c.record.image, running: c.running })));
+  images.setContainerSource(() => daemon.allContainers().flatMap((c) => [c.record.image, ...mountedImageIds(c)]
+    .map((imageId) => ({ id: c.id, imageId, running: c.running }))));
   const containerFs = new ContainerFsService({ runtime, images: images.store, getContainer: (ref) => daemon.getContainer(ref), events });
   daemon.setSizeProvider((c) => containerFs.containerSize(c));
   const archive = new ContainerArchiveService({
@@ -200,7 +222,7 @@ async function main(): Promise<void> {
     networks: procNetDevStats,
   });
   const execs = new ExecService({
-    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events,
+    runtime, fifos: fifosAdapter, getContainer: (ref) => daemon.getContainer(ref), fifoDir: (id) => daemon.fifoDirOf(id), log, events, trace: (m) => logAt('debug', m),
   });
   const health = new HealthMonitor({
     find: (id) => { try { return daemon.getContainer(id); } catch { return undefined; } },
@@ -240,14 +262,14 @@ async function main(): Promise<void> {
     config: registryConfig(live.settings),
   });
   live.onReload((next) => registry.reconfigure(registryConfig(next)));
-  const build = new Builder({
+  const build = lazyBuilder({
     images: images.store, containers: new DaemonBuildContainers(containers, containerFs),
     tmpDir: path.join(dataRoot, 'tmp', 'build'), scratchDir: path.join(execRoot, 'build-mounts'), log,
     events: { imageEvent: (action, id, attributes) => images.emit(id, attributes.name ?? id, action) },
     baseImages: registryBaseImages(registry.pullImage),
   });
   const server = new ApiServer(allRouters({
-    system: withConfiguration(daemon.system, () => live.settings,
+    system: withConfiguration(withRuntimes(daemon.system, selection.table), () => live.settings,
       listenerWarnings(addresses.filter((a) => a.proto === 'tcp').map((a) => a.addr), tlsMode(flags))), containers, lifecycle, images, exec: execs, containerFs, diskUsage, swarm: new NoSwarm(), volumes, archive, events, stats,
     networks: networking.api,
     registry,

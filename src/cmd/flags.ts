@@ -32,6 +32,10 @@ export interface BerthdFlags extends CoreFlags {
   fixedCidrV6?: string;
   /** --shim-group-size: containers per runc v2 shim (1: one shim each, as dockerd) */
   shimGroupSize: number;
+  /** --default-runtime: unset = crun where the host allows it, else runc */
+  defaultRuntime?: string;
+  /** --add-runtime name=path (repeatable) */
+  addRuntimes: string[];
 }
 
 const BOOL_FLAGS = ['tls', 'tlsverify', 'live-restore', 'validate', 'ip-forward', 'ip-masq', 'ipv6'] as const;
@@ -75,6 +79,8 @@ Options:
       --live-restore              Leave containers running when berthd stops; the next berthd adopts them
       --label list                Set key=value labels to the daemon
       --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 20)
+      --default-runtime string    Default OCI runtime for containers (default "crun" where it works here, else "runc")
+      --add-runtime list          Register an additional OCI runtime (name=path)
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -110,6 +116,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
       'max-concurrent-downloads': { type: 'string' },
       'max-concurrent-uploads': { type: 'string' },
       'shim-group-size': { type: 'string' },
+      'default-runtime': { type: 'string' },
+      'add-runtime': { type: 'string', multiple: true },
     },
   });
   const level = values['log-level'] ?? 'info';
@@ -150,6 +158,8 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipv6: bools.values.get('ipv6') ?? false,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
     shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 20),
+    ...(values['default-runtime'] ? { defaultRuntime: values['default-runtime'] } : {}),
+    addRuntimes: values['add-runtime'] ?? [],
   };
 }
 

@@ -13,7 +13,7 @@ import type { DaemonContext } from './context.js';
 export class ContainerAttachService implements ContainerStreamsBackend {
   constructor(private readonly ctx: DaemonContext) {}
 
-  async containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+  async containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry[]> }> {
     const c = this.ctx.store.get(ref);
     const logPath = c.record.logPath;
     if (!logPath) throw new NotImplementedError('configured logging driver does not support reading');
@@ -24,11 +24,15 @@ export class ContainerAttachService implements ContainerStreamsBackend {
       ...(options.until ? { until: options.until } : {}),
       isRunning: () => c.running && !c.removed,
     });
-    async function* entries(): AsyncIterable<LogEntry> {
+    async function* entries(): AsyncIterable<LogEntry[]> {
       if (!fs.existsSync(logPath)) return;
       // `docker logs -t` shows nine fraction digits always (dockerd's RFC3339NanoFixed), while the
       // file holds Go's RFC3339Nano with trailing zeros trimmed.
-      for await (const r of source) yield { stream: r.stream, line: r.line, timeText: fixedTimestamp(r.timeText), ...(r.attrs ? { attrs: r.attrs } : {}) };
+      for await (const batch of source) {
+        yield options.timestamps
+          ? batch.map((r) => ({ stream: r.stream, line: r.line, timeText: fixedTimestamp(r.timeText), ...(r.attrs ? { attrs: r.attrs } : {}) }))
+          : batch;
+      }
     }
     return { tty: Boolean(c.record.config.Tty), entries: entries() };
   }
@@ -43,8 +47,8 @@ export class ContainerAttachService implements ContainerStreamsBackend {
       tty,
       run: async (io) => {
         if (options.logs && c.record.logPath && fs.existsSync(c.record.logPath)) {
-          for await (const r of this.ctx.logs.read(c.record.logPath, { stdout: options.stdout, stderr: options.stderr, follow: false })) {
-            if (!io.output(r.stream, r.line)) await io.drained();
+          for await (const batch of this.ctx.logs.read(c.record.logPath, { stdout: options.stdout, stderr: options.stderr, follow: false })) {
+            for (const r of batch) if (!io.output(r.stream, r.line)) await io.drained();
           }
         }
         if (!options.stream) return;

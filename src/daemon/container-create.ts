@@ -28,7 +28,10 @@ export class ContainerCreator implements ContainerCreateBackend {
     const hostConfig: HostConfig = { ...(hostConfigIn ?? {}) };
     if (!configIn.Image) throw new InvalidParameterError('No image specified'); // dockerd: config.Image required
     const cleanName = name !== undefined ? validateName(name) : undefined;
-    const warnings = validateCreate(configIn, hostConfig, this.ctx.cgroups);
+    const runtimes = this.ctx.config.runtimes;
+    const warnings = validateCreate(configIn, hostConfig, this.ctx.cgroups, runtimes ? (n) => runtimes.has(n) : undefined);
+    // as dockerd: the default runtime is recorded at create (a later default does not change it)
+    if (!hostConfig.Runtime && runtimes) hostConfig.Runtime = runtimes.defaultName;
     const spans = new Spans('create');
     const image = this.ctx.images.resolveForContainer(configIn.Image);
     checkVolumesFrom(hostConfig.VolumesFrom, (ref) => store.get(ref));
@@ -47,7 +50,7 @@ export class ContainerCreator implements ContainerCreateBackend {
       const dir = store.dir(id);
       fs.mkdirSync(dir, { recursive: true, mode: 0o710 });
       spans.mark('validate');
-      await runtime.snapshots.prepare(id, image.topChainId || undefined, {
+      const rootfsMounts = await runtime.snapshots.prepare(id, image.topChainId || undefined, {
         'containerd.io/gc.root': new Date().toISOString(),
       });
       spans.mark('snapshot');
@@ -74,6 +77,8 @@ export class ContainerCreator implements ContainerCreateBackend {
       writeContainerFiles({ hostname: record.hostnamePath, hosts: record.hostsPath, resolv: record.resolvConfPath },
         merged.Hostname, merged.Domainname ?? '', hostConfig);
       added = new Container(record);
+      added.runtimeClean = true;
+      added.rootfsMounts = rootfsMounts;
       store.add(added);
       await this.ctx.hooks.prepare(added);
       store.save(added); // what participants recorded (e.g. mount points)

@@ -1,6 +1,6 @@
 // Removing containers: `docker rm` (dockerd's 409s, -f kills first), AutoRemove, and prune. The
 // containerd task, snapshot and container go, then the record; participants release what they hold.
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import type { ContainerRemoveBackend } from '../api/routers/containers/backend.js';
 import type { ContainerPruneBackend, ContainerPruneResult } from '../api/routers/containers/lifecycle-backend.js';
 import { ConflictError, NotFoundError } from '../errdefs/index.js';
@@ -56,19 +56,25 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
       c.record.state.status = 'removing';
       const spans = new Spans(`remove ${c.id.slice(0, 12)}`);
       try {
-        await runtime.deleteTask(c.id);
-        spans.mark('delete-task');
-        await runtime.snapshots.remove(c.record.snapshotKey).catch((err: unknown) => {
-          if (!(err instanceof NotFoundError)) throw err;
-        });
+        // after an exit's teardown (or since create) there is no task or containerd container to delete
+        if (!c.runtimeClean) {
+          await runtime.deleteTask(c.id);
+          spans.mark('delete-task');
+        }
+        await Promise.all([
+          runtime.snapshots.remove(c.record.snapshotKey).catch((err: unknown) => {
+            if (!(err instanceof NotFoundError)) throw err;
+          }),
+          c.runtimeClean ? undefined : runtime.deleteContainer(c.id),
+        ]);
         spans.mark('snapshot-remove');
-        await runtime.deleteContainer(c.id);
       } catch (err) {
         c.record.state.status = previous;
         throw err;
       }
-      fs.rmSync(this.ctx.fifoDir(c.id), { recursive: true, force: true });
+      removeInBackground(this.ctx.fifoDir(c.id), this.ctx.fifoTrash);
       unmountShm(store.dir(c.id));
+      spans.mark('runtime-files');
       store.delete(c);
       spans.mark('files');
       this.ctx.config.trace?.(spans.toString());

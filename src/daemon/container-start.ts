@@ -82,19 +82,23 @@ export class ContainerStarter implements ContainerStartBackend {
     const { runtime, store } = this.ctx;
     const rec = c.record;
     const spans = new Spans(`start ${rec.id.slice(0, 12)}`);
-    const mounts = await runtime.snapshots.mounts(rec.snapshotKey);
+    c.rootfsMounts ??= await runtime.snapshots.mounts(rec.snapshotKey);
+    const mounts = c.rootfsMounts;
     spans.mark('mounts');
     let fifos: TaskFifosPort | undefined;
     try {
       const spec = buildSpec([...this.specOptions(c, mounts), ...await this.ctx.hooks.beforeTaskStart(c)]);
       spans.mark('spec');
-      // Leftovers of a previous run (e.g. berthd died between exit and cleanup).
-      await runtime.deleteTask(rec.id).catch(() => undefined);
-      await runtime.deleteContainer(rec.id);
-      spans.mark('stale-cleanup');
+      // Leftovers of a previous run (e.g. berthd died between exit and cleanup), unless known to be none.
+      if (!c.runtimeClean) {
+        await runtime.deleteTask(rec.id).catch(() => undefined);
+        await runtime.deleteContainer(rec.id);
+        spans.mark('stale-cleanup');
+      }
+      c.runtimeClean = false;
       await runtime.createContainer({
         id: rec.id, image: rec.config.Image ?? '', labels: { 'com.berth.container': 'true' }, spec, snapshotKey: rec.snapshotKey,
-        runtime: this.ctx.config.runtimeName,
+        ...(this.ctx.config.runtimes?.resolve(rec.hostConfig.Runtime) ?? { runtime: this.ctx.config.runtimeName }),
       });
       spans.mark('create-container');
       const dir = this.ctx.fifoDir(rec.id);
@@ -124,8 +128,9 @@ export class ContainerStarter implements ContainerStartBackend {
       if (io) { await io.writer.close().catch(() => undefined); io.fifos.close(); }
       else fifos?.close();
       c.streams.setStdin(undefined);
-      await runtime.deleteTask(rec.id).catch(() => undefined);
-      await runtime.deleteContainer(rec.id).catch(() => undefined);
+      const taskGone = await runtime.deleteTask(rec.id).then(() => true, () => false);
+      const containerGone = await runtime.deleteContainer(rec.id).then(() => true, () => false);
+      c.runtimeClean = taskGone && containerGone;
       await this.ctx.hooks.startFailed(c);
       const message = (err as Error).message ?? String(err);
       rec.state = { ...rec.state, status: rec.hasBeenStartedBefore ? 'exited' : 'created', error: message, exitCode: startFailureExitCode(message) };

@@ -1,5 +1,6 @@
 // Stopping and signalling containers: stop (signal, timeout, SIGKILL), restart, kill with dockerd
 // 20.10's restart-policy rules, pause and unpause through the cgroup freezer.
+import { waitFrozen } from '../runtime/selection/freezer-settle.js';
 import type { ContainerStopBackend } from '../api/routers/containers/backend.js';
 import type { ContainerPauseBackend } from '../api/routers/containers/lifecycle-backend.js';
 import { ConflictError, NotFoundError, NotModifiedError, SystemError } from '../errdefs/index.js';
@@ -101,6 +102,7 @@ export class ContainerStopper implements ContainerStopBackend, ContainerPauseBac
       await this.ctx.runtime.pauseTask(c.id).catch((err: unknown) => {
         throw new SystemError(`Cannot pause container ${c.id}: ${(err as Error).message}`, { cause: err });
       });
+      await waitFrozen(c.record.state.pid); // crun returns while the v1 freezer is still FREEZING
       c.record.state.status = 'paused';
       this.ctx.store.save(c);
       this.ctx.emit(c, 'pause');

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
-import { writeJsonAtomicSync } from '../internal/atomic-write.js';
+import { writeJsonReplaceSync } from '../internal/atomic-write.js';
+import { emptyTrash, removeInBackground } from '../internal/background-remove.js';
 import { Container, type ContainerRecord } from './container.js';
 
 export class ContainerStore {
@@ -12,6 +13,12 @@ export class ContainerStore {
 
   constructor(readonly root: string) {
     fs.mkdirSync(root, { recursive: true, mode: 0o710 });
+    emptyTrash(this.trash);
+  }
+
+  /** where removed containers' directories go before they are deleted in the background */
+  private get trash(): string {
+    return path.join(this.root, '.trash');
   }
 
   dir(id: string): string {
@@ -22,6 +29,7 @@ export class ContainerStore {
   loadAll(log: (msg: string) => void): Container[] {
     const out: Container[] = [];
     for (const id of fs.readdirSync(this.root)) {
+      if (id.startsWith('.')) continue;
       const file = path.join(this.root, id, 'config.v2.json');
       try {
         const record = JSON.parse(fs.readFileSync(file, 'utf8')) as ContainerRecord;
@@ -62,14 +70,14 @@ export class ContainerStore {
   save(c: Container): void {
     if (c.removed) return;
     fs.mkdirSync(this.dir(c.id), { recursive: true, mode: 0o710 });
-    writeJsonAtomicSync(path.join(this.dir(c.id), 'config.v2.json'), c.record);
+    writeJsonReplaceSync(path.join(this.dir(c.id), 'config.v2.json'), c.record);
   }
 
   delete(c: Container): void {
     c.removed = true;
     this.byId.delete(c.id);
     if (this.byName.get(c.name) === c.id) this.byName.delete(c.name);
-    fs.rmSync(this.dir(c.id), { recursive: true, force: true });
+    removeInBackground(this.dir(c.id), this.trash);
   }
 
   list(): Container[] {

@@ -3,6 +3,7 @@
 import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../api/types/container.js';
 import type { HealthState } from '../health/health-state.js';
 import type { ContainerNetworkSettings, NetworkingConfigRequest } from '../network/types.js';
+import type { Mount } from '../runtime/runtime.js';
 import { ContainerStreams } from './container-streams.js';
 import type { RestartManager } from './restart-manager.js';
 
@@ -26,6 +27,11 @@ export interface ContainerMountPoint extends MountPoint {
   Anonymous?: boolean;
   /** inherited through VolumesFrom: mounted by the volumes participant, not from this HostConfig */
   From?: string;
+  /** VolumeOptions.Subpath / ImageOptions.Subpath: the path inside the volume or image that is mounted */
+  Subpath?: string;
+  /** an image mount's image (sha256:…) and the read-only snapshot view of it */
+  ImageId?: string;
+  SnapshotKey?: string;
 }
 
 export interface ContainerRecord {
@@ -85,6 +91,13 @@ export class Container {
    * lists them in inspect's ExecIDs and drops all of a run's execs when the container stops.
    */
   readonly execs = new Map<string, string>();
+  /**
+   * Known to have no containerd container or task (since create, or since the last teardown
+   * succeeded): start and remove then skip their cleanup round trips. False when unknown (restore).
+   */
+  runtimeClean = false;
+  /** the rootfs snapshot's mounts (stable for the snapshot's life), once asked: start and exec reuse them */
+  rootfsMounts: Mount[] | undefined;
 
   constructor(public record: ContainerRecord) {}
 

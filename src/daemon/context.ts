@@ -2,8 +2,10 @@
 // state of running tasks. One object, built by the Daemon and passed to each module, so that no
 // module reaches for another's fields.
 import path from 'node:path';
+import { emptyTrash } from '../internal/background-remove.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ResolvedRuntime } from '../runtime/selection/runtime-table.js';
 import { probeCgroups, type CgroupInfo } from './cgroup-info.js';
 import type { Container } from './container.js';
 import { emitContainerEvent } from './container-event.js';
@@ -15,10 +17,18 @@ export interface DaemonConfig {
   dataRoot: string;
   execRoot: string;
   runtimeName: string;
+  /** HostConfig.Runtime names → containerd runtime (+ binary); the default for new containers */
+  runtimes?: RuntimeChoice;
   serverVersion: string;
   log: (msg: string) => void;
   /** debug-level timing of lifecycle steps */
   trace?: (msg: string) => void;
+}
+
+export interface RuntimeChoice {
+  readonly defaultName: string;
+  has(name: string): boolean;
+  resolve(name: string | undefined): ResolvedRuntime;
 }
 
 /** A running task's output pumps: FIFOs → log writer and attached clients. */
@@ -49,12 +59,19 @@ export class DaemonContext {
     readonly logs: LogsPort,
     readonly fifos: FifosPort,
     readonly hooks: ContainerHooks,
-  ) {}
+  ) {
+    emptyTrash(this.fifoTrash);
+  }
 
   /** The host's cgroup capabilities, probed on first use. */
   get cgroups(): CgroupInfo {
     this.cgroupInfo ??= probeCgroups();
     return this.cgroupInfo;
+  }
+
+  /** Where FIFO directories go to be deleted in the background (emptied at start). */
+  get fifoTrash(): string {
+    return path.join(this.config.execRoot, 'containers', '.trash');
   }
 
   /** Where a container's task FIFOs live (runtime state, under the exec root). */

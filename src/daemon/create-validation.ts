@@ -175,7 +175,7 @@ function validateRealtime(r: Resources, cg: CgroupInfo): void {
  * mode conflicts, namespace modes, mounts, security options, resources, restart policy. Fills in
  * dockerd's defaults and returns the warnings for the create response.
  */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: CgroupInfo): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: CgroupInfo, knownRuntime = (n: string): boolean => RUNTIMES.includes(n)): string[] {
   if (config.WorkingDir && !path.isAbsolute(config.WorkingDir)) {
     throw new InvalidParameterError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
   }
@@ -228,7 +228,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, cg: Cgro
   if ((hc.ShmSize ?? 0) < 0) throw new InvalidParameterError('SHM size can not be less than 0');
   const adj = hc.OomScoreAdj ?? 0;
   if (adj < -1000 || adj > 1000) throw new InvalidParameterError(`Invalid value ${adj}, range for oom score adj is [-1000, 1000]`);
-  if (hc.Runtime && !RUNTIMES.includes(hc.Runtime)) throw new InvalidParameterError(`Unknown runtime specified ${hc.Runtime}`);
+  if (hc.Runtime && !knownRuntime(hc.Runtime)) throw new InvalidParameterError(`Unknown runtime specified ${hc.Runtime}`);
   for (const h of hc.ExtraHosts ?? []) {
     const i = h.indexOf(':');
     if (i <= 0 || i === h.length - 1) throw new InvalidParameterError(`bad format for add-host: "${h}"`);

@@ -87,6 +87,7 @@ export class Daemon {
     await Promise.all(containers.map((c) => this.restore(c).catch((err: unknown) => {
       this.ctx.config.log(`restore of ${c.id} failed: ${(err as Error).message}`);
     })));
+    await this.exits.reapLeftovers(containers);
     await this.afterRestore(containers);
   }
 
@@ -209,6 +210,7 @@ export class Daemon {
     await Promise.all(running.map((c) => this.stop.stop(c).catch((err: unknown) => {
       this.ctx.config.log(`stop ${c.id} on shutdown: ${(err as Error).message}`);
     })));
+    await this.exits.idle(); // their tasks released too
     this.exits.close();
   }
 }

@@ -3,13 +3,14 @@
 // own FIFOs, streams their output to the client and records their exit code.
 import { ProbeOutput } from '../health/health-state.js';
 import { timeoutOutput } from '../health/health-monitor.js';
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import path from 'node:path';
 import type { AttachIO, PreparedAttach } from '../api/routers/containers/backend.js';
 import type { ExecBackend, ExecConfig, ExecInspect } from '../api/routers/exec/backend.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errdefs/index.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../internal/detach-keys.js';
 import { pumpOutput } from '../internal/stream-pumps.js';
+import { Spans } from '../internal/spans.js';
 import { generateId } from '../internal/ids.js';
 import { effectiveCapabilities } from '../oci/capabilities.js';
 import { mergeRlimits } from '../oci/resources.js';
@@ -41,6 +42,8 @@ export interface ExecServiceDeps {
   getContainer(ref: string): Container;
   fifoDir(containerId: string): string;
   log(msg: string): void;
+  /** debug-level timing of each exec's steps */
+  trace?: (msg: string) => void;
   /** exec_create, exec_start and exec_die events (the event bus) */
   events?: EventSink;
 }
@@ -115,16 +118,21 @@ export class ExecService implements ExecBackend {
     const c = e.container;
     const cid = c.id;
     const dir = path.join(this.deps.fifoDir(cid), `exec-${e.id}`);
+    const spans = new Spans(`exec ${e.id.slice(0, 12)}`);
     const fifos = await this.deps.fifos.create(dir, { stdin: openStdin, terminal: tty });
+    spans.mark('fifos');
     try {
       const spec = await this.processSpec(e, tty);
+      spans.mark('spec');
       let attached = true;
       const drained = Promise.all([
         this.pump(fifos.stdout, e.config.AttachStdout !== false && (() => attached), 'stdout', io),
         fifos.stderr ? this.pump(fifos.stderr, e.config.AttachStderr !== false && (() => attached), 'stderr', io) : Promise.resolve(),
       ]);
       await this.deps.runtime.exec(cid, e.id, spec, fifos.paths);
+      spans.mark('exec');
       const { pid } = await this.deps.runtime.startTask(cid, e.id);
+      spans.mark('start');
       e.running = true;
       e.pid = pid;
       this.emit(c, `exec_start: ${(e.config.Cmd ?? []).join(' ')}`, { execID: e.id });
@@ -137,11 +145,15 @@ export class ExecService implements ExecBackend {
       });
       const finished = (async (): Promise<void> => {
         const { exitStatus } = await this.deps.runtime.waitTask(cid, e.id);
+        spans.mark('ran');
         await Promise.race([drained, sleep(DRAIN_TIMEOUT_MS)]);
+        spans.mark('drain');
         e.running = false;
         e.exitCode = exitStatus;
         this.cleanup(e, fifos, dir);
         this.emit(c, 'exec_die', { execID: e.id, exitCode: String(exitStatus) });
+        spans.mark('cleanup');
+        this.deps.trace?.(spans.toString());
       })();
       return { finished, detached };
     } catch (err) {
@@ -160,7 +172,7 @@ export class ExecService implements ExecBackend {
     e.container.execs.delete(e.id);
     fifos.close();
     void this.deps.runtime.deleteProcess(e.container.id, e.id).catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeInBackground(dir, path.join(path.dirname(this.deps.fifoDir(e.container.id)), '.trash'));
   }
 
   /** `wanted`: false, or whether the client still takes this stream's output. */
@@ -179,7 +191,8 @@ export class ExecService implements ExecBackend {
 
   private async processSpec(e: ExecInstance, tty: boolean): Promise<OciProcess> {
     const rec = e.container.record;
-    const mounts = await this.deps.runtime.snapshots.mounts(rec.snapshotKey);
+    e.container.rootfsMounts ??= await this.deps.runtime.snapshots.mounts(rec.snapshotKey);
+    const mounts = e.container.rootfsMounts;
     const passwd = readRootfsFile(mounts, 'etc/passwd')?.toString('utf8');
     const group = readRootfsFile(mounts, 'etc/group')?.toString('utf8');
     const user = resolveUser(e.config.User || rec.config.User || '', passwd, group);

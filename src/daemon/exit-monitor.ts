@@ -1,7 +1,7 @@
 // Exits: containerd's exit and OOM events (and what a containerd restart made us miss) turned into
 // the container's exit — output drained, task released, state recorded — then the restart policy
 // or AutoRemove, and the participants' afterExit.
-import fs from 'node:fs';
+import { removeInBackground } from '../internal/background-remove.js';
 import { Spans } from '../internal/spans.js';
 import type { RuntimeEvent } from '../runtime/runtime.js';
 import type { Container } from './container.js';
@@ -65,12 +65,20 @@ export class ExitMonitor {
     return p;
   }
 
+  /** Resolves when every exit being handled has finished, its teardown included (shutdown). */
+  async idle(): Promise<void> {
+    while (this.inProgress.size > 0) await Promise.all([...this.inProgress.values()]);
+  }
+
   /**
-   * Drains output, releases the task, records the exit and applies the restart policy or AutoRemove
-   * (not while restoring: the Daemon does that once every container is known).
+   * Drains output and records the exit (state, `die`, `next-exit`/`not-running` waiters), then —
+   * in the background as far as those waiters are concerned, but under the container's lock, so a
+   * start, rm or restart waits for it — releases the task and the containerd container, and applies
+   * the restart policy or AutoRemove (whose `removed` waiters wake only once the removal is done).
+   * Not while restoring: the Daemon applies policies once every container is known.
    */
   async finishExit(c: Container, exitStatus: number, exitedAt: Date, options: { restoring?: boolean } = {}): Promise<void> {
-    const { runtime, store } = this.ctx;
+    const { store } = this.ctx;
     const spans = new Spans(`exit ${c.id.slice(0, 12)}`);
     await this.ctx.starting.get(c.id);
     const io = this.ctx.io.get(c.id);
@@ -82,39 +90,79 @@ export class ExitMonitor {
       io.fifos.close();
       spans.mark('log-close');
     }
-    const deleted = await runtime.deleteTask(c.id).catch(() => undefined);
-    unmountShm(store.dir(c.id));
-    spans.mark('delete-task');
-    await runtime.deleteContainer(c.id).catch((err: unknown) => this.ctx.config.log(`delete containerd container ${c.id}: ${String(err)}`));
-    spans.mark('delete-container');
-    fs.rmSync(this.ctx.fifoDir(c.id), { recursive: true, force: true });
     c.streams.setStdin(undefined);
-    const exitCode = deleted?.exitStatus ?? exitStatus;
-    const finished = deleted?.exitedAt && deleted.exitedAt.getTime() > 0 ? deleted.exitedAt : exitedAt;
+    if (options.restoring) {
+      // an exit that happened while berthd was away: containerd's record of it is the truth
+      const deleted = await this.ctx.runtime.deleteTask(c.id).catch(() => undefined);
+      if (deleted) { exitStatus = deleted.exitStatus; if (deleted.exitedAt.getTime() > 0) exitedAt = deleted.exitedAt; }
+    }
+    const finished = exitedAt.getTime() > 0 ? exitedAt : new Date();
     const decision = this.ctx.shuttingDown || options.restoring
       ? { restart: false as const }
-      : this.restarts.managerOf(c).shouldRestart(exitCode, c.record.hasBeenManuallyStopped, finished.getTime() - Date.parse(c.record.state.startedAt));
+      : this.restarts.managerOf(c).shouldRestart(exitStatus, c.record.hasBeenManuallyStopped, finished.getTime() - Date.parse(c.record.state.startedAt));
     if (decision.restart) c.record.restartCount++;
     c.record.state = {
       ...c.record.state,
       status: decision.restart ? 'restarting' : 'exited',
       pid: 0,
-      exitCode,
+      exitCode: exitStatus,
       finishedAt: finished.toISOString(),
     };
-    store.save(c);
+    try {
+      store.save(c);
+    } catch (err) {
+      // the disk full: the exit still counts (waiters, teardown); the record is written at the next save
+      this.ctx.config.log(`saving the exit of ${c.id}: ${(err as Error).message}`);
+    }
     const ran = Math.max(0, finished.getTime() - Date.parse(c.record.state.startedAt));
-    this.ctx.emit(c, 'die', { exitCode: String(exitCode), execDuration: String(Math.floor(ran / 1000)) });
+    this.ctx.emit(c, 'die', { exitCode: String(exitStatus), execDuration: String(Math.floor(ran / 1000)) });
     spans.mark('save');
-    this.ctx.config.trace?.(spans.toString());
+    // queued on the lock before any waiter woken below can queue a start or a removal
+    const teardown = c.exclusive(() => this.teardown(c, spans));
     c.streams.endAll();
     c.notifyExit();
     c.stopping = false;
-    await this.ctx.hooks.afterExit(c);
+    await teardown;
     if (decision.restart) {
       void this.restarts.restartAfter(c, decision.delayMs, this.start);
     } else if (c.record.hostConfig.AutoRemove && !this.ctx.shuttingDown && !options.restoring && !this.ctx.manualRestarts.has(c.id)) {
       await this.remove(c).catch((err: unknown) => this.ctx.config.log(`auto-remove ${c.id}: ${String(err)}`));
     }
+  }
+
+  /** The task, the containerd container and the FIFOs go; then the participants' afterExit. */
+  private async teardown(c: Container, spans: Spans): Promise<void> {
+    await this.releaseRuntime(c);
+    spans.mark('delete-task+container');
+    this.ctx.config.trace?.(spans.toString());
+    await this.ctx.hooks.afterExit(c);
+  }
+
+  private async releaseRuntime(c: Container): Promise<void> {
+    const { runtime, store } = this.ctx;
+    const taskGone = await runtime.deleteTask(c.id).then(() => true, (err: unknown) => {
+      this.ctx.config.log(`delete task ${c.id}: ${String(err)}`);
+      return false;
+    });
+    unmountShm(store.dir(c.id));
+    const containerGone = await runtime.deleteContainer(c.id).then(() => true, (err: unknown) => {
+      this.ctx.config.log(`delete containerd container ${c.id}: ${String(err)}`);
+      return false;
+    });
+    removeInBackground(this.ctx.fifoDir(c.id), this.ctx.fifoTrash);
+    c.runtimeClean = taskGone && containerGone;
+  }
+
+  /**
+   * After a restore: tasks (and their shims) of containers recorded as not running, left when
+   * berthd died between recording an exit and releasing the task, are released now.
+   */
+  async reapLeftovers(containers: Container[]): Promise<void> {
+    const tasks = new Set((await this.ctx.runtime.listTasks().catch(() => [])).map((t) => t.containerId));
+    await Promise.all(containers.map(async (c) => {
+      if (c.running || c.removed || !tasks.has(c.id)) return;
+      await c.exclusive(() => this.releaseRuntime(c));
+      this.ctx.config.log(`released the leftover task of ${c.id}`);
+    }));
   }
 }

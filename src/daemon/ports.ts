@@ -44,7 +44,8 @@ export type LogReadOptions = ReadJsonLogOptions;
 export interface LogsPort {
   /** `settings.driver` is json-file or local ('none' opens no writer) */
   openWriter(path: string, settings: LogDriverSettings): LogWriterPort;
-  read(path: string, options: LogReadOptions): AsyncIterable<LogRecordPort>;
+  /** the records in batches (one per block read); each record's line stays valid */
+  read(path: string, options: LogReadOptions): AsyncIterable<LogRecordPort[]>;
 }
 
 export interface TaskFifosPort {

@@ -37,7 +37,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
 
 /** Inspect's and the list's Mounts: the record's mount points without what only berthd needs. */
 export function mountsView(rec: ContainerRecord): MountPoint[] {
-  return (rec.mountPoints ?? []).map(({ Anonymous: _a, From: _f, ...m }) => m);
+  return (rec.mountPoints ?? []).map(({ Anonymous: _a, From: _f, Subpath: _s, ImageId: _i, SnapshotKey: _k, ...m }) => m);
 }
 
 export function containerSummary(rec: ContainerRecord): ContainerSummary {

@@ -5,11 +5,13 @@
 // removes the anonymous volumes it created. Binds and tmpfs of the container's own HostConfig are
 // mounted by container-spec.ts; they are recorded here so that inspect and `ps` show every mount.
 import { volumeEvent } from '../events/actor-events.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseBind, parseMount, withAddedMounts } from '../oci/mounts.js';
 import type { OciMount, SpecOption } from '../oci/spec.js';
 import type { Mount } from '../runtime/runtime.js';
 import { copyUp, withImageRoot } from '../volume/copy-up.js';
+import { bindOpenedSubpath, openSubpath, unbindSubpaths } from '../volume/subpath.js';
 import { parseVolumeBind, parseVolumeMount, parseVolumesFrom, type VolumeRequest } from '../volume/mount-spec.js';
 import type { VolumeService, VolumeUser } from '../volume/volume-service.js';
 import type { Container, ContainerMountPoint, ContainerRecord } from './container.js';
@@ -23,6 +25,8 @@ export interface VolumeMountsDeps {
   getContainer(ref: string): Container;
   /** a directory for temporary read-only mounts of image layers */
   scratchDir: string;
+  /** where VolumeOptions.Subpath binds are made on the host, one directory per container */
+  subpathDir: string;
   log(msg: string): void;
 }
 
@@ -65,19 +69,26 @@ export class VolumeMounts implements ContainerParticipant {
           volumeEvent(this.deps.volumes.events, mp.Name, 'mount', {
             driver: mp.Driver || 'local', container: c.id, destination: mp.Destination, 'read/write': String(mp.RW), propagation: mp.Propagation ?? '',
           });
-          mounts.push(bindOf(mp.Destination, source, mp.RW, 'rprivate'));
+          const from = mp.Subpath ? await this.bindSubpath(c.id, source, mp.Subpath, mounts.length) : source;
+          mounts.push(bindOf(mp.Destination, from, mp.RW, 'rprivate'));
         } else if (mp.Type === 'bind' && mp.From) {
           mounts.push(bindOf(mp.Destination, mp.Source, mp.RW, mp.Propagation || 'rprivate'));
         }
       }
     } catch (err) {
+      await this.unbindSubpaths(c.id);
       for (const name of mounted) await this.deps.volumes.release(name).catch(() => undefined);
       throw err;
     }
     return [withAddedMounts(mounts)];
   }
 
+  async startFailed(c: Container): Promise<void> {
+    await this.unbindSubpaths(c.id);
+  }
+
   async afterExit(c: Container): Promise<void> {
+    await this.unbindSubpaths(c.id);
     for (const name of new Set(volumeNames(c.record))) {
       volumeEvent(this.deps.volumes.events, name, 'unmount', { driver: 'local', container: c.id });
       await this.deps.volumes.release(name);
@@ -85,6 +96,7 @@ export class VolumeMounts implements ContainerParticipant {
   }
 
   async release(c: Container): Promise<void> {
+    await this.unbindSubpaths(c.id);
     // dockerd's AutoRemove removes the container with its volumes, as `rm -v` does
     const removeAnonymous = c.removeVolumes || Boolean(c.record.hostConfig.AutoRemove);
     for (const mp of c.record.mountPoints ?? []) {
@@ -123,6 +135,7 @@ export class VolumeMounts implements ContainerParticipant {
         mp: {
           Type: 'volume', Name: meta.name, Source: this.deps.volumes.dataPath(meta.name), Destination: req.destination,
           Driver: meta.driver, Mode: req.mode, RW: !req.readOnly, Propagation: '', ...(req.name === '' ? { Anonymous: true } : {}),
+          ...(req.subpath ? { Subpath: req.subpath } : {}),
         },
         copyData: req.copyData,
       });
@@ -138,7 +151,7 @@ export class VolumeMounts implements ContainerParticipant {
       }
     }
     for (const m of hc.Mounts ?? []) {
-      if (m.Type === 'volume') { volume(parseVolumeMount(m, volumeDriver)); continue; }
+      if (m.Type === 'volume') { volume(parseVolumeMount(m)); continue; } // VolumeDriver is not for Mounts
       const parsed = parseMount(m);
       if (parsed?.kind === 'bind') {
         put({ mp: { Type: 'bind', Source: parsed.source, Destination: parsed.destination, Mode: '', RW: !parsed.readOnly, Propagation: parsed.propagation }, copyData: false });
@@ -165,15 +178,43 @@ export class VolumeMounts implements ContainerParticipant {
         const name = mp.Name!;
         const dest = await this.deps.volumes.mount(name);
         try {
-          await copyUp(root, mp.Destination, dest);
+          const into = mp.Subpath ? this.subpathDir(dest, mp.Subpath) : dest;
+          if (into) await copyUp(root, mp.Destination, into);
         } finally {
           await this.deps.volumes.release(name);
         }
       }
     });
   }
+
+  /** The host path bound to a volume's checked subpath, which the container's spec binds in turn. */
+  private async bindSubpath(id: string, volumeRoot: string, subpath: string, n: number): Promise<string> {
+    const opened = openSubpath(volumeRoot, subpath);
+    try {
+      const target = path.join(this.deps.subpathDir, id, String(n));
+      await bindOpenedSubpath(opened, target);
+      return target;
+    } finally {
+      opened.close();
+    }
+  }
+
+  /** A subpath that is a directory inside the volume at create (copy-up target), or undefined. */
+  private subpathDir(volumeRoot: string, subpath: string): string | undefined {
+    try {
+      const opened = openSubpath(volumeRoot, subpath);
+      opened.close();
+      return fs.statSync(opened.resolved).isDirectory() ? opened.resolved : undefined;
+    } catch {
+      return undefined; // checked again, with dockerd's errors, at start
+    }
+  }
+
+  private async unbindSubpaths(id: string): Promise<void> {
+    await unbindSubpaths(path.join(this.deps.subpathDir, id));
+  }
 }
 
 function bindOf(destination: string, source: string, rw: boolean, propagation: string): OciMount {
-  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : 'ro'] };
+  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : 'rro'] };
 }

@@ -27,84 +27,95 @@ export function copyBytes(src: Uint8Array, start: number, end: number, out: Uint
   return n;
 }
 
-const ESC_FFFD = Buffer.from('\\ufffd', 'latin1');
-const ESC_2028 = Buffer.from('\\u2028', 'latin1');
-const ESC_2029 = Buffer.from('\\u2029', 'latin1');
+/** Escape text of each ASCII byte that needs one (`\\"`, `\\n`, `\\u001b`, …), 8 slots per byte. */
+const ESC = new Uint8Array(128 * 8);
+const ESC_LEN = new Uint8Array(128);
+for (let b = 0; b < 128; b++) {
+  if (CLASS[b] !== 1) continue;
+  let text: string;
+  if (b === 0x22 || b === 0x5c) text = `\\${String.fromCharCode(b)}`;
+  else if (b === 0x0a) text = '\\n';
+  else if (b === 0x0d) text = '\\r';
+  else text = `\\u00${HEX[b >> 4]}${HEX[b & 0xf]}`;
+  for (let k = 0; k < text.length; k++) ESC[b * 8 + k] = text.charCodeAt(k);
+  ESC_LEN[b] = text.length;
+}
 
 /** Worst-case encoded size of `n` source bytes (every byte becoming `\u00XX` or `\ufffd`). */
 export function maxEncodedLength(n: number): number {
   return n * 6;
 }
 
-/** Length of the valid UTF-8 sequence starting at `i`, or 0 when it is invalid (Go's rules). */
+/**
+ * Length of the valid UTF-8 sequence starting at `i` (a byte >= 0x80), or 0 when it is invalid or
+ * cut off by `end` (Go's utf8.DecodeRune: no overlongs, no surrogates, nothing above U+10FFFF).
+ */
 function utf8SeqLength(src: Uint8Array, i: number, end: number): number {
-  const b0 = src[i];
-  const cont = (j: number, lo = 0x80, hi = 0xbf): boolean => j < end && src[j] >= lo && src[j] <= hi;
-  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(i + 1) ? 2 : 0;
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
-    const hi = b0 === 0xed ? 0x9f : 0xbf; // no UTF-16 surrogates
-    return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+  const b0 = src[i]!;
+  if (b0 < 0xc2) return 0;
+  if (b0 < 0xe0) return i + 1 < end && (src[i + 1]! & 0xc0) === 0x80 ? 2 : 0;
+  if (b0 < 0xf0) {
+    if (i + 2 >= end) return 0;
+    const b1 = src[i + 1]!;
+    if (b0 === 0xe0 ? b1 < 0xa0 || b1 > 0xbf : b0 === 0xed ? b1 < 0x80 || b1 > 0x9f : (b1 & 0xc0) !== 0x80) return 0;
+    return (src[i + 2]! & 0xc0) === 0x80 ? 3 : 0;
   }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const lo = b0 === 0xf0 ? 0x90 : 0x80;
-    const hi = b0 === 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
-    return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  if (b0 < 0xf5) {
+    if (i + 3 >= end) return 0;
+    const b1 = src[i + 1]!;
+    if (b0 === 0xf0 ? b1 < 0x90 || b1 > 0xbf : b0 === 0xf4 ? b1 < 0x80 || b1 > 0x8f : (b1 & 0xc0) !== 0x80) return 0;
+    return (src[i + 2]! & 0xc0) === 0x80 && (src[i + 3]! & 0xc0) === 0x80 ? 4 : 0;
   }
   return 0;
 }
+
+/** Runs of plain bytes at least this long are copied natively; shorter ones byte by byte. */
+const NATIVE_COPY_MIN = 128;
 
 /**
  * Writes the JSON escape of `src[start, end)` (without quotes) into `out` at `offset` and returns
  * the new offset. `out` must have room for maxEncodedLength(end - start) bytes.
  */
-export function encodeGoJsonBytes(src: Buffer, start: number, end: number, out: Buffer, offset: number): number {
+export function encodeGoJsonBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, offset: number): number {
   let o = offset;
-  let run = start;
   let i = start;
   while (i < end) {
-    const c = CLASS[src[i]];
-    if (c === 0) {
+    // a run of bytes that stay as they are
+    let j = i;
+    while (j < end && CLASS[src[j]!] === 0) j++;
+    if (j - i >= NATIVE_COPY_MIN) {
+      out.set(src.subarray(i, j), o);
+      o += j - i;
+    } else {
+      for (let k = i; k < j; k++) out[o++] = src[k]!;
+    }
+    if (j >= end) break;
+    i = j;
+    const b = src[i]!;
+    if (b < 0x80) {
+      const e = b * 8;
+      const n = ESC_LEN[b]!;
+      for (let k = 0; k < n; k++) out[o++] = ESC[e + k]!;
       i++;
       continue;
     }
-    if (c === 2) {
-      const n = utf8SeqLength(src, i, end);
-      if (n !== 0) {
-        // U+2028 / U+2029 (E2 80 A8/A9) break JavaScript parsers; Go escapes them.
-        if (n === 3 && src[i] === 0xe2 && src[i + 1] === 0x80 && (src[i + 2] === 0xa8 || src[i + 2] === 0xa9)) {
-          if (run < i) o += copyBytes(src, run, i, out, o);
-          o += copyBytes(src[i + 2] === 0xa8 ? ESC_2028 : ESC_2029, 0, 6, out, o);
-          i += 3;
-          run = i;
-          continue;
-        }
-        i += n;
-        continue;
-      }
-      if (run < i) o += copyBytes(src, run, i, out, o);
-      o += copyBytes(ESC_FFFD, 0, 6, out, o);
+    const n = utf8SeqLength(src, i, end);
+    if (n === 0) {
+      // \ufffd for each byte that does not start a valid sequence, as Go's encoder writes it
+      out[o] = 0x5c; out[o + 1] = 0x75; out[o + 2] = 0x66; out[o + 3] = 0x66; out[o + 4] = 0x66; out[o + 5] = 0x64;
+      o += 6;
       i++;
-      run = i;
-      continue;
+    } else if (n === 3 && b === 0xe2 && src[i + 1] === 0x80 && (src[i + 2] === 0xa8 || src[i + 2] === 0xa9)) {
+      // U+2028 / U+2029 break JavaScript parsers; Go escapes them.
+      out[o] = 0x5c; out[o + 1] = 0x75; out[o + 2] = 0x32; out[o + 3] = 0x30; out[o + 4] = 0x32;
+      out[o + 5] = src[i + 2] === 0xa8 ? 0x38 : 0x39;
+      o += 6;
+      i += 3;
+    } else {
+      for (let k = 0; k < n; k++) out[o++] = src[i + k]!;
+      i += n;
     }
-    if (run < i) o += copyBytes(src, run, i, out, o);
-    const b = src[i];
-    out[o++] = 0x5c; // backslash
-    if (b === 0x22 || b === 0x5c) out[o++] = b;
-    else if (b === 0x0a) out[o++] = 0x6e; // n
-    else if (b === 0x0d) out[o++] = 0x72; // r
-    else {
-      out[o++] = 0x75; // u
-      out[o++] = 0x30;
-      out[o++] = 0x30;
-      out[o++] = HEX.charCodeAt(b >> 4);
-      out[o++] = HEX.charCodeAt(b & 0xf);
-    }
-    i++;
-    run = i;
   }
-  if (run < end) o += copyBytes(src, run, end, out, o);
   return o;
 }
 

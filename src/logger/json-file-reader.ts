@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogStream } from './json-file-writer.js';
 import { dateToEpochNanos, parseRfc3339Millis, parseRfc3339Nano } from './rfc3339-nano.js';
+import { decodeJsonLogLine, LineArena, type DecodedLine } from './json-log-line.js';
 
 export interface LogRecord {
   stream: LogStream;
@@ -45,17 +46,30 @@ export interface ReadJsonLogOptions {
   pollIntervalMs?: number;
 }
 
+/** backwards scans for `tail` */
 const BLOCK = 64 * 1024;
+/** forward reads: one await (and one batch of records) per block */
+const READ_BLOCK = 256 * 1024;
 
+/** Every record, one at a time (a flattened readJsonLogBatches). */
 export async function* readJsonLog(path: string, options: ReadJsonLogOptions): AsyncGenerator<LogRecord, void, undefined> {
+  for await (const batch of readJsonLogBatches(path, options)) yield* batch;
+}
+
+/**
+ * The records of the log in batches (one per block read), so consumers can write a batch's worth
+ * of output at once. Each record's `line` stays valid after later batches are read.
+ */
+export async function* readJsonLogBatches(path: string, options: ReadJsonLogOptions): AsyncGenerator<LogRecord[], void, undefined> {
   const { signal } = options;
   if (signal?.aborted) return;
   const sinceNs = options.since === undefined ? undefined : dateToEpochNanos(options.since);
   const untilNs = options.until === undefined ? undefined : dateToEpochNanos(options.until);
   const needNs = sinceNs !== undefined || untilNs !== undefined;
+  const decoder = new RecordDecoder();
   /** 'skip', 'stop' (past until) or the record to yield */
-  const select = (raw: Buffer): LogRecord | 'skip' | 'stop' => {
-    const rec = decodeRecord(raw);
+  const select = (data: Buffer, start: number, end: number): LogRecord | 'skip' | 'stop' => {
+    const rec = decoder.decode(data, start, end);
     if (rec === undefined) return 'skip';
     if (needNs) {
       const ns = parseRfc3339Nano(rec.timeText);
@@ -98,13 +112,26 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
         need -= lines;
       }
     }
+    let out: LogRecord[] = [];
+    /** selects a batch of raw lines into `out`; false once past `until` */
+    const take = (batch: LineBatch): boolean => {
+      const { data, bounds } = batch;
+      for (let k = 0; k < bounds.length; k += 2) {
+        const r = select(data, bounds[k]!, bounds[k + 1]!);
+        if (r === 'stop') return false;
+        if (r !== 'skip') out.push(r);
+      }
+      return true;
+    };
     for (const part of rotated.slice(first)) {
-      for await (const raw of rotatedLines(part.file, part.skip)) {
-        const r = select(raw);
-        if (r === 'stop') return;
-        if (r === 'skip') continue;
-        yield r;
-        if (signal?.aborted) return;
+      for await (const batch of rotatedLines(part.file, part.skip)) {
+        const more = take(batch);
+        if (out.length > 0) {
+          const ready = out;
+          out = [];
+          yield ready;
+        }
+        if (!more || signal?.aborted) return;
       }
     }
 
@@ -117,13 +144,13 @@ export async function* readJsonLog(path: string, options: ReadJsonLogOptions): A
       const size = (await fh.stat()).size;
       if (size < state.pos) state.pos = 0; // truncated (max-file 1 rotation): start over
       for await (const batch of readLines(fh, state, size)) {
-        for (const raw of batch) {
-          const r = select(raw);
-          if (r === 'stop') return;
-          if (r === 'skip') continue;
-          yield r;
-          if (signal?.aborted) return;
+        const more = take(batch);
+        if (out.length > 0) {
+          const ready = out;
+          out = [];
+          yield ready;
         }
+        if (!more || signal?.aborted) return;
       }
       if (replaced) {
         // The writer moved on to a new file: follow it from its start.
@@ -198,20 +225,28 @@ function rotatedStream(file: string): Readable {
   return pass;
 }
 
-/** Complete lines of a rotated file, after skipping the first `skip`. */
-async function* rotatedLines(file: string, skip: number): AsyncGenerator<Buffer, void, undefined> {
+/** Lines ('\n' excluded) at data[bounds[2k], bounds[2k+1]): no Buffer per line. */
+interface LineBatch {
+  data: Buffer;
+  bounds: number[];
+}
+
+/** Complete lines of a rotated file, after skipping the first `skip`, a chunk's worth at a time. */
+async function* rotatedLines(file: string, skip: number): AsyncGenerator<LineBatch, void, undefined> {
   let carry = Buffer.alloc(0);
   let n = 0;
   for await (const chunk of rotatedStream(file) as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const bounds: number[] = [];
     let start = 0;
     let nl = data.indexOf(10, start);
     while (nl !== -1) {
-      if (n++ >= skip) yield data.subarray(start, nl);
+      if (n++ >= skip) bounds.push(start, nl);
       start = nl + 1;
       nl = data.indexOf(10, start);
     }
     carry = Buffer.from(data.subarray(start));
+    if (bounds.length > 0) yield { data, bounds };
   }
 }
 
@@ -243,10 +278,51 @@ interface ParsedRecord {
   attrs?: unknown;
 }
 
-function decodeRecord(raw: Buffer): LogRecord | undefined {
+/**
+ * A record decoded by the fast path: one small object pointing into the decoder's arena; its line
+ * view, time text and Date are made when asked for (most consumers want the line only).
+ */
+class DecodedRecord implements LogRecord {
+  #timeText: string | undefined;
+  #time: Date | undefined;
+  constructor(
+    readonly stream: LogStream,
+    private readonly buf: Buffer,
+    private readonly lineStart: number,
+    private readonly lineEnd: number,
+    private readonly timeEnd: number,
+  ) {}
+
+  get line(): Buffer {
+    return this.buf.subarray(this.lineStart, this.lineEnd);
+  }
+
+  get timeText(): string {
+    return (this.#timeText ??= this.buf.toString('latin1', this.lineEnd, this.timeEnd));
+  }
+
+  get time(): Date {
+    return (this.#time ??= new Date(parseRfc3339Millis(this.timeText)));
+  }
+}
+
+class RecordDecoder {
+  #arena = new LineArena();
+  #line: DecodedLine = { stream: 'stdout', buf: Buffer.alloc(0), lineStart: 0, lineEnd: 0, timeEnd: 0 };
+
+  /** The record at raw[start, end), or undefined for a damaged line. */
+  decode(raw: Buffer, start: number, end: number): LogRecord | undefined {
+    const d = this.#line;
+    if (decodeJsonLogLine(raw, start, end, this.#arena, d)) return new DecodedRecord(d.stream, d.buf, d.lineStart, d.lineEnd, d.timeEnd);
+    return parseRecord(raw.toString('utf8', start, end));
+  }
+}
+
+/** The JSON.parse path, for records not in the exact form the fast path knows. */
+function parseRecord(text: string): LogRecord | undefined {
   let obj: ParsedRecord;
   try {
-    obj = JSON.parse(raw.toString('utf8')) as ParsedRecord;
+    obj = JSON.parse(text) as ParsedRecord;
   } catch {
     return undefined; // a damaged line: skip it rather than end the whole stream
   }
@@ -268,28 +344,31 @@ function decodeRecord(raw: Buffer): LogRecord | undefined {
  * last line is read again, whole, next time. Yielded buffers may be reused once the consumer asks
  * for the next batch.
  */
-async function* readLines(fh: FileHandle, state: { pos: number }, limit: number): AsyncGenerator<Buffer[], void, undefined> {
-  const buf = Buffer.allocUnsafe(BLOCK);
+async function* readLines(fh: FileHandle, state: { pos: number }, limit: number): AsyncGenerator<LineBatch, void, undefined> {
+  const buf = Buffer.allocUnsafe(READ_BLOCK);
   let carry: Buffer[] = [];
   let carryLen = 0;
   let filePos = state.pos;
   while (filePos < limit) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(BLOCK, limit - filePos), filePos);
+    const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BLOCK, limit - filePos), filePos);
     if (bytesRead === 0) break;
     filePos += bytesRead;
     const data = buf.subarray(0, bytesRead);
-    const lines: Buffer[] = [];
     let start = 0;
     let nl = data.indexOf(10, 0);
     if (carryLen > 0 && nl !== -1) {
-      lines.push(Buffer.concat([...carry, data.subarray(0, nl)], carryLen + nl));
+      // the line begun in earlier blocks: a batch of its own
+      const first = Buffer.concat([...carry, data.subarray(0, nl)], carryLen + nl);
       carry = [];
       carryLen = 0;
       start = nl + 1;
+      state.pos = filePos - bytesRead + start;
+      yield { data: first, bounds: [0, first.length] };
       nl = data.indexOf(10, start);
     }
+    const bounds: number[] = [];
     while (nl !== -1) {
-      lines.push(data.subarray(start, nl));
+      bounds.push(start, nl);
       start = nl + 1;
       nl = data.indexOf(10, start);
     }
@@ -297,9 +376,9 @@ async function* readLines(fh: FileHandle, state: { pos: number }, limit: number)
       carry.push(Buffer.from(data.subarray(start)));
       carryLen += bytesRead - start;
     }
-    if (lines.length > 0) {
+    if (bounds.length > 0) {
       state.pos = filePos - carryLen;
-      yield lines;
+      yield { data, bounds };
     }
   }
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { HostConfig } from '../api/types/container.js';
 import type { MountSpec } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
+import { isLocalPath } from '../volume/subpath.js';
 import type { OciMount, SpecOption } from './spec.js';
 
 export type Propagation = 'shared' | 'rshared' | 'slave' | 'rslave' | 'private' | 'rprivate';
@@ -19,8 +20,12 @@ export interface BindMount {
   destination: string;
   readOnly: boolean;
   propagation: Propagation;
-  /** Binds (-v) create a missing source; Mounts (--mount) require it */
+  /** Binds (-v) create a missing source; Mounts (--mount) require it unless BindOptions.CreateMountpoint */
   createSource: boolean;
+  /** BindOptions.NonRecursive: the source's submounts are not bound along */
+  nonRecursive?: boolean;
+  /** BindOptions.ReadOnlyNonRecursive: read-only leaves submounts writable (dockerd's pre-1.44 behaviour) */
+  readOnlyNonRecursive?: boolean;
 }
 
 export interface TmpfsMount {
@@ -65,12 +70,23 @@ function mountError(type: string, msg: string): InvalidParameterError {
 export function parseMount(m: MountSpec): UserMount | undefined {
   const type = m.Type ?? '';
   if (type === 'volume') return undefined;
-  if (type !== 'bind' && type !== 'tmpfs') throw mountError(type, 'mount type unknown');
+  if (type !== 'bind' && type !== 'tmpfs' && type !== 'image') throw mountError(type, 'mount type unknown');
+  // dockerd's validateExclusiveOptions: each type's options only with that type
+  if (type !== 'bind' && m.BindOptions) throw mountError(type, 'field BindOptions must not be specified');
+  if (m.VolumeOptions) throw mountError(type, 'field VolumeOptions must not be specified');
+  if (type !== 'image' && m.ImageOptions) throw mountError(type, 'field ImageOptions must not be specified');
+  if (type !== 'tmpfs' && m.TmpfsOptions) throw mountError(type, 'field TmpfsOptions must not be specified');
   if (!m.Target) throw mountError(type, 'field Target must not be empty');
   if (!path.isAbsolute(m.Target)) throw mountError(type, `invalid mount path: '${m.Target}' mount path must be absolute`);
+  if (type === 'image') {
+    // mounted by the image-mounts participant (daemon/image-mounts.ts)
+    if (!m.Source) throw mountError(type, 'field Source must not be empty');
+    const sub = m.ImageOptions?.Subpath;
+    if (sub && !isLocalPath(sub)) throw mountError(type, 'subpath must be a relative path within the volume');
+    return undefined;
+  }
   if (type === 'tmpfs') {
     if (m.Source) throw mountError(type, 'field Source must not be specified');
-    if (m.BindOptions) throw mountError(type, 'field BindOptions must not be specified');
     const options = ['nosuid', 'nodev', 'noexec'];
     if (m.ReadOnly) options.push('ro');
     const size = m.TmpfsOptions?.SizeBytes;
@@ -84,11 +100,16 @@ export function parseMount(m: MountSpec): UserMount | undefined {
   }
   if (!m.Source) throw mountError(type, 'field Source must not be empty');
   if (!path.isAbsolute(m.Source)) throw mountError(type, `invalid mount path: '${m.Source}' mount path must be absolute`);
-  const propagation = m.BindOptions?.Propagation || 'rprivate';
+  const bo = m.BindOptions ?? {};
+  const propagation = bo.Propagation || 'rprivate';
   if (!PROPAGATIONS.includes(propagation)) throw new InvalidParameterError(`invalid propagation mode: ${propagation}`);
+  if (bo.ReadOnlyNonRecursive && bo.ReadOnlyForceRecursive) {
+    throw new InvalidParameterError('mount options conflict: ReadOnlyNonRecursive && ReadOnlyForceRecursive');
+  }
   return {
     kind: 'bind', source: path.normalize(m.Source), destination: path.normalize(m.Target), readOnly: Boolean(m.ReadOnly),
-    propagation: propagation as Propagation, createSource: false,
+    propagation: propagation as Propagation, createSource: Boolean(bo.CreateMountpoint),
+    ...(bo.NonRecursive ? { nonRecursive: true } : {}), ...(bo.ReadOnlyNonRecursive ? { readOnlyNonRecursive: true } : {}),
   };
 }
 
@@ -141,7 +162,10 @@ export function checkBindSources(mounts: UserMount[], create: boolean): void {
 
 function ociMount(m: UserMount): OciMount {
   if (m.kind === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: m.options };
-  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.propagation, m.readOnly ? 'ro' : 'rw'] };
+  // read-only is recursive (`rro`: submounts too, as dockerd from API 1.44 where the kernel and
+  // runtime allow it) unless asked otherwise
+  const ro = m.readOnlyNonRecursive ? 'ro' : 'rro';
+  return { destination: m.destination, type: 'bind', source: m.source, options: [m.nonRecursive ? 'bind' : 'rbind', m.propagation, m.readOnly ? ro : 'rw'] };
 }
 
 /**

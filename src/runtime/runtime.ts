@@ -118,6 +118,8 @@ export interface CreateRuntimeContainerOptions {
   snapshotKey: string;
   /** runtime name, e.g. "io.containerd.runc.v2" */
   runtime: string;
+  /** for the runc v2 shim: the OCI runtime binary it runs instead of `runc` (e.g. crun) */
+  runtimeBinary?: string;
 }
 
 export interface Runtime {

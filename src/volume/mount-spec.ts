@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { MountSpec } from '../api/types/host-config.js';
 import { InvalidParameterError } from '../errdefs/index.js';
+import { isLocalPath } from './subpath.js';
 
 export interface VolumeRequest {
   destination: string;
@@ -18,6 +19,8 @@ export interface VolumeRequest {
   driver: string;
   driverOpts: Record<string, string>;
   labels: Record<string, string>;
+  /** VolumeOptions.Subpath (1.45): a path inside the volume to mount instead of its root */
+  subpath?: string;
 }
 
 const VOLUME_MODES: readonly string[] = ['rw', 'ro', 'z', 'Z', 'nocopy', 'consistent', 'cached', 'delegated'];
@@ -66,11 +69,13 @@ export function parseVolumeMount(m: MountSpec, volumeDriver = ''): VolumeRequest
   if (m.BindOptions) throw mountError('field BindOptions must not be specified');
   if (m.TmpfsOptions) throw mountError('field TmpfsOptions must not be specified');
   const opts = (m.VolumeOptions ?? {}) as VolumeOptionsSpec;
-  if (opts.Subpath) throw mountError('field VolumeOptions.Subpath is not supported yet');
+  if (opts.Subpath && !m.Source) throw mountError('must not set Subpath when using anonymous volumes');
+  if (opts.Subpath && !isLocalPath(opts.Subpath)) throw mountError('subpath must be a relative path within the volume');
   return {
     destination: path.normalize(m.Target), name: m.Source ?? '', readOnly: Boolean(m.ReadOnly), mode: 'z',
     copyData: !opts.NoCopy, driver: opts.DriverConfig?.Name || volumeDriver,
     driverOpts: { ...(opts.DriverConfig?.Options ?? {}) }, labels: { ...(opts.Labels ?? {}) },
+    ...(opts.Subpath ? { subpath: opts.Subpath } : {}),
   };
 }
 

@@ -10,6 +10,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
+import { BadRequestError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd } from './harness.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -50,6 +52,7 @@ describe('archive (docker cp)', { skip: skipReason, timeout: 300_000 }, () => {
   after(async () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -86,12 +89,11 @@ describe('archive (docker cp)', { skip: skipReason, timeout: 300_000 }, () => {
 
   test('stat header, `-` streams, -a ownership, volume paths', async () => {
     await ok(['run', '-d', '--name', 'cp-vol', '-v', 'cpdata:/data', '--user', '1234:5678', 'busybox', 'sleep', '300']);
-    const head = await raw('HEAD', '/containers/cp-vol/archive?path=/bin/sh');
-    assert.equal(head.status, 200);
-    const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString()) as Record<string, unknown>;
+    // the X-Docker-Container-Path-Stat header, decoded by the client
+    const stat = await clientOf(d).containerArchiveInfo({ id: 'cp-vol', path: '/bin/sh' });
     assert.equal(stat.name, 'sh');
-    assert.equal(stat.linkTarget !== '' || ((stat.mode as number) & 2 ** 27) === 0, true);
-    const dirStat = JSON.parse(Buffer.from(String((await raw('HEAD', '/containers/cp-vol/archive?path=/data')).headers['x-docker-container-path-stat']), 'base64').toString()) as { mode: number };
+    assert.equal(stat.linkTarget !== '' || (stat.mode & 2 ** 27) === 0, true);
+    const dirStat = await clientOf(d).containerArchiveInfo({ id: 'cp-vol', path: '/data' });
     assert.equal(dirStat.mode, 2 ** 31 + 0o755);
     // a tar on stdin, into the volume, ownership kept from the tar unless -a
     const t = await makeTar([{ name: 'in/', type: 'directory' }, { name: 'in/f.txt', body: 'volume data\n' }]);
@@ -155,30 +157,20 @@ describe('archive (docker cp)', { skip: skipReason, timeout: 300_000 }, () => {
 
   test("dockerd's errors", async () => {
     await ok(['create', '--name', 'cp-err', 'busybox', 'true']);
-    const missing = await d.request('GET', '/containers/cp-err/archive?path=/nope');
-    assert.equal(missing.status, 404);
-    assert.equal(JSON.parse(missing.body).message, 'Could not find the file /nope in container cp-err');
-    assert.equal((await d.request('HEAD', '/containers/cp-err/archive?path=/nope')).status, 404);
-    const noPath = await d.request('GET', '/containers/cp-err/archive');
-    assert.equal(noPath.status, 400);
-    assert.equal(JSON.parse(noPath.body).message, 'bad parameter: pathcannot be empty');
-    const notTar = await raw('PUT', '/containers/cp-err/archive?path=/tmp', Buffer.from('this is not a tar'));
-    assert.equal(notTar.status, 400);
-    assert.equal(JSON.parse(notTar.body.toString()).message, 'unexpected EOF');
-    const garbage = await raw('PUT', '/containers/cp-err/archive?path=/tmp', Buffer.alloc(1024, 'x'));
-    assert.equal(garbage.status, 400);
-    assert.equal(JSON.parse(garbage.body.toString()).message, 'archive/tar: invalid tar header');
-    const toFile = await raw('PUT', '/containers/cp-err/archive?path=/etc/passwd', await makeTar([{ name: 'x', body: 'x' }]));
-    assert.equal(toFile.status, 400);
-    assert.equal(JSON.parse(toFile.body.toString()).message, 'extraction point is not a directory');
-    const putMissing = await raw('PUT', '/containers/cp-err/archive?path=/nope', await makeTar([{ name: 'x', body: 'x' }]));
-    assert.equal(putMissing.status, 404);
+    const api = clientOf(d);
+    await rejectsWith(api.containerArchive({ id: 'cp-err', path: '/nope' }), NotFoundError, 'Could not find the file /nope in container cp-err');
+    await rejectsWith(api.containerArchiveInfo({ id: 'cp-err', path: '/nope' }), NotFoundError);
+    await rejectsWith(api.containerArchive({ id: 'cp-err', path: '' }), BadRequestError, 'bad parameter: pathcannot be empty');
+    await rejectsWith(api.putContainerArchive({ id: 'cp-err', path: '/tmp', body: Buffer.from('this is not a tar') }), BadRequestError, 'unexpected EOF');
+    await rejectsWith(api.putContainerArchive({ id: 'cp-err', path: '/tmp', body: Buffer.alloc(1024, 'x') }), BadRequestError, 'archive/tar: invalid tar header');
+    await rejectsWith(api.putContainerArchive({ id: 'cp-err', path: '/etc/passwd', body: await makeTar([{ name: 'x', body: 'x' }]) }), BadRequestError, 'extraction point is not a directory');
+    await rejectsWith(api.putContainerArchive({ id: 'cp-err', path: '/nope', body: await makeTar([{ name: 'x', body: 'x' }]) }), NotFoundError);
     await fails(['cp', 'cp-err:/nope', tmp], /Could not find the file \/nope in container cp-err/);
-    // the old /copy before 1.24 only
-    const copy = await d.request('POST', '/v1.23/containers/cp-err/copy', { Resource: '/etc/passwd' });
-    assert.equal(copy.status, 200);
-    assert.match(copy.body, /root:x:0:0/);
-    assert.equal((await d.request('POST', '/v1.24/containers/cp-err/copy', { Resource: '/etc' })).status, 404);
+    // the old /copy before 1.24 only: a method of a client pinned to 1.23, not of one pinned to 1.24
+    const copied: Buffer[] = [];
+    for await (const c of await clientOf(d, '1.23').containerCopy({ id: 'cp-err', body: { Resource: '/etc/passwd' } })) copied.push(c as Buffer);
+    assert.match(Buffer.concat(copied).toString(), /root:x:0:0/);
+    await rejectsWith(clientOf(d, '1.24').call('containerCopy', { id: 'cp-err', body: { Resource: '/etc' } }), NotFoundError);
     await ok(['rm', '-f', 'cp-err']);
   });
 });

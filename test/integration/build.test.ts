@@ -10,6 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
+import { clientOf, closeClients } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 // the classic builder: the CLI then uses POST /build (it prints a deprecation notice on stderr)
@@ -40,6 +41,7 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
   after(async () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -84,9 +86,11 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     assert.equal(await ok(['run', '--rm', 'app:one']), 'yo bar');
     // image tag events on the bus, one per -t
     const now = Math.floor(Date.now() / 1000) + 1;
-    const ev = await d.request('GET', `/events?since=${now - 120}&until=${now}&filters=${encodeURIComponent('{"type":["image"],"event":["tag"]}')}`);
-    const tagged = ev.body.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Actor: { Attributes: { name: string } } }).Actor.Attributes.name);
-    assert.ok(tagged.includes('app:one') && tagged.includes('app:two'), ev.body);
+    const tagged: string[] = [];
+    for await (const e of await clientOf(d).systemEvents({ since: String(now - 120), until: String(now), filters: { type: ['image'], event: ['tag'] } })) {
+      tagged.push(e.Actor?.Attributes?.name ?? '');
+    }
+    assert.ok(tagged.includes('app:one') && tagged.includes('app:two'), tagged.join(' '));
     const listing = await ok(['run', '--rm', '--entrypoint', 'sh', 'app:one', '-c', 'ls -n /app/logs | tail -n +2 | awk \'{print $1, $3, $4, $9}\'; echo "$BAZ"; pwd']);
     assert.deepEqual(listing.split('\n'), ['-rw-r----- 1 2 inner.txt', '-rw-r----- 1 2 keep.log', 'with space', '/app']);
     const cfg = JSON.parse(await ok(['image', 'inspect', 'app:two', '--format', '{{json .Config}}'])) as Record<string, unknown>;
@@ -244,9 +248,9 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
     const port = (server.address() as { port: number }).port;
     try {
       for (const [url, tag, want] of [[`http://127.0.0.1:${port}/ctx.tar`, 'remote-tar', 'from a remote tar'], [`http://127.0.0.1:${port}/Dockerfile`, 'remote-df', 'from-a-remote-dockerfile'], [`http://127.0.0.1:${port}/repo.git#main:sub`, 'remote-git', 'from git']] as const) {
-        const r = await d.request('POST', `/build?remote=${encodeURIComponent(url)}&t=${tag}`);
-        assert.equal(r.status, 200, r.body);
-        assert.match(r.body, /Successfully built/, r.body);
+        let out = '';
+        for await (const m of await clientOf(d).imageBuild({ remote: url, t: tag })) out += m.stream ?? m.error ?? '';
+        assert.match(out, /Successfully built/, out);
         assert.equal(await ok(['run', '--rm', tag, 'cat', '/msg']), want);
       }
     } finally {
@@ -327,9 +331,8 @@ describe('build (classic builder)', { skip: skipReason, timeout: 600_000 }, () =
       return now.length === before.length;
     });
     await fails(['image', 'inspect', 'cancelled'], /No such image/);
-    const prune = await d.request('POST', '/build/prune');
-    assert.equal(prune.status, 200);
-    assert.deepEqual(Object.keys(JSON.parse(prune.body) as object).sort(), ['CachesDeleted', 'SpaceReclaimed']);
+    const prune = await clientOf(d).buildPrune();
+    assert.deepEqual(Object.keys(prune).sort(), ['CachesDeleted', 'SpaceReclaimed']);
     assert.equal((await d.request('POST', '/build/cancel?id=nosuch')).status, 200);
   });
 

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { UnauthorizedError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 import { LocalRegistry, registrySkipReason, TokenServer } from './registry-fixture.js';
 
@@ -70,6 +72,7 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     await reg?.stop();
     await authReg?.stop();
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -172,11 +175,9 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     assert.equal(await cli.ok(['image', 'inspect', '-f', '{{.Id}} {{.Architecture}}', `${reg.host}/multiarch:both`]), `${armConfigDigest} arm64`);
 
     // the remote's descriptor and platforms
-    const dist = await d.request('GET', `/distribution/${reg.host}/multiarch:both/json`);
-    assert.equal(dist.status, 200, dist.body);
-    const info = JSON.parse(dist.body) as { Descriptor: { digest: string; mediaType: string }; Platforms: Array<{ architecture: string }> };
+    const info = await clientOf(d).distributionInspect({ name: `${reg.host}/multiarch:both` });
     assert.equal(info.Descriptor.digest, sha(list));
-    assert.deepEqual(info.Platforms.map((p) => p.architecture).sort(), ['amd64', 'arm64']);
+    assert.deepEqual(info.Platforms.map((p) => p?.architecture).sort(), ['amd64', 'arm64']);
   });
 
   test('a layer whose bytes do not match its digest fails the pull and leaves no image', async () => {
@@ -247,11 +248,9 @@ describe('distribution: push, pull, login against a local registry', { skip: ski
     await cli.ok(['rmi', `${authReg.host}/private:1`]);
     await cli.fails(['pull', `${authReg.host}/private:1`], /no basic auth credentials/);
 
-    const raw = await d.request('POST', '/auth', { username: 'alice', password: 'nope', serveraddress: authReg.host });
-    assert.equal(raw.status, 401);
-    assert.equal((JSON.parse(raw.body) as { message: string }).message, `login attempt to https://${authReg.host}/v2/ failed with status: 401 Unauthorized`.replace('https', 'http'));
-    const ok = await d.request('POST', '/auth', { username: 'alice', password: 's3cret', serveraddress: authReg.host });
-    assert.deepEqual(JSON.parse(ok.body), { IdentityToken: '', Status: 'Login Succeeded' });
+    await rejectsWith(clientOf(d).systemAuth({ body: { username: 'alice', password: 'nope', serveraddress: authReg.host } }), UnauthorizedError,
+      `login attempt to http://${authReg.host}/v2/ failed with status: 401 Unauthorized`);
+    assert.deepEqual(await clientOf(d).systemAuth({ body: { username: 'alice', password: 's3cret', serveraddress: authReg.host } }), { IdentityToken: '', Status: 'Login Succeeded' });
   });
 
   test('docker-py: push and pull with auth_config, login good and bad, a missing image is NotFound', { skip: dockerPy ? false : 'no python3 with the docker module (Debian python3-docker)' }, () => {

@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import { BadRequestError, ServerError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 describe('events', { skip: skipReason, timeout: 300_000 }, () => {
@@ -18,6 +20,7 @@ describe('events', { skip: skipReason, timeout: 300_000 }, () => {
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -83,24 +86,23 @@ describe('events', { skip: skipReason, timeout: 300_000 }, () => {
     const id = await ok(['create', '--name', 'old', 'busybox', 'true']);
     const since = Math.floor(Date.now() / 1000) - 60;
     const until = (Date.now() / 1000).toFixed(3);
-    const q = `since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify({ container: ['old'] }))}`;
-    const v121 = await d.request('GET', `/v1.21/events?${q}`);
-    assert.equal(v121.status, 200);
-    const [old] = jsonLines(v121.body);
-    assert.deepEqual(Object.keys(old!), ['status', 'id', 'from', 'time', 'timeNano']);
-    assert.equal(old!.status, 'create');
-    assert.equal(old!.id, id);
-    assert.equal(old!.from, 'busybox');
-    const v124 = jsonLines((await d.request('GET', `/v1.24/events?${q}`)).body)[0]!;
-    assert.equal(v124.status, 'create');
-    assert.equal(v124.Action, 'create');
-    assert.ok(!('scope' in v124));
-    const bad = await d.request('GET', '/events?since=yesterday');
-    assert.equal(bad.status, 500);
-    assert.match(bad.body, /strconv.ParseInt: parsing \\"yesterday\\": invalid syntax/);
-    const reversed = await d.request('GET', `/events?since=${since + 10}&until=${since}`);
-    assert.equal(reversed.status, 400);
-    assert.match(reversed.body, /cannot be after `until` time/);
+    const q = { since: String(since), until, filters: { container: ['old'] } };
+    // through clients pinned to 1.21 and 1.24: their typed old shapes
+    const v121: string[][] = [];
+    for await (const e of await clientOf(d, '1.21').systemEvents(q)) {
+      v121.push(Object.keys(e));
+      assert.deepEqual([e.status, e.id, e.from], ['create', id, 'busybox']);
+    }
+    assert.deepEqual(v121, [['status', 'id', 'from', 'time', 'timeNano']]);
+    const v124 = [];
+    for await (const e of await clientOf(d, '1.24').systemEvents(q)) v124.push(e);
+    assert.equal(v124.length, 1);
+    assert.equal(v124[0]!.status, 'create');
+    assert.equal(v124[0]!.Action, 'create');
+    assert.equal(v124[0]!.Actor.ID, id);
+    assert.ok(!('scope' in v124[0]!));
+    await rejectsWith(clientOf(d).systemEvents({ since: 'yesterday' }), ServerError, /strconv.ParseInt: parsing "yesterday": invalid syntax/);
+    await rejectsWith(clientOf(d).systemEvents({ since: String(since + 10), until: String(since) }), BadRequestError, /cannot be after `until` time/);
     await ok(['rm', 'old']);
   });
 

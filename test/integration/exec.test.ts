@@ -1,9 +1,12 @@
 // docker exec against a real berthd: exit codes, user/workdir/env, stdin, stream separation,
-// detached exec and exec inspect, errors for missing binaries and stopped containers.
+// detached exec and exec inspect, errors for missing binaries and stopped containers. The API side
+// goes through @berth/client; raw hijacks stay where the framing itself is under test.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { ConflictError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 /** Splits a multiplexed (stdcopy) body into its streams; anything that is not a whole frame fails. */
@@ -33,6 +36,7 @@ describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -54,9 +58,8 @@ describe('exec', { skip: skipReason, timeout: 180_000 }, () => {
   });
 
   async function execCreate(config: object): Promise<string> {
-    const created = await d.request('POST', '/containers/box/exec', { AttachStdout: true, AttachStderr: true, ...config });
-    assert.equal(created.status, 201, created.body);
-    return (JSON.parse(created.body) as { Id: string }).Id;
+    const created = await clientOf(d).containerExec({ id: 'box', body: { AttachStdout: true, AttachStderr: true, ...config } });
+    return created.Id;
   }
 
   /** Runs an exec attached over raw HTTP; resolves with everything the stream carried. */
@@ -99,15 +102,22 @@ print(json.dumps(c.exec_start(e['Id']).decode()))
   test('a TTY exec whose client closes stdin (the CLI on ctrl-p ctrl-q) keeps running with its stdin; server-side detach keys too', async () => {
     for (const leave of ['eof', 'keys'] as const) {
       const id = await execCreate({ Cmd: ['sh'], Tty: true, AttachStdin: true, DetachKeys: 'ctrl-x,x' });
-      const h = await d.hijack(`/exec/${id}/start`, { Detach: false, Tty: true });
-      h.socket.write('echo ready-$((1+1))\n');
-      await h.until(/ready-2/);
-      if (leave === 'eof') h.socket.end();
-      else h.socket.write(Buffer.from([24, 120]));
-      await h.ended;
-      const info = JSON.parse((await d.request('GET', `/exec/${id}/json`)).body) as { Running: boolean; ExitCode: number | null; Pid: number };
+      const h = await clientOf(d).execStart({ id, body: { Detach: false, Tty: true } });
+      h.stdin.write('echo ready-$((1+1))\n');
+      let seen = '';
+      let left = false;
+      for await (const f of h) { // ends once the client left
+        seen += f.data.toString();
+        if (left || !/ready-2/.test(seen)) continue;
+        if (leave === 'eof') h.closeWrite();
+        else h.stdin.write(Buffer.from([24, 120]));
+        left = true;
+      }
+      assert.ok(left, seen);
+      assert.equal(await h.tty, true);
+      const info = await clientOf(d).execInspect({ id });
       assert.deepEqual({ leave, running: info.Running, exitCode: info.ExitCode }, { leave, running: true, exitCode: null });
-      process.kill(info.Pid, 'SIGKILL');
+      process.kill(info.Pid!, 'SIGKILL');
     }
   });
 
@@ -122,21 +132,16 @@ print(json.dumps(c.exec_start(e['Id']).decode()))
   });
 
   test('detached exec records its exit code in exec inspect', async () => {
-    const created = await d.request('POST', '/containers/box/exec', { Cmd: ['sh', '-c', 'exit 3'] });
-    assert.equal(created.status, 201);
-    const { Id } = JSON.parse(created.body) as { Id: string };
-    const start = await d.request('POST', `/exec/${Id}/start`, { Detach: true });
-    assert.equal(start.status, 200);
+    const api = clientOf(d);
+    const { Id } = await api.containerExec({ id: 'box', body: { Cmd: ['sh', '-c', 'exit 3'] } });
+    await api.execStart({ id: Id, body: { Detach: true } });
     const info = await waitFor('exec exit', async () => {
-      const i = JSON.parse((await d.request('GET', `/exec/${Id}/json`)).body) as { Running: boolean; ExitCode: number | null; ContainerID: string };
+      const i = await api.execInspect({ id: Id });
       return i.ExitCode !== null && !i.Running ? i : undefined;
     });
     assert.equal(info.ExitCode, 3);
-    const again = await d.request('POST', `/exec/${Id}/start`, { Detach: true });
-    assert.equal(again.status, 409);
-    const nope = await d.request('GET', '/exec/nope/json');
-    assert.equal(nope.status, 404);
-    assert.deepEqual(JSON.parse(nope.body), { message: 'No such exec instance: nope' });
+    await rejectsWith(api.execStart({ id: Id, body: { Detach: true } }), ConflictError);
+    await rejectsWith(api.execInspect({ id: 'nope' }), NotFoundError, 'No such exec instance: nope');
   });
 
   test('exec inherits the container\'s capabilities, ulimits and no-new-privileges; --privileged gets all; paused is refused', async () => {

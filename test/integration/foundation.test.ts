@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { BadRequestError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
 
 describe('foundation: load → run → logs → rm', { skip: skipReason, timeout: 300_000 }, () => {
@@ -18,6 +20,7 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -37,8 +40,8 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     const byPrefix = await d.docker(['image', 'inspect', '--format', '{{.Id}} {{.Os}} {{index .RepoTags 0}}', shortId.slice(0, 6)]);
     assert.equal(byPrefix.code, 0, byPrefix.stderr);
     assert.match(byPrefix.stdout, /^sha256:[0-9a-f]{64} linux busybox:latest/);
-    const full = await d.request('GET', '/images/docker.io/library/busybox:latest/json');
-    assert.equal(full.status, 200);
+    const full = await clientOf(d).imageInspect({ name: 'docker.io/library/busybox:latest' });
+    assert.deepEqual(full.RepoTags, ['busybox:latest']);
   });
 
   test('docker run --rm prints output and removes the container', async () => {
@@ -96,7 +99,7 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     assert.equal(run.code, 0, run.stderr);
     const created = await d.docker(['create', '--name', 'idle', 'busybox', 'true']);
     assert.equal(created.code, 0, created.stderr);
-    const info = JSON.parse((await d.request('GET', '/v1.41/info')).body) as Record<string, unknown>;
+    const info = await clientOf(d, '1.41').systemInfo();
     assert.equal(info.ContainersRunning, 1);
     assert.equal(info.ContainersStopped, 1);
     assert.equal(info.Containers, 2);
@@ -118,12 +121,11 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     const nope = await d.request('GET', '/v1.41/nope');
     assert.equal(nope.status, 404);
     assert.deepEqual(JSON.parse(nope.body), { message: 'page not found' });
-    const bad = await d.request('POST', '/containers/create', { Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'sometimes' } } });
-    assert.equal(bad.status, 400);
-    assert.match(JSON.parse(bad.body).message, /invalid restart policy/);
-    const noImage = await d.request('POST', '/containers/create', { Image: 'nosuchimage' });
-    assert.equal(noImage.status, 404);
-    assert.match(JSON.parse(noImage.body).message, /No such image: nosuchimage/);
+    // the same errors through the client, as classes
+    const api = clientOf(d);
+    // @ts-expect-error 'sometimes' is not a restart policy: the server must refuse it too
+    await rejectsWith(api.containerCreate({ body: { Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'sometimes' } } } }), BadRequestError, /invalid restart policy/);
+    await rejectsWith(api.containerCreate({ body: { Image: 'nosuchimage' } }), NotFoundError, /No such image: nosuchimage/);
   });
 
   test('logs: --tail, -t (RFC3339Nano), -f ends when the container exits, streams on the right fds', async () => {
@@ -139,9 +141,11 @@ describe('foundation: load → run → logs → rm', { skip: skipReason, timeout
     assert.equal(tail.stderr, 'lasterr\n');
     const ts = await d.docker(['logs', '-t', '--tail', '1', 'lines']);
     assert.match(ts.stderr, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z lasterr\n$/);
-    const raw = await d.request('GET', '/containers/lines/logs');
-    assert.equal(raw.status, 400);
-    assert.match(JSON.parse(raw.body).message, /you must choose at least one stream/);
+    // through the client: demultiplexed by stream, and the error of a request for no stream
+    const frames = [];
+    for await (const f of await clientOf(d).containerLogs({ id: 'lines', stdout: true, stderr: true, tail: '2' })) frames.push(`${f.stream}:${f.data.toString()}`);
+    assert.deepEqual(frames, ['stdout:last\n', 'stderr:lasterr\n']);
+    await rejectsWith(clientOf(d).containerLogs({ id: 'lines' }), BadRequestError, /you must choose at least one stream/);
     assert.equal((await d.docker(['rm', 'lines'])).code, 0);
   });
 

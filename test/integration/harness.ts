@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildBusyboxImage } from '../fixtures/busybox-image.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const BERTHD = path.resolve(here, '../../src/cmd/berthd.js');
+export const BERTHD = path.resolve(here, '../../src/cmd/berthd-entry.js');
 
 function which(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BadRequestError, ConflictError, DockerError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, skipReason, startBerthd } from './harness.js';
 
 const cgroupV2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
@@ -27,6 +29,7 @@ describe('create options and update', { skip: skipReason, timeout: 300_000 }, ()
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -151,42 +154,42 @@ describe('create options and update', { skip: skipReason, timeout: 300_000 }, ()
     assert.deepEqual(cg.stdout.trim().split('\n'), [String(48 << 20), cgroupV2 ? '150000 100000' : '150000', '77']);
     const inspect = await d.docker(['inspect', '--format', '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', 'upd']);
     assert.equal(inspect.stdout.trim(), `${48 << 20} ${64 << 20} 1500000000 77 on-failure:3`);
-    const tooBig = await d.request('POST', '/v1.41/containers/upd/update', { Memory: 128 << 20 });
-    assert.equal(tooBig.status, 409);
-    assert.match(JSON.parse(tooBig.body).message, /^Cannot update container [0-9a-f]{64}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time$/);
-    const both = await d.request('POST', '/v1.41/containers/upd/update', { Memory: 128 << 20, MemorySwap: 256 << 20 });
-    assert.equal(both.status, 200, both.body);
-    assert.deepEqual(JSON.parse(both.body), { Warnings: null });
+    const api = clientOf(d, '1.41');
+    await rejectsWith(api.containerUpdate({ id: 'upd', body: { Memory: 128 << 20 } }), ConflictError,
+      /^Cannot update container [0-9a-f]{64}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time$/);
+    assert.deepEqual(await api.containerUpdate({ id: 'upd', body: { Memory: 128 << 20, MemorySwap: 256 << 20 } }), { Warnings: null });
     assert.equal((await d.docker(['exec', 'upd', 'cat', CG.memory])).stdout.trim(), String(128 << 20));
-    const missing = await d.request('POST', '/v1.41/containers/nope/update', { Memory: 128 << 20 });
-    assert.equal(missing.status, 404);
-    assert.equal(JSON.parse(missing.body).message, 'No such container: nope');
-    const small = await d.request('POST', '/v1.41/containers/upd/update', { Memory: 1 });
-    assert.equal(small.status, 400);
-    assert.equal(JSON.parse(small.body).message, 'Minimum memory limit allowed is 6MB');
+    await rejectsWith(api.containerUpdate({ id: 'nope', body: { Memory: 128 << 20 } }), NotFoundError, 'No such container: nope');
+    await rejectsWith(api.containerUpdate({ id: 'upd', body: { Memory: 1 } }), BadRequestError, 'Minimum memory limit allowed is 6MB');
     await d.docker(['rm', '-f', 'upd']);
   });
 
   test('bad input: 4xx with dockerd\'s messages, and warnings in the create response', async () => {
-    const create = async (body: unknown, query = ''): Promise<{ status: number; message?: string; Warnings?: string[] }> => {
-      const r = await d.request('POST', `/v1.41/containers/create${query}`, body);
-      return { status: r.status, ...JSON.parse(r.body) as object };
+    /** Create through the client, untyped (some bodies are wrongly typed on purpose): the status and message, or the warnings. */
+    const create = async (body: unknown, name?: string): Promise<{ status: number; message?: string; Warnings?: string[] }> => {
+      try {
+        const r = await clientOf(d, '1.41').call('containerCreate', { body, ...(name ? { name } : {}) }) as { Warnings?: string[] };
+        return { status: 201, ...r };
+      } catch (err) {
+        if (!(err instanceof DockerError)) throw err;
+        return { status: err.status, message: err.message };
+      }
     };
-    const cases: Array<[unknown, string, number, string]> = [
-      [{ Image: 'nosuch' }, '', 404, 'No such image: nosuch:latest'],
-      [{ Image: 'busybox', HostConfig: { Memory: 1024 } }, '', 400, 'Minimum memory limit allowed is 6MB'],
-      [{ Image: 'busybox', HostConfig: { Memory: 'lots' } }, '', 400, 'json: cannot unmarshal string into Go struct field HostConfig.HostConfig.Memory of type int64'],
-      [{ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'sometimes' } } }, '', 400, "invalid restart policy 'sometimes'"],
-      [{ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'always' }, AutoRemove: true } }, '', 400, "can't create 'AutoRemove' container with restart policy"],
-      [{ Image: 'busybox', Hostname: 'h', HostConfig: { NetworkMode: 'container:x' } }, '', 400, 'conflicting options: hostname and the network mode'],
-      [{ Image: 'busybox', HostConfig: { CapAdd: ['BOGUS'] } }, '', 400, 'invalid CapAdd: unknown capability: "CAP_BOGUS"'],
-      [{ Image: 'busybox', HostConfig: { Binds: ['/a:b'] } }, '', 400, `invalid volume specification: '/a:b': invalid mount config for type "bind": invalid mount path: 'b' mount path must be absolute`],
-      [{ Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: '/nonexistent-src', Target: '/x' }] } }, '', 400, 'invalid mount config for type "bind": bind source path does not exist: /nonexistent-src'],
-      [{ Image: 'busybox', HostConfig: { NanoCpus: 1e15 } }, '', 400, `Range of CPUs is from 0.01 to ${os.cpus().length}.00, as there are only ${os.cpus().length} CPUs available`],
-      [{ Image: 'busybox' }, '?name=bad%20name', 400, 'Invalid container name (bad name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed'],
+    const cases: Array<[unknown, string | undefined, number, string]> = [
+      [{ Image: 'nosuch' }, undefined, 404, 'No such image: nosuch:latest'],
+      [{ Image: 'busybox', HostConfig: { Memory: 1024 } }, undefined, 400, 'Minimum memory limit allowed is 6MB'],
+      [{ Image: 'busybox', HostConfig: { Memory: 'lots' } }, undefined, 400, 'json: cannot unmarshal string into Go struct field HostConfig.HostConfig.Memory of type int64'],
+      [{ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'sometimes' } } }, undefined, 400, "invalid restart policy 'sometimes'"],
+      [{ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'always' }, AutoRemove: true } }, undefined, 400, "can't create 'AutoRemove' container with restart policy"],
+      [{ Image: 'busybox', Hostname: 'h', HostConfig: { NetworkMode: 'container:x' } }, undefined, 400, 'conflicting options: hostname and the network mode'],
+      [{ Image: 'busybox', HostConfig: { CapAdd: ['BOGUS'] } }, undefined, 400, 'invalid CapAdd: unknown capability: "CAP_BOGUS"'],
+      [{ Image: 'busybox', HostConfig: { Binds: ['/a:b'] } }, undefined, 400, `invalid volume specification: '/a:b': invalid mount config for type "bind": invalid mount path: 'b' mount path must be absolute`],
+      [{ Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: '/nonexistent-src', Target: '/x' }] } }, undefined, 400, 'invalid mount config for type "bind": bind source path does not exist: /nonexistent-src'],
+      [{ Image: 'busybox', HostConfig: { NanoCpus: 1e15 } }, undefined, 400, `Range of CPUs is from 0.01 to ${os.cpus().length}.00, as there are only ${os.cpus().length} CPUs available`],
+      [{ Image: 'busybox' }, 'bad name', 400, 'Invalid container name (bad name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed'],
     ];
-    for (const [body, query, status, message] of cases) {
-      const r = await create(body, query);
+    for (const [body, name, status, message] of cases) {
+      const r = await create(body, name);
       assert.deepEqual([r.status, r.message], [status, message], JSON.stringify(body));
     }
     const malformed = await new Promise<number>((resolve, reject) => {
@@ -199,12 +202,12 @@ describe('create options and update', { skip: skipReason, timeout: 300_000 }, ()
       }, reject);
     });
     assert.equal(malformed, 400);
-    const first = await create({ Image: 'busybox', Cmd: ['true'] }, '?name=dup');
+    const first = await create({ Image: 'busybox', Cmd: ['true'] }, 'dup');
     assert.equal(first.status, 201);
-    const dup = await create({ Image: 'busybox', Cmd: ['true'] }, '?name=dup');
+    const dup = await create({ Image: 'busybox', Cmd: ['true'] }, 'dup');
     assert.equal(dup.status, 409);
     assert.match(dup.message!, /^Conflict\. The container name "\/dup" is already in use by container "[0-9a-f]{64}"/);
-    const warned = await create({ Image: 'busybox', Cmd: ['true'], HostConfig: { OomKillDisable: true } }, '?name=warned');
+    const warned = await create({ Image: 'busybox', Cmd: ['true'], HostConfig: { OomKillDisable: true } }, 'warned');
     assert.equal(warned.status, 201);
     assert.equal(warned.Warnings?.length, 1);
     assert.match(warned.Warnings![0]!, cgroupV2 ? /does not support OomKillDisable/ : /OOM killer is disabled for the container, but no memory limit is set/);

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BadRequestError, NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, skipReason, startBerthd } from './harness.js';
 
 /** Runs a shell pipeline with the docker CLI pointed at `host`. */
@@ -51,6 +53,7 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -72,9 +75,7 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     // a client that stops reading half way does not take the daemon down
     await sh(d.host, 'docker save busybox | head -c 1000 > /dev/null');
     assert.equal((await d.docker(['version', '--format', '{{.Server.Os}}'])).stdout, 'linux\n');
-    const bad = await d.request('GET', '/images/get?names=nosuch');
-    assert.equal(bad.status, 404);
-    assert.deepEqual(JSON.parse(bad.body), { message: 'No such image: nosuch' });
+    await rejectsWith(clientOf(d).imageGetAll({ names: ['nosuch'] }), NotFoundError, 'No such image: nosuch');
   });
 
   test('round trip through the reference dockerd: both list the same image ID', { skip: dockerdAvailable ? false : 'reference dockerd not installed' }, async () => {
@@ -152,10 +153,8 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
   test('tag, rmi: untag vs delete, conflicts with dockerd\'s messages', async () => {
     assert.equal((await d.docker(['tag', 'busybox', 'mine/box:v1'])).code, 0);
     assert.equal((await d.docker(['tag', 'busybox', 'mine/box:v2'])).code, 0);
-    const badTag = await d.request('POST', '/images/busybox/tag?repo=sha256&tag=x');
-    assert.equal(badTag.status, 400);
-    assert.equal(JSON.parse(badTag.body).message, 'refusing to create an ambiguous tag using digest algorithm as name');
-    assert.equal((await d.request('POST', '/images/nosuch/tag?repo=x')).status, 404);
+    await rejectsWith(clientOf(d).imageTag({ name: 'busybox', repo: 'sha256', tag: 'x' }), BadRequestError, 'refusing to create an ambiguous tag using digest algorithm as name');
+    await rejectsWith(clientOf(d).imageTag({ name: 'nosuch', repo: 'x' }), NotFoundError);
     assert.equal((await d.docker(['rmi', 'mine/box:v1'])).stdout, 'Untagged: mine/box:v1\n');
     const run = await d.docker(['run', '-d', '--name', 'sleeper', 'imported:1', 'sleep', '300']);
     assert.equal(run.code, 0, run.stderr);
@@ -181,36 +180,36 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
     assert.equal((await d.docker(['images', ...fmt, '--filter', 'label=nope'])).stdout, '');
     const bad = await d.docker(['images', '--filter', 'dangling=maybe']);
     assert.match(bad.stderr, /Invalid filter 'dangling=\[maybe\]'/);
-    const v112 = JSON.parse((await d.request('GET', '/v1.12/images/json')).body) as Array<Record<string, unknown>>;
+    const v112 = await clientOf(d, '1.12').imageList(); // typed as 1.12's image summary
     // v1.12 lacks Labels (1.17) and RepoDigests (1.18); SharedSize and Containers are -1 as dockerd sends them
     assert.deepEqual(Object.keys(v112[0]!).sort(), ['Containers', 'Created', 'Id', 'ParentId', 'RepoTags', 'SharedSize', 'Size', 'VirtualSize']);
   });
 
   test('docker system df -v and ps -s agree with the stored sizes', async () => {
-    const df = await d.request('GET', '/system/df');
-    assert.equal(df.status, 200);
-    const body = JSON.parse(df.body) as { LayersSize: number; Images: Array<{ Id: string; Size: number; SharedSize: number; Containers: number }>; Containers: Array<{ Names: string[]; SizeRw: number }> };
-    const listed = JSON.parse((await d.request('GET', '/images/json')).body) as Array<{ Id: string; Size: number }>;
-    for (const img of listed) assert.equal(body.Images.find((i) => i.Id === img.Id)?.Size, img.Size);
-    const committed = body.Images.find((i) => i.Id !== busyboxId && i.SharedSize > 0);
+    const api = clientOf(d, '1.41'); // the df shape with Images/Containers lists
+    const body = await api.systemDataUsage();
+    const images = body.Images ?? [];
+    const listed = await api.imageList();
+    for (const img of listed) assert.equal(images.find((i) => i.Id === img.Id)?.Size, img.Size);
+    const committed = images.find((i) => i.Id !== busyboxId && i.SharedSize > 0);
     assert.ok(committed, 'the committed image shares the busybox layer');
-    assert.equal(body.Images.find((i) => i.Id === busyboxId)?.Containers, 1); // writer
-    const writer = body.Containers.find((c) => c.Names[0] === '/writer');
-    assert.ok(writer && writer.SizeRw > 0);
-    const inspect = JSON.parse((await d.request('GET', '/containers/writer/json?size=1')).body) as { SizeRw: number; SizeRootFs: number };
+    assert.equal(images.find((i) => i.Id === busyboxId)?.Containers, 1); // writer
+    const writer = body.Containers?.find((c) => c.Names?.[0] === '/writer');
+    assert.ok(writer && (writer.SizeRw ?? 0) > 0);
+    const inspect = await api.containerInspect({ id: 'writer', size: true });
     assert.equal(inspect.SizeRw, writer.SizeRw);
-    assert.ok(inspect.SizeRootFs > inspect.SizeRw);
+    assert.ok((inspect.SizeRootFs ?? 0) > (inspect.SizeRw ?? 0));
     const cli = await d.docker(['system', 'df', '-v']);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /Images space usage:[\s\S]*busybox\s+latest/);
   });
 
   test('load of a body that is not an image archive: 200, the error inside the stream (quiet or not); the CLI fails with it', async () => {
-    for (const q of ['', '?quiet=0', '?quiet=1']) {
-      const r = await d.requestRaw('POST', `/images/load${q}`, 'not an archive', 'application/x-tar');
-      assert.equal(r.status, 200, r.body);
+    for (const quiet of [undefined, false, true]) {
+      const messages = [];
+      for await (const m of await clientOf(d).imageLoad({ body: 'not an archive', ...(quiet === undefined ? {} : { quiet }) })) messages.push(m);
       const message = 'Error processing tar file(exit status 1): unexpected EOF';
-      assert.deepEqual(JSON.parse(r.body.trim()), { errorDetail: { message }, error: message });
+      assert.deepEqual(messages, [{ errorDetail: { message }, error: message }], `quiet ${quiet}`);
     }
     const cli = await d.docker(['load'], { input: 'not an archive' });
     assert.equal(cli.code, 1);
@@ -223,13 +222,12 @@ describe('images: save/load/commit/diff/export/import/tag/rmi/prune/df', { skip:
       const run = await d.docker(['run', '-d', 'busybox', 'true']);
       assert.equal(run.code, 0, run.stderr);
       const id = run.stdout.trim();
-      const c = await d.request('POST', `/commit?container=${id}&pause=1&repo=exiting&tag=${i}`);
-      assert.equal(c.status, 201, c.body + d.logTail());
+      const c = await clientOf(d).imageCommit({ container: id, pause: true, repo: 'exiting', tag: String(i) });
+      assert.match(c.Id ?? '', /^sha256:[0-9a-f]{64}$/, d.logTail());
       assert.equal((await d.docker(['wait', id])).stdout.trim(), '0');
-      const again = await d.request('POST', `/commit?container=${id}&pause=1`);
-      assert.equal(again.status, 201, again.body);
+      const again = await clientOf(d).imageCommit({ container: id, pause: true });
       assert.equal((await d.docker(['rm', id])).code, 0);
-      const rmi = await d.docker(['rmi', `exiting:${i}`, JSON.parse(again.body).Id]);
+      const rmi = await d.docker(['rmi', `exiting:${i}`, again.Id!]);
       assert.equal(rmi.code, 0, rmi.stderr);
     }
   });

@@ -1,9 +1,12 @@
-// Container lifecycle end to end with the real docker CLI and raw HTTP: pause/unpause (frozen
+// Container lifecycle end to end with the real docker CLI and @berth/client (raw HTTP for the old
+// shapes and malformed bodies): pause/unpause (frozen
 // processes), rename, kill with signals, wait, top, rm, restart policies (also across berthd
 // restarts), docker ps filters and --format, prune, and the old API shapes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { BadRequestError, ConflictError, NotFoundError, NotModifiedError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
 
 // Long-running containers: TERM ends them at once, so stops and berthd shutdowns are quick.
@@ -11,6 +14,7 @@ const SERVE = ['sh', '-c', 'trap "exit 0" TERM; trap "echo got HUP" HUP; while :
 
 describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
+  const api = () => clientOf(d);
 
   const ok = async (args: string[]): Promise<string> => {
     const r = await d.docker(args);
@@ -32,6 +36,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -65,7 +70,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['start', 'p2']);
     await ok(['pause', 'p2']);
     await ok(['rm', '-f', 'p2']);
-    assert.equal((await d.request('GET', `/containers/${p2}/json`)).status, 404);
+    await rejectsWith(api().containerInspect({ id: p2 }), NotFoundError, `No such container: ${p2}`);
     await fails(['pause', p2.slice(0, 12)], /No such container/);
   });
 
@@ -76,9 +81,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     await fails(['rename', 'r1', 'r2'], new RegExp(`Error when allocating new name: Conflict. The container name "/r2" is already in use by container "${other}". You have to remove \\(or rename\\) that container to be able to reuse that name.`));
     await fails(['rename', 'r1', 'r1'], /Renaming a container with the same name as its current name/);
     await fails(['rename', 'r1', 'bad!'], /Invalid container name \(\/bad!\)/);
-    const empty = await d.request('POST', '/containers/r1/rename');
-    assert.equal(empty.status, 400);
-    assert.equal(JSON.parse(empty.body).message, 'Neither old nor new names may be empty');
+    await rejectsWith(api().containerRename({ id: 'r1', name: '' }), BadRequestError, 'Neither old nor new names may be empty');
     await ok(['rename', 'r1', 'renamed']);
     assert.equal(await inspect(id, '{{.Name}} {{.Config.Hostname}}'), `/renamed ${hostname}`);
     assert.equal(await ok(['exec', 'renamed', 'hostname']), hostname);
@@ -93,45 +96,36 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     const custom = await ok(['top', 'p1', '-o', 'pid,comm']);
     assert.match(custom, /^PID\s+COMMAND\n/);
     assert.match(custom, /\bsh\b/);
-    const raw = await d.request('GET', '/containers/p1/top');
-    const body = JSON.parse(raw.body) as { Titles: string[]; Processes: string[][] };
+    const body = await api().containerTop({ id: 'p1' });
     const pid = await inspect('p1', '{{.State.Pid}}');
-    assert.ok(body.Processes.some((p) => p[body.Titles.indexOf('PID')] === pid), raw.body);
+    assert.ok(body.Processes?.some((p) => p[body.Titles!.indexOf('PID')] === pid), JSON.stringify(body));
     const id = await ok(['create', '--name', 't0', 'busybox', 'true']);
     await fails(['top', 't0'], new RegExp(`Container ${id} is not running`));
-    const bad = await d.request('GET', '/containers/p1/top?ps_args=-o%20x%3DPID');
-    assert.equal(bad.status, 400);
-    assert.equal(JSON.parse(bad.body).message, 'specifying "x=PID" is not allowed');
+    await rejectsWith(api().containerTop({ id: 'p1', ps_args: '-o x=PID' }), BadRequestError, 'specifying "x=PID" is not allowed');
     await ok(['rm', 't0']);
   });
 
   test('kill, stop, start, wait and rm status codes and messages', async () => {
     const id = await ok(['create', '--name', 'k1', 'busybox', 'sh', '-c', 'exit 7']);
     await fails(['kill', 'k1'], new RegExp(`Cannot kill container: k1: Container ${id} is not running`));
-    const killStopped = await d.request('POST', '/containers/k1/kill');
-    assert.equal(killStopped.status, 409);
-    assert.equal((await d.request('POST', '/v1.19/containers/k1/kill')).status, 204, 'before 1.20 not an error');
-    const badSignal = await d.request('POST', '/containers/p1/kill?signal=FOO');
-    assert.equal(badSignal.status, 400);
-    assert.equal(JSON.parse(badSignal.body).message, 'Invalid signal: FOO');
-    assert.equal((await d.request('POST', '/containers/k1/stop')).status, 304);
+    await rejectsWith(api().containerKill({ id: 'k1' }), ConflictError, new RegExp(`Container ${id} is not running`));
+    await clientOf(d, '1.19').containerKill({ id: 'k1' }); // before 1.20 not an error
+    await rejectsWith(api().containerKill({ id: 'p1', signal: 'FOO' }), BadRequestError, 'Invalid signal: FOO');
+    await rejectsWith(api().containerStop({ id: 'k1' }), NotModifiedError);
     await ok(['start', 'k1']);
     assert.equal(await ok(['wait', 'k1']), '7');
-    const wait = await d.request('POST', '/containers/k1/wait');
-    assert.deepEqual(JSON.parse(wait.body), { StatusCode: 7, Error: null });
-    assert.equal((await d.request('POST', '/containers/p1/start')).status, 304);
+    assert.deepEqual(await api().containerWait({ id: 'k1' }), { StatusCode: 7, Error: null });
+    await rejectsWith(api().containerStart({ id: 'p1' }), NotModifiedError);
     await fails(['rm', 'p1'], /You cannot remove a running container [0-9a-f]{64}. Stop the container before attempting removal or force remove/);
-    const link = await d.request('DELETE', '/containers/k1?link=1');
-    assert.equal(link.status, 409);
-    assert.equal(JSON.parse(link.body).message, 'Conflict, cannot remove the default link name of the container');
+    await rejectsWith(api().containerDelete({ id: 'k1', link: true }), ConflictError, 'Conflict, cannot remove the default link name of the container');
     // next-exit and removed waits, with signals by number
     const w = await run('w1', 'busybox', ...SERVE);
-    const nextExit = d.request('POST', `/containers/${w}/wait?condition=next-exit`);
-    const removed = d.request('POST', `/containers/${w}/wait?condition=removed`);
+    const nextExit = api().containerWait({ id: w, condition: 'next-exit' });
+    const removed = api().containerWait({ id: w, condition: 'removed' });
     await ok(['kill', '-s', '15', 'w1']);
-    assert.deepEqual(JSON.parse((await nextExit).body), { StatusCode: 0, Error: null });
+    assert.deepEqual(await nextExit, { StatusCode: 0, Error: null });
     await ok(['rm', 'w1']);
-    assert.deepEqual(JSON.parse((await removed).body), { StatusCode: 0, Error: null });
+    assert.deepEqual(await removed, { StatusCode: 0, Error: null });
     await ok(['rm', 'k1']);
   });
 
@@ -179,8 +173,8 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['run', '--name', 'f-exit0', '--label', 'app=web', '--label', 'tier=front', 'busybox', 'true']);
     const r = await d.docker(['run', '--name', 'f-exit3', '--label', 'app=db', 'busybox', 'sh', '-c', 'exit 3']);
     assert.equal(r.code, 3);
-    const created = await d.request('POST', '/containers/create?name=f-vol', { Image: 'busybox', Cmd: ['true'], Volumes: { '/data': {} } });
-    assert.equal(created.status, 201, created.body);
+    const created = await api().containerCreate({ name: 'f-vol', body: { Image: 'busybox', Cmd: ['true'], Volumes: { '/data': {} } } });
+    assert.match(created.Id, /^[0-9a-f]{64}$/);
     const ids = new Map<string, string>();
     for (const n of ['f-exit0', 'f-exit3', 'f-vol']) ids.set(n, await inspect(n, '{{.Id}}'));
     const names = async (...filters: string[]): Promise<string[]> => {
@@ -211,13 +205,11 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(await ok(['ps', '-n', '1', '--format', '{{.Names}}']), 'f-vol');
     assert.equal(await ok(['ps', '-l', '-q']), ids.get('f-vol')!.slice(0, 12));
     // the older map-of-bools encoding and the current one
-    for (const enc of ['{"name":{"f-exit3":true}}', '{"name":["f-exit3"]}']) {
-      const res = await d.request('GET', `/containers/json?all=1&filters=${encodeURIComponent(enc)}`);
-      assert.deepEqual((JSON.parse(res.body) as Array<{ Names: string[] }>).map((c) => c.Names[0]), ['/f-exit3'], enc);
+    for (const filters of [{ name: { 'f-exit3': true } }, { name: ['f-exit3'] }]) {
+      const list = await api().containerList({ all: true, filters });
+      assert.deepEqual(list.map((c) => c.Names?.[0]), ['/f-exit3'], JSON.stringify(filters));
     }
-    const bad = await d.request('GET', `/containers/json?filters=${encodeURIComponent('{"colour":["red"]}')}`);
-    assert.equal(bad.status, 400);
-    assert.equal(JSON.parse(bad.body).message, "Invalid filter 'colour'");
+    await rejectsWith(api().containerList({ filters: { colour: ['red'] } }), BadRequestError, "Invalid filter 'colour'");
     await fails(['ps', '--filter', 'status=sleepy'], /Invalid filter 'status=sleepy'/);
     // --format over list and inspect
     assert.equal(await ok(['ps', '-a', '--filter', 'name=f-exit0', '--format', '{{.Names}}|{{.Label "app"}}|{{.State}}|{{.Command}}|{{.Image}}']),
@@ -226,8 +218,8 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
       'exited 3 sh ["-c","exit 3"] db overlayfs linux');
     const state = JSON.parse(await inspect('f-exit3', '{{json .State}}')) as Record<string, unknown>;
     assert.deepEqual(Object.keys(state).sort(), ['Dead', 'Error', 'ExitCode', 'FinishedAt', 'OOMKilled', 'Paused', 'Pid', 'Restarting', 'Running', 'StartedAt', 'Status']);
-    const full = JSON.parse((await d.request('GET', '/containers/f-exit3/json')).body) as Record<string, unknown>;
-    for (const k of ['Config', 'HostConfig', 'Mounts', 'GraphDriver', 'ResolvConfPath', 'HostnamePath', 'HostsPath', 'LogPath', 'RestartCount', 'NetworkSettings']) {
+    const full = await api().containerInspect({ id: 'f-exit3' });
+    for (const k of ['Config', 'HostConfig', 'Mounts', 'GraphDriver', 'ResolvConfPath', 'HostnamePath', 'HostsPath', 'LogPath', 'RestartCount', 'NetworkSettings'] as const) {
       assert.ok(k in full, k);
     }
   });
@@ -248,28 +240,24 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['create', '--name', 'legacy', 'busybox', 'true']);
     const rejected = await d.request('POST', '/v1.24/containers/legacy/start', { RestartPolicy: { Name: 'no' } });
     assert.equal(rejected.status, 400);
-    const started = await d.request('POST', '/v1.19/containers/legacy/start', { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 } });
-    assert.equal(started.status, 204, started.body);
+    // the client pinned to 1.19 sends start in 1.19's shape
+    await clientOf(d, '1.19').containerStart({ id: 'legacy', body: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 } } });
     assert.equal(await inspect('legacy', '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}'), 'on-failure:1');
   });
 
   test('container prune: label, label! and until filters', async () => {
     const pruned = await inspect('f-exit3', '{{.Id}}');
-    const res = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"label":["app"],"label!":["tier"]}')}`);
-    assert.equal(res.status, 200, res.body);
-    const report = JSON.parse(res.body) as { ContainersDeleted: string[]; SpaceReclaimed: number };
+    const report = await api().containerPrune({ filters: { label: ['app'], 'label!': ['tier'] } });
     assert.deepEqual(report.ContainersDeleted, [pruned]);
     assert.equal((await d.docker(['inspect', 'f-exit3'])).code, 1, 'f-exit3 pruned');
     assert.equal((await d.docker(['inspect', 'f-exit0'])).code, 0, 'f-exit0 kept (label! tier)');
-    const none = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"until":["1h"]}')}`);
-    assert.deepEqual(JSON.parse(none.body), { ContainersDeleted: null, SpaceReclaimed: 0 });
-    const badFilter = await d.request('POST', `/containers/prune?filters=${encodeURIComponent('{"status":["exited"]}')}`);
-    assert.equal(badFilter.status, 400);
+    assert.deepEqual(await api().containerPrune({ filters: { until: ['1h'] } }), { ContainersDeleted: null, SpaceReclaimed: 0 });
+    await rejectsWith(api().containerPrune({ filters: { status: ['exited'] } }), BadRequestError);
     const out = await ok(['container', 'prune', '-f']);
     assert.match(out, /Deleted Containers:/);
     const left = (await ok(['ps', '-a', '--format', '{{.Names}}'])).split('\n').sort();
     assert.deepEqual(left, ['al1', 'p1', 'renamed']);
-    assert.equal((await d.request('POST', '/v1.24/containers/prune')).status, 404, 'prune exists from 1.25');
+    await rejectsWith(clientOf(d, '1.24').call('containerPrune'), NotFoundError); // prune exists from 1.25 (not a method of a 1.24 client)
   });
 
   test('create refuses wrongly typed fields and non-JSON bodies with 400s and dockerd\'s texts', async () => {
@@ -306,19 +294,15 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Container frozen is paused, unpause the container before exec/);
     await ok(['unpause', 'frozen']);
-    const top = await d.request('GET', '/v1.41/containers/frozen/top?ps_args=-zzz');
-    assert.equal(top.status, 400);
-    assert.match(JSON.parse(top.body).message, /^ps: /);
+    await rejectsWith(clientOf(d, '1.41').containerTop({ id: 'frozen', ps_args: '-zzz' }), BadRequestError, /^ps: /);
     await ok(['rm', '-f', 'frozen']);
   });
 
   test('container prune reports the space of the removed writable layers', async () => {
     await ok(['run', '--name', 'writer', '--label', 'prune-size=1', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1024 count=300 2>/dev/null']);
-    const r = await d.request('POST', `/v1.41/containers/prune?filters=${encodeURIComponent('{"label":["prune-size=1"]}')}`);
-    assert.equal(r.status, 200);
-    const body = JSON.parse(r.body) as { ContainersDeleted: string[]; SpaceReclaimed: number };
-    assert.equal(body.ContainersDeleted.length, 1);
-    assert.ok(body.SpaceReclaimed >= 300 * 1024, `SpaceReclaimed ${body.SpaceReclaimed}`);
+    const body = await clientOf(d, '1.41').containerPrune({ filters: { label: ['prune-size=1'] } });
+    assert.equal(body.ContainersDeleted?.length, 1);
+    assert.ok((body.SpaceReclaimed ?? 0) >= 300 * 1024, `SpaceReclaimed ${body.SpaceReclaimed}`);
   });
 
   test('berthd restart: always and unless-stopped come back, unless-stopped stopped by the user stays stopped', async () => {

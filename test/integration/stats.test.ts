@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
+import { NotFoundError } from '@berth/client';
+import { clientOf, closeClients, rejectsWith, take } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd } from './harness.js';
 
 describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
@@ -20,6 +21,7 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
   after(async () => {
     if (!d) return;
     await ok(['rm', '-f', 'burn', 'idle']).catch(() => undefined);
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -52,9 +54,7 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
     const pid = Number(await ok(['inspect', '-f', '{{.State.Pid}}', 'burn']));
     const dir = memoryDir(pid);
     const limitFile = fs.existsSync(`${dir}/memory.limit_in_bytes`) ? `${dir}/memory.limit_in_bytes` : `${dir}/memory.max`;
-    const one = await d.request('GET', '/containers/burn/stats?stream=false&one-shot=true');
-    assert.equal(one.status, 200);
-    const s = JSON.parse(one.body) as Record<string, any>;
+    const [s] = await take(await clientOf(d).containerStats({ id: 'burn', stream: false, 'one-shot': true }), 1) as Array<Record<string, any>>;
     assert.equal(s.name, '/burn');
     assert.equal(s.os_type, 'linux');
     assert.equal(s.memory_stats.limit, Number(fs.readFileSync(limitFile, 'utf8')));
@@ -65,7 +65,7 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
     assert.ok(s.cpu_stats.online_cpus >= 1);
     assert.equal(s.precpu_stats.cpu_usage.total_usage, 0, 'one-shot has no previous sample');
     assert.ok(Array.isArray(s.blkio_stats.io_service_bytes_recursive));
-    const two = JSON.parse((await d.request('GET', '/v1.41/containers/burn/stats?stream=false')).body) as Record<string, any>;
+    const [two] = await take(await clientOf(d, '1.41').containerStats({ id: 'burn', stream: false }), 1) as Array<Record<string, any>>;
     assert.ok(two.cpu_stats.cpu_usage.total_usage > two.precpu_stats.cpu_usage.total_usage, 'stream=false spans two samples');
     assert.ok(!('os_type' in two));
     const old = JSON.parse((await d.request('GET', '/v1.22/containers/burn/stats?stream=false')).body) as Record<string, any>;
@@ -76,34 +76,19 @@ describe('stats', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(typeof v120.network.rx_bytes, 'number');
     assert.equal(typeof v120.network.tx_packets, 'number');
     // a stream: three samples, each with the previous one's CPU as precpu
-    const samples = await new Promise<Array<Record<string, any>>>((resolve, reject) => {
-      const got: Array<Record<string, any>> = [];
-      let buf = '';
-      const req = http.get({ socketPath: d.socket, path: '/containers/burn/stats' }, (res) => {
-        res.on('data', (c: Buffer) => {
-          buf += c.toString();
-          let i;
-          while ((i = buf.indexOf('\n')) >= 0) { got.push(JSON.parse(buf.slice(0, i))); buf = buf.slice(i + 1); }
-          if (got.length >= 3) { req.destroy(); resolve(got); }
-        });
-      });
-      req.on('error', (e) => { if (got.length < 3) reject(e); });
-    });
-    assert.equal(samples[1]!.precpu_stats.cpu_usage.total_usage, samples[0]!.cpu_stats.cpu_usage.total_usage);
+    const samples = await take(await clientOf(d).containerStats({ id: 'burn' }), 3);
+    assert.equal(samples.length, 3);
+    assert.equal(samples[1]!.precpu_stats?.cpu_usage?.total_usage, samples[0]!.cpu_stats?.cpu_usage?.total_usage);
     assert.equal(samples[2]!.preread, samples[1]!.read);
   });
 
   test('a stopped container answers zeros with its name and ID; an unknown one is a 404', async () => {
     await ok(['stop', '-t', '0', 'idle']);
-    const r = await d.request('GET', '/containers/idle/stats?stream=false');
-    assert.equal(r.status, 200);
-    const s = JSON.parse(r.body) as Record<string, any>;
+    const [s] = await take(await clientOf(d).containerStats({ id: 'idle', stream: false }), 1) as Array<Record<string, any>>;
     assert.equal(s.name, '/idle');
     assert.equal(s.read, '0001-01-01T00:00:00Z');
     assert.deepEqual(s.memory_stats, {});
-    const none = await d.request('GET', '/containers/nope/stats?stream=false');
-    assert.equal(none.status, 404);
-    assert.match(none.body, /No such container: nope/);
+    await rejectsWith(clientOf(d).containerStats({ id: 'nope', stream: false }), NotFoundError, /No such container: nope/);
   });
 
   test('docker-py: stats(stream=False) and a decoded stream, as its integration tests read them', { skip: dockerPy ? false : 'no python3 with the docker module (Debian python3-docker)' }, () => {

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Dockerode from 'dockerode';
 import WebSocket from 'ws';
+import type { Frame } from '@berth/client';
+import { clientOf, closeClients, watch } from './client-of.js';
 import { Berthd, busyboxTar, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
 
 const tmuxMissing = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux is not installed (scripts/install-deps.sh installs it)' : false;
@@ -27,6 +29,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
 
   after(async () => {
     if (!d) return;
+    closeClients(d);
     await d.stop('SIGTERM');
     d.cleanup();
   });
@@ -126,34 +129,41 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
 
   // dockerd's rule (container/stream/attach.go): a client's stdin EOF closes the container's stdin
   // only for StdinOnce without a TTY; otherwise it just ends that client's stream.
-  const attachPath = (name: string): string => `/containers/${name}/attach?stream=1&stdin=1&stdout=1&stderr=1`;
+  const attach = (id: string) => clientOf(d).containerAttach({ id, stream: true, stdin: true, stdout: true, stderr: true });
 
   test('StdinOnce with a TTY: the client closing stdin (the CLI on ctrl-p ctrl-q) ends its stream, the shell keeps stdin for the next attach', async () => {
-    const created = await d.request('POST', '/containers/create?name=once', {
+    await clientOf(d).containerCreate({ name: 'once', body: {
       Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
-    });
-    assert.equal(created.status, 201, created.body);
-    const first = await d.hijack(attachPath('once'), {});
-    assert.equal((await d.request('POST', '/containers/once/start')).status, 204);
-    first.socket.write('echo one-$((1+1))\n');
-    await first.until(/one-2/);
-    first.socket.end();
-    await first.ended;
+    } });
+    const first = await attach('once');
+    const firstOut = watch(first);
+    await clientOf(d).containerStart({ id: 'once' });
+    first.stdin.write('echo one-$((1+1))\n');
+    await firstOut.until(/one-2/);
+    first.closeWrite();
+    await firstOut.ended;
+    assert.equal(await first.tty, true);
     assert.equal((await inspect('once')).State.Running, true);
-    const second = await d.hijack(attachPath('once'), {});
-    second.socket.write('echo two-$((2+2))\n');
-    await second.until(/two-4/);
-    second.socket.destroy();
+    const second = await attach('once');
+    const secondOut = watch(second);
+    second.stdin.write('echo two-$((2+2))\n');
+    await secondOut.until(/two-4/);
+    second.destroy();
     await d.docker(['rm', '-f', 'once']);
   });
 
   test('without StdinOnce a stdin EOF ends the attach and the container runs on; with it (no TTY) the process reads EOF, even before the start', async () => {
     assert.equal((await d.docker(['run', '-d', '-i', '--name', 'keep', 'busybox', ...ECHO_BOTH])).code, 0);
-    const h = await d.hijack(attachPath('keep'), {});
-    h.socket.write('a\n');
-    await h.until(/out:a\n[^]*err:a\n|err:a\n[^]*out:a\n/);
-    h.socket.end();
-    await h.ended;
+    const h = await attach('keep');
+    const frames: Frame[] = [];
+    const out = watch((async function* () { for await (const f of h) { frames.push(f); yield f; } })());
+    h.stdin.write('a\n');
+    await out.until(/out:a\n[^]*err:a\n|err:a\n[^]*out:a\n/);
+    h.closeWrite();
+    await out.ended;
+    // demultiplexed: each line on its own stream
+    assert.equal(frames.filter((f) => f.stream === 'stdout').map((f) => f.data.toString()).join(''), 'out:a\n');
+    assert.equal(frames.filter((f) => f.stream === 'stderr').map((f) => f.data.toString()).join(''), 'err:a\n');
     assert.equal((await inspect('keep')).State.Running, true);
     await d.docker(['rm', '-f', 'keep']);
     // `docker run -i` sets StdinOnce; an empty stdin may end before the container starts

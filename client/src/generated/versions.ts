@@ -42,19 +42,19 @@ export type NewestApiVersion = typeof NEWEST_API_VERSION;
 
 /** The methods each version has, with that version's parameter, body and result types. */
 export interface VersionMethods {
-  '1.12': LegacyMethods;
-  '1.13': LegacyMethods;
-  '1.14': LegacyMethods;
-  '1.15': LegacyMethods;
-  '1.16': LegacyMethods;
-  '1.17': LegacyMethods;
-  '1.18': LegacyMethods;
-  '1.19': LegacyMethods;
-  '1.20': LegacyMethods;
-  '1.21': LegacyMethods;
-  '1.22': LegacyMethods;
-  '1.23': LegacyMethods;
-  '1.24': LegacyMethods;
+  '1.12': LegacyMethods<'1.12'>;
+  '1.13': LegacyMethods<'1.13'>;
+  '1.14': LegacyMethods<'1.14'>;
+  '1.15': LegacyMethods<'1.15'>;
+  '1.16': LegacyMethods<'1.16'>;
+  '1.17': LegacyMethods<'1.17'>;
+  '1.18': LegacyMethods<'1.18'>;
+  '1.19': LegacyMethods<'1.19'>;
+  '1.20': LegacyMethods<'1.20'>;
+  '1.21': LegacyMethods<'1.21'>;
+  '1.22': LegacyMethods<'1.22'>;
+  '1.23': LegacyMethods<'1.23'>;
+  '1.24': LegacyMethods<'1.24'>;
   '1.25': v1_25;
   '1.26': v1_26;
   '1.27': v1_27;

@@ -72,7 +72,7 @@ export interface ContainerStateJSON {
 
 /** One entry of inspect's and the list's `Mounts` (dockerd's types.MountPoint). */
 export interface MountPoint {
-  Type: 'bind' | 'volume' | 'tmpfs';
+  Type: 'bind' | 'volume' | 'tmpfs' | 'image';
   /** volumes only */
   Name?: string;
   Source: string;

@@ -54,8 +54,12 @@ export interface MountSpec {
   Target?: string;
   ReadOnly?: boolean;
   Consistency?: string;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean } | null;
+  BindOptions?: {
+    Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean;
+    ReadOnlyNonRecursive?: boolean; ReadOnlyForceRecursive?: boolean;
+  } | null;
   VolumeOptions?: object | null;
+  ImageOptions?: { Subpath?: string } | null;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
 }
 

@@ -16,6 +16,7 @@ import { ContainerdDiffer } from './differ.js';
 import { grpcCode } from './errors.js';
 import { subscribeEvents } from './events.js';
 import { ContainerdSnapshotter, SNAPSHOTTER } from './snapshotter.js';
+import { runcOptionsAny } from './runc-options.js';
 import {
   fromMount,
   jsonAny,
@@ -89,7 +90,7 @@ export class ContainerdRuntime implements Runtime {
         id: options.id,
         labels: options.labels,
         image: options.image,
-        runtime: { name: options.runtime },
+        runtime: { name: options.runtime, ...(options.runtimeBinary ? { options: runcOptionsAny({ binaryName: options.runtimeBinary }) } : {}) },
         spec: jsonAny(SPEC_TYPE_URL, options.spec),
         snapshotter: SNAPSHOTTER,
         snapshotKey: options.snapshotKey,

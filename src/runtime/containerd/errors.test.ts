@@ -44,3 +44,11 @@ test('context prefixes the message; already-mapped and non-gRPC errors are handl
   assert.equal(plain.message, 'boom');
   assert.equal(grpcCode(plain), undefined);
 });
+
+test('crun wording is brought to runc\'s, so exit codes 127/126 are chosen as for runc', async () => {
+  const { goErrnoSpelling } = await import('./errors.js');
+  assert.equal(goErrnoSpelling('OCI runtime exec failed: executable file `nosuchcmd` not found in $PATH: No such file or directory: unknown'),
+    'OCI runtime exec failed: exec: "nosuchcmd": executable file not found in $PATH: no such file or directory: unknown');
+  assert.equal(goErrnoSpelling('exec `/etc`: Permission denied'), 'exec `/etc`: permission denied');
+  assert.equal(goErrnoSpelling('runc create failed: exec: "x": executable file not found in $PATH'), 'runc create failed: exec: "x": executable file not found in $PATH');
+});

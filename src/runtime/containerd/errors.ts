@@ -34,7 +34,7 @@ export function fromGrpcError(err: unknown, context?: string): BerthError {
     return new SystemError(context ? `${context}: ${message}` : message, { cause: err });
   }
   // `details` is containerd's own message; `message` prefixes it with "5 NOT_FOUND: ".
-  const detail = err.details || err.message || `gRPC status ${err.code}`;
+  const detail = goErrnoSpelling(err.details || err.message || `gRPC status ${err.code}`);
   const message = context ? `${context}: ${detail}` : detail;
   switch (err.code) {
     case Status.NOT_FOUND:
@@ -49,4 +49,24 @@ export function fromGrpcError(err: unknown, context?: string): BerthError {
     default:
       return new SystemError(message, { cause: err });
   }
+}
+
+/** strerror(3) texts crun appends, and the lower-case Go spellings (syscall.Errno.Error()) runc's carry */
+const ERRNO_TEXTS: [RegExp, string][] = [
+  [/No such file or directory/g, 'no such file or directory'],
+  [/Permission denied/g, 'permission denied'],
+  [/Is a directory/g, 'is a directory'],
+  [/Not a directory/g, 'not a directory'],
+];
+
+/**
+ * crun reports a missing command as "executable file `x` not found in $PATH: No such file or
+ * directory"; dockerd, the docker CLI and berthd pick exit codes 127/126 by runc's wording
+ * ("executable file not found", lower-case errno texts). The message is brought to that wording.
+ */
+export function goErrnoSpelling(message: string): string {
+  let out = message.replace(/executable file `([^`]*)` not found( in \$PATH)?/g, (_m, file: string, inPath: string | undefined) =>
+    `exec: "${file}": executable file not found${inPath ?? ''}`);
+  for (const [re, text] of ERRNO_TEXTS) out = out.replace(re, text);
+  return out;
 }

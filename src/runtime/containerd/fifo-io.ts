@@ -3,11 +3,11 @@
 // pool thread per idle read and four idle containers hung the process in the spike.
 // The read ends must be open before Tasks.Create/Exec, or the shim's open(O_WRONLY) blocks and the
 // call fails with DEADLINE_EXCEEDED after 30 s.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { TaskIOPaths } from '../runtime.js';
+import { mkfifos, type FifoPool } from './fifo-pool.js';
 
 export interface TaskFifos {
   paths: TaskIOPaths;
@@ -27,8 +27,6 @@ export interface CreateFifosOptions {
   prefix?: string;
 }
 
-const MKFIFO = '/usr/bin/mkfifo';
-
 export function fifoPaths(dir: string, opts: CreateFifosOptions): TaskIOPaths {
   const prefix = opts.prefix ?? 'init';
   return {
@@ -37,18 +35,6 @@ export function fifoPaths(dir: string, opts: CreateFifosOptions): TaskIOPaths {
     stderr: opts.terminal ? '' : path.join(dir, `${prefix}-stderr`),
     terminal: opts.terminal,
   };
-}
-
-/** Node has no mkfifo(3): one mkfifo process makes all missing FIFOs (existing ones are reused). */
-async function makeFifos(paths: string[]): Promise<void> {
-  const missing = paths.filter((p) => !fs.existsSync(p));
-  if (missing.length === 0) return;
-  await new Promise<void>((resolve, reject) => {
-    execFile(MKFIFO, ['-m', '0600', ...missing], (err, _stdout, stderr) => {
-      if (err) reject(new Error(`mkfifo ${missing.join(' ')}: ${stderr.trim() || err.message}`, { cause: err }));
-      else resolve();
-    });
-  });
 }
 
 function openReader(file: string): net.Socket {
@@ -94,10 +80,15 @@ export function openExistingFifos(paths: TaskIOPaths): Promise<TaskFifos> {
   }
 }
 
-/** Creates `dir` and the FIFOs for one process (existing ones are reused), and opens our ends. */
-export async function createFifos(dir: string, opts: CreateFifosOptions): Promise<TaskFifos> {
+/**
+ * Creates `dir` and the FIFOs for one process (existing ones are reused), and opens our ends.
+ * With a pool, new FIFOs are taken from it (no process spawned); without, one mkfifo makes them.
+ */
+export async function createFifos(dir: string, opts: CreateFifosOptions, pool?: FifoPool): Promise<TaskFifos> {
   const paths = fifoPaths(dir, opts);
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  await makeFifos([paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== ''));
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const missing = [paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== '' && !fs.existsSync(p));
+  if (pool) await pool.place(missing);
+  else await mkfifos(missing);
   return openExistingFifos(paths);
 }

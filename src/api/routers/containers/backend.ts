@@ -94,7 +94,8 @@ export interface ContainerQueryBackend {
 }
 
 export interface ContainerStreamsBackend {
-  containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  /** `entries` come in batches, so a batch can be written to the client at once */
+  containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry[]> }>;
   containerAttach(ref: string, options: AttachOptions): Promise<PreparedAttach>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
 }

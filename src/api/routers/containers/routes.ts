@@ -2,7 +2,6 @@
 import type { Writable } from 'node:stream';
 import { ConflictError, InvalidParameterError, withPrefix } from '../../../errdefs/index.js';
 import { parseSignal } from '../../../internal/signals.js';
-import { frame, StreamId } from '../../../internal/stdcopy.js';
 import { waitForDrain } from '../../../internal/stream-pumps.js';
 import { versionGte, versionLt } from '../../../internal/version.js';
 import type { RequestContext } from '../../server/context.js';
@@ -10,11 +9,11 @@ import type { Route, Router } from '../../server/route.js';
 import type { ContainerCreateBody, HostConfig } from '../../types/container.js';
 import type { ContainerUpdateBody } from '../../types/host-config.js';
 import type { ContainerBackend, LogsOptions } from './backend.js';
-import { detailsPrefix } from '../../../logger/log-config.js';
 import { serveWebSocket } from '../websocket-stream.js';
 import { RAW_STREAM, serveHijacked } from '../hijacked-stream.js';
 import { checkCreateBodyTypes } from '../../types/create-body.js';
 import { parseFilters } from './filters.js';
+import { logFrames } from './log-frames.js';
 import { legacyListFilters, logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, shapeWaitResult, stopSignal } from './shape.js';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
@@ -165,11 +164,8 @@ export class ContainersRouter implements Router {
     const { tty, entries } = await this.backend.containerLogs(ctx.params.id!, options, ctx.signal);
     const res = ctx.stream(logsContentType(ctx.version, tty));
     try {
-      for await (const e of entries) {
-        const prefix = (options.timestamps ? `${e.timeText} ` : '') + (options.details ? detailsPrefix(e.attrs) : '');
-        const payload = prefix ? Buffer.concat([Buffer.from(prefix), e.line]) : e.line;
-        await write(res, tty ? payload : frame(e.stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, payload));
-      }
+      // One write per batch of records (a frame per record, as dockerd sends them).
+      for await (const batch of entries) await write(res, logFrames(batch, tty, options));
     } catch (err) {
       if (!ctx.signal.aborted) throw err;
     }

@@ -114,7 +114,17 @@ test('create request per version: ConsoleSize 1.42, KernelMemory ignored 1.42, A
   const v144 = shapeCreateRequest(body, '1.44');
   assert.deepEqual(v144.body.Healthcheck, body.Healthcheck);
   assert.deepEqual(v144.warnings, ['The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.']);
-  assert.throws(() => shapeCreateRequest(body, '1.52'), { message: 'container-wide MAC address no longer supported; use endpoint-specific MAC address instead' });
+  const v152 = shapeCreateRequest(body, '1.52');
+  assert.equal(v152.body.MacAddress, undefined);
+  assert.deepEqual(v152.warnings, []);
+  assert.throws(() => shapeCreateRequest({ Image: 'b', HostConfig: { Capabilities: ['CAP_NET_ADMIN'] } as never }, '1.40'), /HostConfig.Capabilities field is not supported/);
+  assert.equal(shapeCreateRequest({ Image: 'b', HostConfig: { Capabilities: ['CAP_NET_ADMIN'] } as never }, '1.41').warnings.length, 0);
+  const mixed = { Image: 'b', HostConfig: { Mounts: [{ Type: 'bind', Source: '/s', Target: '/t', VolumeOptions: {}, TmpfsOptions: {}, BindOptions: { CreateMountpoint: true } }] } };
+  assert.deepEqual(shapeCreateRequest(mixed, '1.41').body.HostConfig?.Mounts, [{ Type: 'bind', Source: '/s', Target: '/t', BindOptions: { CreateMountpoint: false } }]);
+  assert.throws(() => shapeCreateRequest(mixed, '1.42'), { message: 'VolumeOptions must not be specified on mount type "bind"' });
+  const vd = { Image: 'b', HostConfig: { VolumeDriver: 'x', Mounts: [{ Type: 'volume', Target: '/v' }] } };
+  assert.deepEqual(shapeCreateRequest(vd, '1.47').warnings, []);
+  assert.match(shapeCreateRequest(vd, '1.48').warnings[0] ?? '', /container-wide volume-driver configuration is ignored/);
 });
 
 test('stop/restart signal from 1.42; per-device blkio on update from 1.55', () => {

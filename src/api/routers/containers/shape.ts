@@ -140,6 +140,42 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
     if (versionGte(version, '1.52')) delete hc.KernelMemoryTCP;
     // HostConfig.Annotations: 1.43.
     if (versionLt(version, '1.43')) delete hc.Annotations;
+    // VolumeOptions.Subpath: 1.45 (dockerd refuses it from older clients rather than mount the whole volume).
+    if (versionLt(version, '1.45') && Array.isArray(hc.Mounts)
+      && (hc.Mounts as Array<{ VolumeOptions?: { Subpath?: string } | null } | null>).some((m) => m?.VolumeOptions?.Subpath)) {
+      throw new InvalidParameterError('VolumeOptions.Subpath needs API v1.45 or newer');
+    }
+    type M = { Type?: string; BindOptions?: Record<string, unknown> | null; VolumeOptions?: unknown; TmpfsOptions?: unknown } | null;
+    if (Array.isArray(hc.Mounts) && versionLt(version, '1.42')) {
+      // CreateMountpoint is 1.42's; options of another type were not checked before 1.42: dropped
+      hc.Mounts = (hc.Mounts as M[]).map((m) => {
+        if (!m) return m;
+        const { VolumeOptions, TmpfsOptions, BindOptions, ...rest } = m;
+        return {
+          ...rest,
+          ...(BindOptions ? { BindOptions: { ...BindOptions, CreateMountpoint: false } } : {}),
+          ...(VolumeOptions && m.Type === 'volume' ? { VolumeOptions } : {}),
+          ...(TmpfsOptions && m.Type === 'tmpfs' ? { TmpfsOptions } : {}),
+        };
+      }) as typeof hc.Mounts;
+    } else if (Array.isArray(hc.Mounts)) {
+      for (const m of hc.Mounts as M[]) {
+        if (m?.VolumeOptions && m.Type !== 'volume') throw new InvalidParameterError(`VolumeOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+        if (m?.BindOptions && m.Type !== 'bind') throw new InvalidParameterError(`BindOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+        if (m?.TmpfsOptions && m.Type !== 'tmpfs') throw new InvalidParameterError(`TmpfsOptions must not be specified on mount type ${JSON.stringify(m.Type ?? '')}`);
+      }
+    }
+    const binds = Array.isArray(hc.Mounts) ? (hc.Mounts as Array<{ Type?: string; BindOptions?: Record<string, unknown> | null } | null>) : [];
+    // BindOptions.NonRecursive: 1.40; ReadOnlyForceRecursive: 1.44 (refused rather than ignored, as dockerd)
+    if (versionLt(version, '1.40')) {
+      hc.Mounts = binds.map((m) => (m?.BindOptions ? { ...m, BindOptions: { ...m.BindOptions, NonRecursive: false } } : m)) as typeof hc.Mounts;
+    }
+    if (versionLt(version, '1.44') && binds.some((m) => m?.Type === 'bind' && m.BindOptions?.ReadOnlyForceRecursive)) {
+      throw new InvalidParameterError('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
+    }
+    if (versionLt(version, '1.48') && Array.isArray(hc.Mounts) && (hc.Mounts as Array<{ Type?: string } | null>).some((m) => m?.Type === 'image')) {
+      throw new InvalidParameterError('Mount type "Image" needs API v1.48 or newer');
+    }
     out.HostConfig = hc as ContainerCreateBody['HostConfig'];
   }
   // Healthcheck.StartInterval: 1.44.
@@ -148,9 +184,20 @@ export function shapeCreateRequest(body: ContainerCreateBody, version: string): 
     out.Healthcheck = rest as ContainerCreateBody['Healthcheck'];
   }
   shapeEndpointsConfig(out, version);
-  if (out.MacAddress && versionGte(version, '1.44')) {
-    if (versionGte(version, '1.52')) throw new InvalidParameterError('container-wide MAC address no longer supported; use endpoint-specific MAC address instead');
+  // the container-wide MacAddress: deprecated from 1.44 (a warning), gone from 1.52 (moby 29 no longer
+  // decodes it, so it is ignored)
+  if (out.MacAddress && versionGte(version, '1.52')) delete out.MacAddress;
+  else if (out.MacAddress && versionGte(version, '1.44')) {
     warnings.push('The container-wide MacAddress field is now deprecated. It should be specified in EndpointsConfig instead.');
+  }
+  // HostConfig.Capabilities existed in 1.40 only (moby refuses it there, ignores it elsewhere)
+  if (hc && version === '1.40' && Array.isArray(hc.Capabilities) && hc.Capabilities.length > 0) {
+    throw new InvalidParameterError('the HostConfig.Capabilities field is not supported by this daemon; use CapAdd and CapDrop to set capabilities');
+  }
+  // VolumeDriver does not apply to Mounts volumes (their own DriverConfig does): said from 1.48
+  const mounts = Array.isArray(hc?.Mounts) ? hc.Mounts as Array<{ Type?: string; VolumeOptions?: { DriverConfig?: { Name?: string } | null } | null } | null> : [];
+  if (hc?.VolumeDriver && versionGte(version, '1.48') && mounts.some((m) => m?.Type === 'volume' && !m.VolumeOptions?.DriverConfig?.Name)) {
+    warnings.push("WARNING: the container-wide volume-driver configuration is ignored for volumes specified via 'mount'. Use '--mount type=volume,volume-driver=...' instead");
   }
   return { body: out, warnings };
 }

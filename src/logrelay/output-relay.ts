@@ -20,6 +20,12 @@ import { MAX_PARTIAL_LINE } from '../logger/json-file-writer.js';
 
 /** Bytes handed to the consumer at most at once. */
 const READ_CHUNK = 256 * 1024;
+/**
+ * One read buffer for every relay: each chunk is copied out before the sink sees it, and a step runs
+ * synchronously from read to copy, so sharing is safe. (A 256 KiB buffer per step made bursts of full
+ * GCs with 50 busy relays, stalling container starts for seconds.)
+ */
+const scratch = Buffer.allocUnsafe(READ_CHUNK);
 /** The copier is stopped while this much is spooled and not yet logged... */
 const HIGH_WATER = 4 * 1024 * 1024;
 /** ...and the spool is truncated once everything in it is logged and it is at least this big. */
@@ -286,7 +292,7 @@ export class OutputRelay {
   /** Hands over what is spooled, chunk by chunk, until caught up or the sink asks to wait. */
   #step(): void {
     const sink = this.#sink!;
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    const buf = scratch;
     for (;;) {
       if (this.#closed) return;
       // read before looking at the copier: once it is gone, what the spool has is all there is

@@ -52,62 +52,73 @@ async function cleanupLogs(e: Engine): Promise<void> {
   logContainers.delete(e.name);
 }
 
+const clientLogs = (e: Engine): Promise<number> => rate(async () => {
+  let bytes = 0;
+  for await (const f of await client(e).containerLogs({ id: logContainers.get(e.name)!, stdout: true, stderr: true })) bytes += f.data.length;
+  return bytes;
+});
+
+const dockerodeLogs = (e: Engine): Promise<number> => rate(async () => {
+  const docker = new Dockerode({ socketPath: socketOf(e) });
+  const stream = await docker.getContainer(logContainers.get(e.name)!).logs({ follow: true, stdout: true, stderr: true });
+  const out = counter();
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.demuxStream(stream, out.sink, out.sink);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  return out.bytes();
+});
+
+const clientAttach = (e: Engine): Promise<number> => rate(async () => {
+  const c = client(e);
+  const { Id: id } = await c.containerCreate({ body: { Image: 'busybox', Cmd: WRITER } });
+  const attach = await c.containerAttach({ id, stream: true, stdout: true, stderr: true });
+  await c.containerStart({ id });
+  let bytes = 0;
+  for await (const f of attach) bytes += f.data.length;
+  await c.containerWait({ id });
+  await c.containerDelete({ id });
+  return bytes;
+});
+
+const dockerodeAttach = (e: Engine): Promise<number> => rate(async () => {
+  const docker = new Dockerode({ socketPath: socketOf(e) });
+  const container = await docker.createContainer({ Image: 'busybox', Cmd: WRITER });
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true, hijack: true });
+  const out = counter();
+  const ended = new Promise<void>((resolve, reject) => {
+    docker.modem.demuxStream(stream, out.sink, out.sink);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  await container.start();
+  await ended;
+  await container.wait();
+  await container.remove();
+  return out.bytes();
+});
+
+/**
+ * One sample = the client's rate over dockerode's, measured back to back on the same engine (the
+ * order alternating between samples), so that a load swing between two separate rows cannot decide
+ * the comparison: above 1 the client is faster.
+ */
+let pairTurn = 0;
+async function pairRatio(mine: (e: Engine) => Promise<number>, theirs: (e: Engine) => Promise<number>, e: Engine): Promise<number> {
+  pairTurn++;
+  if (pairTurn % 2 === 0) { const b = await theirs(e); const a = await mine(e); return a / b; }
+  const a = await mine(e); const b = await theirs(e); return a / b;
+}
+
 export const CLIENT_SCENARIOS: Scenario[] = [
+  { name: 'client-logs-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1, prepare: prepareLogs, cleanup: cleanupLogs, sample: clientLogs },
+  { name: 'dockerode-logs-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1, prepare: prepareLogs, cleanup: cleanupLogs, sample: dockerodeLogs },
+  { name: 'client-attach-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1, sample: clientAttach },
+  { name: 'dockerode-attach-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1, sample: dockerodeAttach },
   {
-    name: 'client-logs-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
-    prepare: prepareLogs, cleanup: cleanupLogs,
-    sample: (e) => rate(async () => {
-      let bytes = 0;
-      for await (const f of await client(e).containerLogs({ id: logContainers.get(e.name)!, stdout: true, stderr: true })) bytes += f.data.length;
-      return bytes;
-    }),
+    name: 'client/dockerode-logs-100MB', unit: '× dockerode', higherIsBetter: true, iterations: 5, warmup: 1,
+    prepare: prepareLogs, cleanup: cleanupLogs, sample: (e) => pairRatio(clientLogs, dockerodeLogs, e),
   },
-  {
-    name: 'dockerode-logs-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
-    prepare: prepareLogs, cleanup: cleanupLogs,
-    sample: (e) => rate(async () => {
-      const docker = new Dockerode({ socketPath: socketOf(e) });
-      const stream = await docker.getContainer(logContainers.get(e.name)!).logs({ follow: true, stdout: true, stderr: true });
-      const out = counter();
-      await new Promise<void>((resolve, reject) => {
-        docker.modem.demuxStream(stream, out.sink, out.sink);
-        stream.on('end', resolve);
-        stream.on('error', reject);
-      });
-      return out.bytes();
-    }),
-  },
-  {
-    name: 'client-attach-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
-    sample: (e) => rate(async () => {
-      const c = client(e);
-      const { Id: id } = await c.containerCreate({ body: { Image: 'busybox', Cmd: WRITER } });
-      const attach = await c.containerAttach({ id, stream: true, stdout: true, stderr: true });
-      await c.containerStart({ id });
-      let bytes = 0;
-      for await (const f of attach) bytes += f.data.length;
-      await c.containerWait({ id });
-      await c.containerDelete({ id });
-      return bytes;
-    }),
-  },
-  {
-    name: 'dockerode-attach-100MB', unit: 'MB/s', higherIsBetter: true, iterations: 3, warmup: 1,
-    sample: (e) => rate(async () => {
-      const docker = new Dockerode({ socketPath: socketOf(e) });
-      const container = await docker.createContainer({ Image: 'busybox', Cmd: WRITER });
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true, hijack: true });
-      const out = counter();
-      const ended = new Promise<void>((resolve, reject) => {
-        docker.modem.demuxStream(stream, out.sink, out.sink);
-        stream.on('end', resolve);
-        stream.on('error', reject);
-      });
-      await container.start();
-      await ended;
-      await container.wait();
-      await container.remove();
-      return out.bytes();
-    }),
-  },
+  { name: 'client/dockerode-attach-100MB', unit: '× dockerode', higherIsBetter: true, iterations: 5, warmup: 1, sample: (e) => pairRatio(clientAttach, dockerodeAttach, e) },
 ];

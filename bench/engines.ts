@@ -13,11 +13,13 @@ export interface Engine {
   api: ApiClient;
   /** PIDs whose RSS counts as the daemon's: the daemon and its containerd */
   daemonPids(): number[];
+  /** the containerd shims serving this engine's containers and the runc processes they keep */
+  shimPids(): number[];
   stop(): Promise<void>;
 }
 
 function childPids(pid: number, name: string): number[] {
-  const r = spawnSync('pgrep', ['-P', String(pid), name], { encoding: 'utf8' });
+  const r = spawnSync('pgrep', ['-P', String(pid), ...(name ? [name] : [])], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -35,6 +37,7 @@ export async function startBerth(root: string): Promise<Engine> {
       const containerdPid = Number(fs.readFileSync(path.join(d.execRoot, 'containerd', 'containerd.pid'), 'utf8').trim());
       return [pid, containerdPid];
     },
+    shimPids: () => shimPidsUnder(root),
     stop: async () => { await d.stop('SIGTERM'); d.cleanup(); },
   };
 }
@@ -66,6 +69,7 @@ export async function startDockerd(root: string): Promise<Engine> {
     host: `unix://${socket}`,
     api,
     daemonPids: () => [proc.pid!, ...childPids(proc.pid!, 'containerd')],
+    shimPids: () => shimPidsUnder(root),
     stop: async () => {
       api.close();
       const exited = new Promise<void>((r) => proc.once('exit', () => r()));
@@ -87,4 +91,64 @@ export function rssOf(pids: number[]): number {
     } catch { /* gone */ }
   }
   return total;
+}
+
+/**
+ * Every containerd shim whose containerd socket (`-address`) lies under `root` — shims leave their
+ * parent's process tree, so they are found by command line — plus their children that are no
+ * container's own process: runc itself, and berthd's shim anchor (src/runtime/shim-groups/).
+ */
+export function shimPidsUnder(root: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try { args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (!/containerd-shim/.test(args[0] ?? '')) continue;
+    const address = args[args.indexOf('-address') + 1] ?? '';
+    if (!address.startsWith(root + '/')) continue;
+    out.push(Number(entry));
+    for (const child of childPids(Number(entry), '')) if (keptByEngine(child)) out.push(child);
+  }
+  return out;
+}
+
+function keptByEngine(pid: number): boolean {
+  try {
+    if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('runc')) return true;
+    return fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('shim-anchor');
+  } catch { return false; }
+}
+
+/**
+ * Memory of many processes running few binaries, as if nothing else ran on the machine: each
+ * process's private pages (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup) plus, once per
+ * binary, the pages its processes share (the largest Rss − private among them). RSS would count a
+ * shim's code once per shim; PSS would split it with whatever else runs that binary (the other engine's shims).
+ */
+export function sharedOnceOf(pids: number[]): number {
+  const byBinary = new Map<string, { priv: number; shared: number }>();
+  for (const pid of pids) {
+    try {
+      const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+      const priv = kb('Private_Clean') + kb('Private_Dirty');
+      const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+      const b = byBinary.get(exe) ?? { priv: 0, shared: 0 };
+      b.priv += priv;
+      b.shared = Math.max(b.shared, kb('Rss') - priv);
+      byBinary.set(exe, b);
+    } catch { /* gone */ }
+  }
+  let total = 0;
+  for (const b of byBinary.values()) total += b.priv + b.shared;
+  return total;
+}
+
+/**
+ * An engine's whole footprint in bytes: RSS of the daemon and its containerd (one each) plus every
+ * shim and shim-kept runc process counted by sharedOnceOf (their code once, their private pages each).
+ */
+export function footprintOf(e: Engine): number {
+  return rssOf(e.daemonPids()) + sharedOnceOf(e.shimPids());
 }

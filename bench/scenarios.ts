@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Engine } from './engines.js';
-import { rssOf } from './engines.js';
+import { footprintOf, rssOf, sharedOnceOf } from './engines.js';
 import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
 import { CLIENT_SCENARIOS } from './client-scenarios.js';
 
@@ -115,7 +115,7 @@ function classicBuild(e: Engine, args: string[]): Promise<CliResult> {
 export const SCENARIOS: Scenario[] = [
   {
     name: 'memory-idle', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
-    sample: async (e) => rssOf(e.daemonPids()) / 1024 / 1024,
+    sample: async (e) => footprintOf(e) / 1024 / 1024,
   },
   {
     name: 'run-rm', unit: 'ms', higherIsBetter: false, iterations: 15, warmup: 2,
@@ -328,6 +328,36 @@ export const SCENARIOS: Scenario[] = [
       return rssOf(pids) / 1024 / 1024;
     },
     cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-${e.name}`) ?? []); },
+  },
+  {
+    // the whole cost of running containers: daemon + containerd (RSS) + every shim (engines.ts footprintOf)
+    name: 'memory-100-running', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
+    prepare: async (e) => { byEngine.set(`mem-run-${e.name}`, await createContainers(e, 100, ['sleep', '600'], true)); },
+    sample: async (e) => {
+      const running = await e.api.json<unknown[]>('GET', '/containers/json');
+      check(running.length >= 100, `${running.length} containers running`);
+      const shims = e.shimPids();
+      if (process.env.BENCH_VERBOSE) {
+        console.error(`  ${e.name}: daemon+containerd RSS ${(rssOf(e.daemonPids()) / 2 ** 20).toFixed(0)} MiB, ${shims.length} shim processes ${(sharedOnceOf(shims) / 2 ** 20).toFixed(0)} MiB (RSS summed ${(rssOf(shims) / 2 ** 20).toFixed(0)} MiB)`);
+      }
+      return footprintOf(e) / 1024 / 1024;
+    },
+    cleanup: async (e) => { await removeContainers(e, byEngine.get(`mem-run-${e.name}`) ?? []); },
+  },
+  {
+    // 100 created containers started at once over the API (creation and removal are not timed)
+    name: 'start-burst-100', unit: 'ms', higherIsBetter: false, iterations: 2, warmup: 0,
+    sample: async (e) => {
+      const ids = await createContainers(e, 100, ['sleep', '600'], false);
+      try {
+        const ms = await timed(async () => { await Promise.all(ids.map((id) => e.api.json('POST', `/containers/${id}/start`))); });
+        const running = await e.api.json<unknown[]>('GET', '/containers/json');
+        check(running.length >= 100, `${running.length} of 100 running after the burst`);
+        return ms;
+      } finally {
+        await removeContainers(e, ids);
+      }
+    },
   },
   {
     name: 'stats-no-stream-20', unit: 'ms', higherIsBetter: false, iterations: 5, warmup: 1,

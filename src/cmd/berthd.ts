@@ -23,6 +23,7 @@ import { Networking } from '../network/index.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
+import { GroupedRuntime } from '../runtime/shim-groups/grouped-runtime.js';
 import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
@@ -148,9 +149,13 @@ async function main(): Promise<void> {
   const runtime = new ContainerdRuntime({ address, namespace: flags.containerdNamespace });
   const images = await ImageService.open(dataRoot, runtime);
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
+  // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
+  const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
+    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
+  }) : undefined;
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
-    runtime, images, logsAdapter, fifosAdapter,
+    shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();
   daemon.setEventSink(events);
@@ -188,6 +193,7 @@ async function main(): Promise<void> {
   });
   await networking.init();
   daemon.addParticipant(networking.participant);
+  await shimGroups?.init();
   await daemon.init();
   await networking.afterRestore();
   // filesystems of volumes whose containers stopped while berthd was away
@@ -288,6 +294,7 @@ async function main(): Promise<void> {
       await daemon.detach().catch((err: unknown) => log(`detach: ${String(err)}`));
     } else {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
+      await shimGroups?.removeAnchor().catch((err: unknown) => log(`shim anchor: ${String(err)}`));
       await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
     }
     runtime.close();

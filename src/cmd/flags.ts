@@ -30,6 +30,8 @@ export interface BerthdFlags extends CoreFlags {
   ipv6: boolean;
   /** --fixed-cidr-v6: the default bridge's IPv6 subnet */
   fixedCidrV6?: string;
+  /** --shim-group-size: containers per runc v2 shim (1: one shim each, as dockerd) */
+  shimGroupSize: number;
   /** --default-runtime: unset = crun where the host allows it, else runc */
   defaultRuntime?: string;
   /** --add-runtime name=path (repeatable) */
@@ -76,6 +78,7 @@ Options:
       --validate                  Validate daemon configuration and exit
       --live-restore              Leave containers running when berthd stops; the next berthd adopts them
       --label list                Set key=value labels to the daemon
+      --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 20)
       --default-runtime string    Default OCI runtime for containers (default "crun" where it works here, else "runc")
       --add-runtime list          Register an additional OCI runtime (name=path)
 `;
@@ -112,6 +115,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
       'registry-mirror': { type: 'string', multiple: true },
       'max-concurrent-downloads': { type: 'string' },
       'max-concurrent-uploads': { type: 'string' },
+      'shim-group-size': { type: 'string' },
       'default-runtime': { type: 'string' },
       'add-runtime': { type: 'string', multiple: true },
     },
@@ -153,6 +157,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipForward: bools.values.get('ip-forward') ?? true,
     ipv6: bools.values.get('ipv6') ?? false,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
+    shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 20),
     ...(values['default-runtime'] ? { defaultRuntime: values['default-runtime'] } : {}),
     addRuntimes: values['add-runtime'] ?? [],
   };

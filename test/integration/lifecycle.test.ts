@@ -225,16 +225,16 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
   });
 
   test('old API versions: list and inspect shapes, HostConfig on start before 1.24', async () => {
-    const list = JSON.parse((await d.request('GET', '/v1.12/containers/json?all=1')).body) as Array<Record<string, unknown>>;
+    const list = await clientOf(d, '1.12').containerList({ all: true }); // typed as 1.12's list
     assert.ok(list.length > 0);
     for (const c of list) for (const k of ['Labels', 'Mounts', 'State', 'ImageID', 'HostConfig']) assert.ok(!(k in c), k);
-    const old = JSON.parse((await d.request('GET', '/v1.18/containers/f-vol/json')).body) as Record<string, unknown>;
+    const old = await clientOf(d, '1.18').containerInspect({ id: 'f-vol' }); // typed as 1.18's inspect
     assert.ok('Volumes' in old && 'VolumesRW' in old && !('Mounts' in old));
     // State.Status and Platform at every version, as dockerd sends them (no CHANGELOG entry adds them)
     assert.ok('Status' in (old.State as object) && 'Platform' in old);
     assert.equal(old.ExecDriver, 'native-0.2');
     assert.equal((old.NetworkSettings as Record<string, unknown>).Ports, null);
-    const v124 = JSON.parse((await d.request('GET', '/v1.24/containers/f-vol/json')).body) as Record<string, unknown>;
+    const v124 = await clientOf(d, '1.24').containerInspect({ id: 'f-vol' });
     assert.ok('Mounts' in v124 && 'Platform' in v124 && !('ExecDriver' in v124));
     // before 1.24 start takes a HostConfig body; from 1.24 it is refused
     await ok(['create', '--name', 'legacy', 'busybox', 'true']);

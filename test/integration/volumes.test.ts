@@ -101,7 +101,7 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
     assert.equal(name, 'mnt');
     assert.deepEqual(list.split(',').sort(), ['', d.root, 'shared'].sort());
     // the old shapes: Volumes/VolumesRW maps before 1.20
-    const old = JSON.parse((await d.request('GET', '/v1.18/containers/mnt/json')).body) as Record<string, unknown>;
+    const old = await clientOf(d, '1.18').containerInspect({ id: 'mnt' }); // typed as 1.18's inspect
     assert.deepEqual(old.Volumes, { '/data': path.join(d.dataRoot, 'volumes/shared/_data'), '/host': d.root, '/tm': '' });
     assert.deepEqual(old.VolumesRW, { '/data': true, '/host': false, '/tm': true });
     await ok(['rm', 'mnt']);

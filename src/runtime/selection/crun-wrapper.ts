@@ -18,7 +18,10 @@ function q(s: string): string {
 /** The script: the first non-option argument (after go-runc's global options) is the subcommand. */
 export function crunWrapperScript(tools: CrunWrapperTools): string {
   return [
-    '#!/bin/sh',
+    // from / : a shared shim's working directory may be a removed bundle, and sh would then print
+    // "getcwd() failed" on stderr, which for create and exec is the container's or the process's
+    // (the shim passes absolute paths to the runtime)
+    '#!/usr/bin/env -S -C / /bin/sh',
     '# written by berthd (src/runtime/selection/crun-wrapper.ts): crun on a hybrid cgroup host',
     `crun=${q(tools.crun)}`,
     'skip=',

@@ -50,7 +50,15 @@ test('crun wrapper: create and run (after go-runc\'s global options) run without
     const fake = path.join(dir, 'fake crun');
     fs.writeFileSync(fake, '#!/bin/sh\necho "$*|$(grep -c " /sys/fs/cgroup/unified " /proc/self/mountinfo)"\n', { mode: 0o755 });
     const wrapper = installCrunWrapper(path.join(dir, 'runtimes'), { crun: fake, unshare: findOnPath('unshare')!, umount: findOnPath('umount')! });
-    const run = (args: string[]): string => spawnSync(wrapper, args, { encoding: 'utf8' }).stdout.trim();
+    // from a removed working directory (a shared shim's first bundle): nothing on stderr
+    const gone = path.join(dir, 'gone');
+    fs.mkdirSync(gone);
+    const run = (args: string[]): string => {
+      const r = spawnSync('/bin/sh', ['-c', `cd "$0" && rmdir "$0" && exec "$@"`, gone, wrapper, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      assert.equal(r.stderr, '');
+      fs.mkdirSync(gone);
+      return r.stdout.trim();
+    };
     const globals = ['--root', '/run/containerd/runc/berth', '--log', '/x/log.json', '--log-format', 'json', '--systemd-cgroup'];
     assert.equal(run([...globals, 'create', '--bundle', '/b', 'id 1']), `${globals.join(' ')} create --bundle /b id 1|0`);
     assert.equal(run(['run', 'x']), 'run x|0');

@@ -154,7 +154,8 @@ async function main(): Promise<void> {
     groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
   }) : undefined;
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m) },
+    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
+      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();

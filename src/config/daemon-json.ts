@@ -24,6 +24,7 @@ export interface DaemonFileConfig {
   tlskey?: string;
   labels?: string[];
   'live-restore'?: boolean;
+  'log-relay'?: boolean;
   'shutdown-timeout'?: number;
   'log-driver'?: string;
   'log-opts'?: Record<string, string>;
@@ -59,6 +60,7 @@ export const FILE_KEYS: Record<keyof DaemonFileConfig, Kind> = {
   bip: 'string', 'default-address-pools': 'pools', dns: 'strings', 'dns-opts': 'strings', 'dns-search': 'strings',
   mtu: 'int', 'userland-proxy': 'bool', 'default-runtime': 'string', runtimes: 'runtimes',
   ipv6: 'bool', 'fixed-cidr-v6': 'string',
+  'log-relay': 'bool',
 };
 
 const GO_TYPE: Record<Kind, string> = {

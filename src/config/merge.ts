@@ -30,6 +30,8 @@ export interface DaemonSettings {
   debug: boolean;
   logLevel: CoreFlags['logLevel'];
   liveRestore: boolean;
+  /** daemon.json `log-relay` (the --log-relay flag wins when given) */
+  logRelay?: boolean;
   /** seconds a container gets to stop at shutdown (dockerd's default 15) */
   shutdownTimeout: number;
   logDriver?: string;
@@ -123,6 +125,7 @@ export function settingsOf(flags: CoreFlags, file: DaemonFileConfig): DaemonSett
     logLevel: flags.logLevel,
     liveRestore: flags.liveRestore,
     shutdownTimeout: file['shutdown-timeout'] ?? 15,
+    ...(file['log-relay'] !== undefined ? { logRelay: file['log-relay'] } : {}),
     ...(file['log-driver'] !== undefined ? { logDriver: file['log-driver'] } : {}),
     logOpts: file['log-opts'] ?? {},
     defaultUlimits: file['default-ulimits'] ?? {},

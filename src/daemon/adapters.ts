@@ -1,9 +1,12 @@
 // Adapts the concrete FIFO and log modules to the daemon's ports.
 import { JsonFileWriter } from '../logger/json-file-writer.js';
 import { readJsonLogBatches } from '../logger/json-file-reader.js';
-import { createFifos, openExistingFifos, type TaskFifos } from '../runtime/containerd/fifo-io.js';
+import fs from 'node:fs';
+import { OutputRelay, relayFiles } from '../logrelay/output-relay.js';
+import { createFifos, makeFifoFiles, openExistingFifos, openWriter, type TaskFifos } from '../runtime/containerd/fifo-io.js';
 import { FifoPool } from '../runtime/containerd/fifo-pool.js';
-import type { FifosPort, LogsPort, TaskFifosPort } from './ports.js';
+import type { TaskIOPaths } from '../runtime/runtime.js';
+import type { FifosPort, LoggedFifosPort, LogsPort, TaskFifosPort } from './ports.js';
 
 function toPort(f: TaskFifos): TaskFifosPort {
   return {
@@ -15,9 +18,26 @@ function toPort(f: TaskFifos): TaskFifosPort {
   };
 }
 
+function relayed(paths: TaskIOPaths, startCopier: boolean): LoggedFifosPort {
+  const stdout = new OutputRelay(paths.stdout, { startCopier });
+  const stderr = paths.stderr ? new OutputRelay(paths.stderr, { startCopier }) : undefined;
+  const stdin = paths.stdin ? openWriter(paths.stdin) : undefined;
+  return {
+    paths: { ...paths },
+    stdout,
+    ...(stderr ? { stderr } : {}),
+    ...(stdin ? { stdin } : {}),
+    release: () => { stdout.detach(); stderr?.detach(); stdin?.destroy(); },
+    close: () => { stdout.close(); stderr?.close(); stdin?.destroy(); },
+  };
+}
+
 export const fifosAdapter: FifosPort = {
   create: async (dir, options) => toPort(await createFifos(dir, options)),
   reopen: async (paths) => toPort(await openExistingFifos(paths)),
+  createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options), true),
+  reopenLogged: (paths, options) => Promise.resolve().then(() => relayed(paths, options.running)),
+  isRelayed: (paths) => paths.stdout !== '' && fs.existsSync(relayFiles(paths.stdout).pid),
 };
 
 /** FIFOs from a pool under `poolDir` (same filesystem as the FIFO directories): no spawn per start or exec. */
@@ -27,6 +47,9 @@ export function pooledFifosAdapter(poolDir: string, log?: (msg: string) => void)
   return {
     create: async (dir, options) => toPort(await createFifos(dir, options, pool)),
     reopen: fifosAdapter.reopen,
+    createLogged: async (dir, options) => relayed(await makeFifoFiles(dir, options, pool), true),
+    reopenLogged: fifosAdapter.reopenLogged,
+    isRelayed: fifosAdapter.isRelayed,
   };
 }
 

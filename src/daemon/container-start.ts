@@ -6,7 +6,6 @@ import type { ContainerStartBackend } from '../api/routers/containers/backend.js
 import type { HostConfig } from '../api/types/container.js';
 import { checkCreateBodyTypes } from '../api/types/create-body.js';
 import { ConflictError, InvalidParameterError, NotModifiedError } from '../errdefs/index.js';
-import { pumpOutput } from '../internal/stream-pumps.js';
 import { Spans } from '../internal/spans.js';
 import {
   buildSpec, withBindFile, withCgroupsPath, withCwd, withEnv, withHostname, withProcessArgs, withTerminal, withUser,
@@ -17,7 +16,8 @@ import { hostConfigSpecOptions, kernelSupportsSeccomp } from './container-spec.j
 import type { DaemonContext } from './context.js';
 import { validateLogConfig, validateRestartPolicy } from './create-validation.js';
 import { DISCARD_LOG, logSettingsFor } from './log-settings.js';
-import type { TaskFifosPort } from './ports.js';
+import type { LoggedFifosPort, OutputSourcePort } from './ports.js';
+import { openOutputFifos } from './output-fifos.js';
 import { processEnv } from './process-env.js';
 import type { Restarts } from './restarts.js';
 import { readRootfsFile } from './rootfs-files.js';
@@ -85,7 +85,7 @@ export class ContainerStarter implements ContainerStartBackend {
     c.rootfsMounts ??= await runtime.snapshots.mounts(rec.snapshotKey);
     const mounts = c.rootfsMounts;
     spans.mark('mounts');
-    let fifos: TaskFifosPort | undefined;
+    let fifos: LoggedFifosPort | undefined;
     try {
       const spec = buildSpec([...this.specOptions(c, mounts), ...await this.ctx.hooks.beforeTaskStart(c)]);
       spans.mark('spec');
@@ -103,7 +103,7 @@ export class ContainerStarter implements ContainerStartBackend {
       spans.mark('create-container');
       const dir = this.ctx.fifoDir(rec.id);
       fs.rmSync(dir, { recursive: true, force: true });
-      fifos = await this.ctx.fifos.create(dir, { stdin: Boolean(rec.config.OpenStdin), terminal: Boolean(rec.config.Tty) });
+      fifos = await openOutputFifos(this.ctx.fifos, this.ctx.config.logRelay ?? false, dir, { stdin: Boolean(rec.config.OpenStdin), terminal: Boolean(rec.config.Tty) });
       this.attachIO(c, fifos);
       spans.mark('fifos');
       await runtime.createTask(rec.id, fifos.paths, mounts);
@@ -180,18 +180,20 @@ export class ContainerStarter implements ContainerStartBackend {
   }
 
   /** Wires a task's FIFOs to the log file and to attached clients (also for tasks found on restore). */
-  attachIO(c: Container, fifos: TaskFifosPort): void {
+  attachIO(c: Container, fifos: LoggedFifosPort): void {
     const settings = logSettingsFor(c.record.hostConfig, c.record.config);
-    const writer = settings.driver === 'none' || !c.record.logPath ? DISCARD_LOG : this.ctx.logs.openWriter(c.record.logPath, settings);
+    const logged = settings.driver !== 'none' && Boolean(c.record.logPath);
+    const writer = logged ? this.ctx.logs.openWriter(c.record.logPath, settings) : DISCARD_LOG;
     // While the log file or an attached client is behind, the FIFO is not read: the shim and then
     // the process wait, instead of berthd buffering without bound.
-    const pump = (sock: NonNullable<TaskFifosPort['stderr']>, stream: 'stdout' | 'stderr'): Promise<void> =>
-      pumpOutput(sock, (chunk) => {
+    // The writer writes each chunk before write() returns (sync): the relay journals against the log.
+    const pump = (source: OutputSourcePort, stream: 'stdout' | 'stderr'): Promise<void> =>
+      source.pump((chunk) => {
         const logOk = writer.write(stream, chunk);
         const clients = c.streams.publish(stream, chunk);
         if (logOk && !clients) return undefined;
         return Promise.all([logOk ? undefined : writer.drain(), clients]);
-      });
+      }, logged ? { path: c.record.logPath, stream } : undefined);
     const drained = Promise.all([pump(fifos.stdout, 'stdout'), fifos.stderr ? pump(fifos.stderr, 'stderr') : Promise.resolve()])
       .then(() => undefined);
     this.ctx.io.set(c.id, { fifos, writer, drained });

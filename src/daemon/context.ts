@@ -11,7 +11,7 @@ import type { Container } from './container.js';
 import { emitContainerEvent } from './container-event.js';
 import type { ContainerStore } from './container-store.js';
 import type { ContainerHooks } from './hooks.js';
-import type { FifosPort, ImagesPort, LogsPort, LogWriterPort, TaskFifosPort } from './ports.js';
+import type { FifosPort, ImagesPort, LoggedFifosPort, LogsPort, LogWriterPort } from './ports.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -23,6 +23,8 @@ export interface DaemonConfig {
   log: (msg: string) => void;
   /** debug-level timing of lifecycle steps */
   trace?: (msg: string) => void;
+  /** --log-relay: new containers' output goes through a copier that outlives berthd (src/logrelay) */
+  logRelay?: boolean;
 }
 
 export interface RuntimeChoice {
@@ -33,7 +35,7 @@ export interface RuntimeChoice {
 
 /** A running task's output pumps: FIFOs → log writer and attached clients. */
 export interface RunningIO {
-  fifos: TaskFifosPort;
+  fifos: LoggedFifosPort;
   writer: LogWriterPort;
   drained: Promise<void>;
 }

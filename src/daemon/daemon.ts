@@ -20,6 +20,7 @@ import { ExitMonitor } from './exit-monitor.js';
 import { ContainerHooks, type ContainerParticipant } from './hooks.js';
 import type { ContainerSizePort, FifosPort, ImagesPort, LogsPort } from './ports.js';
 import { releaseIO } from './io-release.js';
+import { reopenOutputFifos } from './output-fifos.js';
 import { policyWantsRestart } from './restart-manager.js';
 import { Restarts } from './restarts.js';
 import { SystemInfo } from './system-info.js';
@@ -140,7 +141,7 @@ export class Daemon {
     }
     const task = await runtime.getTask(c.id);
     if (task && (task.status === 'running' || task.status === 'paused' || task.status === 'pausing')) {
-      const fifos = await this.ctx.fifos.reopen({ stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal });
+      const fifos = await reopenOutputFifos(this.ctx.fifos, { stdin: task.stdin, stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }, { running: true });
       this.start.attachIO(c, fifos);
       c.streams.setStdin(fifos.stdin);
       c.record.state.pid = task.pid;
@@ -152,7 +153,7 @@ export class Daemon {
     // It exited while berthd was away: what it wrote last may still wait in its FIFOs (a writer
     // blocks on a full pipe until it is read), so they are drained into the log before the task goes.
     if (task && task.stdout && fs.existsSync(task.stdout)) {
-      const fifos = await this.ctx.fifos.reopen({ stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }).catch(() => undefined);
+      const fifos = await reopenOutputFifos(this.ctx.fifos, { stdin: '', stdout: task.stdout, stderr: task.stderr, terminal: task.terminal }, { running: false }).catch(() => undefined);
       if (fifos) this.start.attachIO(c, fifos);
       await this.exits.finishExit(c, task.exitStatus, new Date(), { restoring: true });
       return;

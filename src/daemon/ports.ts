@@ -61,4 +61,30 @@ export interface FifosPort {
   create(dir: string, options: { stdin: boolean; terminal: boolean }): Promise<TaskFifosPort>;
   /** Reopens FIFOs that a running task still has (after a daemon restart). */
   reopen(paths: TaskIOPaths): Promise<TaskFifosPort>;
+  /** A container's logged FIFOs: output relayed through a copier that outlives berthd (src/logrelay). */
+  createLogged(dir: string, options: { stdin: boolean; terminal: boolean }): Promise<LoggedFifosPort>;
+  /** Takes over a logged task's relays after a restart; `running: false`: only drain what was spooled. */
+  reopenLogged(paths: TaskIOPaths, options: { running: boolean }): Promise<LoggedFifosPort>;
+  /** Was this task's output relayed (createLogged)? Its copier may still read the FIFOs. */
+  isRelayed(paths: TaskIOPaths): boolean;
+}
+
+/** One output stream of a container's task (read by berthd itself, or relayed). */
+export interface OutputSourcePort {
+  /**
+   * Hands each chunk to `sink` until the output ends (a promise returned pauses it). With `log`, each
+   * chunk is journaled against that log first: `sink` must have written it there when it returns.
+   */
+  pump(sink: (chunk: Buffer) => Promise<unknown> | undefined, log?: { path: string; stream: 'stdout' | 'stderr' }): Promise<void>;
+}
+
+export interface LoggedFifosPort {
+  paths: TaskIOPaths;
+  stdout: OutputSourcePort;
+  stderr?: OutputSourcePort;
+  stdin?: Socket;
+  /** Stops reading; the output waits (spooled) for the next berthd (--live-restore shutdown). */
+  release(): void;
+  /** Stops reading and ends the copiers (the task is gone). */
+  close(): void;
 }

@@ -43,7 +43,7 @@ function openReader(file: string): net.Socket {
   return new net.Socket({ fd, readable: true, writable: false });
 }
 
-function openWriter(file: string): net.Socket {
+export function openWriter(file: string): net.Socket {
   // O_RDWR: opening for writing alone would fail with ENXIO while the shim has no reader; holding a
   // read end ourselves also means a late shim never sees EOF before we close.
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
@@ -91,4 +91,14 @@ export async function createFifos(dir: string, opts: CreateFifosOptions, pool?: 
   if (pool) await pool.place(missing);
   else await mkfifos(missing);
   return openExistingFifos(paths);
+}
+
+/** Creates `dir` and the FIFOs for one process without opening our ends (their readers are relays). */
+export async function makeFifoFiles(dir: string, opts: CreateFifosOptions, pool?: FifoPool): Promise<TaskIOPaths> {
+  const paths = fifoPaths(dir, opts);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const missing = [paths.stdin, paths.stdout, paths.stderr].filter((p) => p !== '' && !fs.existsSync(p));
+  if (pool) await pool.place(missing);
+  else await mkfifos(missing);
+  return paths;
 }

@@ -128,8 +128,7 @@ async function main(): Promise<void> {
   let selection: RuntimeSelection;
   try {
     selection = selectRuntimes({
-      managedContainerd: !flags.containerd, addRuntimeFlags: flags.addRuntimes, fileEntries: live.settings.runtimes.entries,
-      sharedMounts: ['/run/netns', dataRoot, execRoot],
+      addRuntimeFlags: flags.addRuntimes, fileEntries: live.settings.runtimes.entries, wrapperDir: path.join(execRoot, 'runtimes'),
       ...((flags.defaultRuntime ?? live.settings.runtimes.default) ? { requestedDefault: flags.defaultRuntime ?? live.settings.runtimes.default } : {}),
     });
   } catch (err) {
@@ -142,9 +141,6 @@ async function main(): Promise<void> {
   if (!address) {
     managed = new ManagedContainerd({
       dataRoot, execRoot, logLevel: flags.logLevel === 'debug' ? 'debug' : 'info',
-      // crun asked for on a hybrid-cgroup host: containerd in its own mount namespace; named netns and
-      // berthd's roots (volumes, shm, subpaths, image mounts) are shared mounts so what berthd mounts later reaches it
-      ...(selection.crun.privateMounts ? { privateMounts: { sharedMounts: ['/run/netns', dataRoot, execRoot] } } : {}),
       onLog: (m: string) => logAt('debug', `containerd: ${m}`),
     });
     await managed.start();

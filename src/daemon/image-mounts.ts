@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MountSpec } from '../api/types/host-config.js';
-import { withAddedMounts } from '../oci/mounts.js';
+import { recursiveReadOnly, withAddedMounts } from '../oci/mounts.js';
 import type { OciMount, SpecOption } from '../oci/spec.js';
 import type { Snapshotter } from '../runtime/runtime.js';
 import { mountDirs } from '../runtime/mount-dirs.js';
@@ -84,7 +84,7 @@ export class ImageMounts implements ContainerParticipant {
             opened.close();
           }
         }
-        mounts.push({ destination: mp.Destination, type: 'bind', source, options: ['rbind', 'rprivate', 'rro'] });
+        mounts.push({ destination: mp.Destination, type: 'bind', source, options: ['rbind', 'rprivate', recursiveReadOnly(source)] });
       }
     } catch (err) {
       await this.unmountAll(c.id);

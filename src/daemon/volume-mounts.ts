@@ -7,7 +7,7 @@
 import { volumeEvent } from '../events/actor-events.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseBind, parseMount, withAddedMounts } from '../oci/mounts.js';
+import { parseBind, parseMount, recursiveReadOnly, withAddedMounts } from '../oci/mounts.js';
 import type { OciMount, SpecOption } from '../oci/spec.js';
 import type { Mount } from '../runtime/runtime.js';
 import { copyUp, withImageRoot } from '../volume/copy-up.js';
@@ -216,5 +216,5 @@ export class VolumeMounts implements ContainerParticipant {
 }
 
 function bindOf(destination: string, source: string, rw: boolean, propagation: string): OciMount {
-  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : 'rro'] };
+  return { destination, type: 'bind', source, options: ['rbind', propagation, rw ? 'rw' : recursiveReadOnly(source)] };
 }

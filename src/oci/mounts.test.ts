@@ -55,6 +55,13 @@ test('spec options: user mounts replace defaults, propagation, read-only root, s
   assert.equal(dests.filter((d) => d === '/dev/shm').length, 1);
   assert.ok(dests.indexOf('/a') < dests.indexOf('/a/b'), 'parents first');
   assert.deepEqual(spec.mounts.find((m) => m.destination === '/a')?.options, ['rbind', 'rshared', 'rw']);
+  // a non-recursive bind gets the plain propagation (crun would make the bind recursive with rprivate)
+  const nonRec = buildSpec([withUserMounts(userMounts({ Mounts: [{ Type: 'bind', Source: '/h', Target: '/n', BindOptions: { NonRecursive: true } }] }))]);
+  assert.deepEqual(nonRec.mounts.find((m) => m.destination === '/n')?.options, ['bind', 'private', 'rw']);
+  // read-only is recursive for a directory, plain for a file (crun 1.8 refuses rro there)
+  const ro = buildSpec([withUserMounts(userMounts({ Binds: ['/etc:/d:ro', '/etc/hostname:/f:ro'] }))]);
+  assert.deepEqual(ro.mounts.find((m) => m.destination === '/d')?.options, ['rbind', 'rprivate', 'rro']);
+  assert.deepEqual(ro.mounts.find((m) => m.destination === '/f')?.options, ['rbind', 'rprivate', 'ro']);
   assert.equal(spec.linux.rootfsPropagation, 'rshared');
   assert.equal(spec.root.readonly, true);
   assert.deepEqual(spec.process.args, ['/sbin/docker-init', '--', 'sh', '-c', 'true']);

@@ -160,12 +160,27 @@ export function checkBindSources(mounts: UserMount[], create: boolean): void {
   }
 }
 
+/**
+ * `rro` for a directory; `ro` for anything else (a file has no submounts, so it is the same, and
+ * crun 1.8 fails `rro` on a file: "open mount target: Not a directory"). Missing sources: `rro`.
+ */
+export function recursiveReadOnly(source: string): 'rro' | 'ro' {
+  try {
+    return fs.statSync(source).isDirectory() ? 'rro' : 'ro';
+  } catch {
+    return 'rro';
+  }
+}
+
 function ociMount(m: UserMount): OciMount {
   if (m.kind === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: m.options };
   // read-only is recursive (`rro`: submounts too, as dockerd from API 1.44 where the kernel and
   // runtime allow it) unless asked otherwise
-  const ro = m.readOnlyNonRecursive ? 'ro' : 'rro';
-  return { destination: m.destination, type: 'bind', source: m.source, options: [m.nonRecursive ? 'bind' : 'rbind', m.propagation, m.readOnly ? ro : 'rw'] };
+  const ro = m.readOnlyNonRecursive ? 'ro' : recursiveReadOnly(m.source);
+  // a non-recursive bind is one mount, so rprivate and private are the same to it; crun 1.8 adds
+  // the recursive variant's MS_REC to the bind itself (the submounts come along): the plain one
+  const propagation = m.nonRecursive ? m.propagation.replace(/^r/, '') : m.propagation;
+  return { destination: m.destination, type: 'bind', source: m.source, options: [m.nonRecursive ? 'bind' : 'rbind', propagation, m.readOnly ? ro : 'rw'] };
 }
 
 /**

@@ -1,6 +1,6 @@
-// Runtime selection end to end: crun is the default runtime where the host's cgroup layout accepts
-// it; on a hybrid host (this one) with --default-runtime crun, berthd's containerd runs in its own
-// mount namespace; runc on request,
+// Runtime selection end to end: crun is the default runtime where it is installed; on a hybrid
+// cgroup host (this one) the shim runs it through berthd's wrapper (crun create/run in a mount
+// namespace without the unified hierarchy; containerd stays in the host's); runc on request,
 // --default-runtime / --add-runtime, and `docker info`. Which binary created a container is read
 // from its runtime state directory: crun writes `status`, runc writes `state.json`.
 import { after, before, describe, test } from 'node:test';
@@ -33,8 +33,7 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
   };
 
   before(async () => {
-    // on this hybrid-cgroup host crun is opt-in (containerd then runs in its own mount namespace)
-    d = await startBerthd(CRUN ? ['--default-runtime', 'crun'] : []);
+    d = await startBerthd();
     await ok(['load', '-i', await busyboxTar()]);
   });
   after(async () => {
@@ -43,11 +42,12 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
     d.cleanup();
   });
 
-  test('--default-runtime crun: docker info lists it; a container started by default is created by crun', { skip: !CRUN && 'crun not installed' }, async () => {
+  test('crun by default: docker info lists it; a container started by default is created by crun', { skip: !CRUN && 'crun not installed' }, async () => {
     assert.equal(await ok(['info', '--format', '{{.DefaultRuntime}}']), 'crun');
     const runtimes = JSON.parse(await ok(['info', '--format', '{{json .Runtimes}}'])) as Record<string, { path: string }>;
     assert.deepEqual(Object.keys(runtimes).sort(), ['crun', 'io.containerd.runc.v2', 'runc']);
-    assert.equal(runtimes.crun?.path, CRUN);
+    // on a hybrid host the shim runs berthd's wrapper script under its exec root
+    assert.equal(runtimes.crun?.path, crunAcceptsLayout(hostCgroupLayout()) ? CRUN : path.join(d.execRoot, 'runtimes', 'crun'));
     const id = await ok(['run', '-d', '--name', 'bycrun', '--memory', '64m', 'busybox', ...SERVE]);
     assert.equal(await ok(['inspect', '--format', '{{.HostConfig.Runtime}}', id]), 'crun');
     assert.equal(createdBy(id), 'crun');
@@ -67,6 +67,16 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=4m', 'late']);
     const out = await ok(['run', '--rm', '-v', 'late:/data', 'busybox', 'sh', '-c', 'echo hi > /data/f && cat /data/f && grep " /data " /proc/mounts | cut -d" " -f3 && ip -o addr show eth0 | grep -c inet']);
     assert.deepEqual(out.split('\n'), ['hi', 'tmpfs', '1']);
+    // a host mount made after berthd started, outside its roots, bound into a container
+    const dir = fs.mkdtempSync('/tmp/bi-late-');
+    try {
+      assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]).status, 0);
+      fs.writeFileSync(path.join(dir, 'f'), 'late-host-mount');
+      assert.equal(await ok(['run', '--rm', '-v', `${dir}:/m:ro`, 'busybox', 'cat', '/m/f']), 'late-host-mount');
+    } finally {
+      spawnSync('umount', ['-l', dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--runtime runc runs runc; an unknown runtime is refused', async () => {
@@ -94,10 +104,10 @@ describe('runtime selection', { skip: skipReason, timeout: 300_000 }, () => {
 });
 
 describe('runtime flags', { skip: skipReason, timeout: 120_000 }, () => {
-  test('without --default-runtime: crun where the host\'s cgroup layout accepts it as is, else runc', async () => {
+  test('without --default-runtime: crun where installed (wrapped on a hybrid host), else runc', async () => {
     const d = await startBerthd();
     try {
-      const expected = CRUN && crunAcceptsLayout(hostCgroupLayout()) ? 'crun' : 'runc';
+      const expected = CRUN ? 'crun' : 'runc';
       const r = await d.docker(['info', '--format', '{{.DefaultRuntime}}']);
       assert.equal(r.stdout.trim(), expected, r.stderr);
     } finally {
@@ -134,7 +144,7 @@ describe('runtime flags', { skip: skipReason, timeout: 120_000 }, () => {
 });
 
 describe('runtime with an external containerd', { skip: skipReason, timeout: 120_000 }, () => {
-  test('crun only when the host itself allows it (an external containerd shares the host\'s cgroup view)', async () => {
+  test('crun with an external containerd too (the wrapper does not depend on containerd\'s namespace)', async () => {
     const root = fs.mkdtempSync('/tmp/bi-ext-');
     // a containerd of its own in the host's mount namespace, as a system containerd would be
     const external = new ManagedContainerd({ dataRoot: path.join(root, 'cd-data'), execRoot: path.join(root, 'cd-exec') });
@@ -146,7 +156,7 @@ describe('runtime with an external containerd', { skip: skipReason, timeout: 120
         assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${d.logTail()}`);
         return r.stdout.trim();
       };
-      const expected = CRUN && crunAcceptsLayout(hostCgroupLayout()) ? 'crun' : 'runc';
+      const expected = CRUN ? 'crun' : 'runc';
       assert.equal(await ok(['info', '--format', '{{.DefaultRuntime}}']), expected);
       await ok(['load', '-i', await busyboxTar()]);
       const id = await ok(['run', '-d', 'busybox', ...SERVE]);

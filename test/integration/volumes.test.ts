@@ -17,8 +17,7 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
 
   const { ok, fails } = cliAsserts(() => d);
   /** Host mounts under this berthd's roots. */
-  // the roots themselves may be (shared) mount points while berthd runs: its containerd has its own
-  // mount namespace with --default-runtime crun on a hybrid host (src/runtime/selection/)
+  // (the roots themselves, should they be mount points, are not berthd's doing)
   const ourMounts = (): string[] => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
     .map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(d.root) && m !== d.dataRoot && m !== d.execRoot);
 

@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureSharedMount } from '../selection/shared-mounts.js';
 import { ContainerdRuntime } from './client.js';
 
 export interface ManagedContainerdOptions {
@@ -18,13 +17,6 @@ export interface ManagedContainerdOptions {
   onLog?: (message: string) => void;
   /** how long start() waits for the gRPC API to answer */
   startTimeoutMs?: number;
-  /**
-   * Run containerd (and so its shims and the OCI runtime) in its own mount namespace, a slave of
-   * the host's, without /sys/fs/cgroup/unified: on a hybrid cgroup host crun 1.8 runs only there.
-   * `sharedMounts` are made shared on the host first, so mounts berthd makes under them later
-   * (network namespaces, volumes) still reach containerd and the shims.
-   */
-  privateMounts?: { sharedMounts: string[] };
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -131,7 +123,6 @@ export class ManagedContainerd {
     // a socket left by a killed containerd would make its listen() fail
     fs.rmSync(this.address, { force: true });
     fs.rmSync(`${this.address}.ttrpc`, { force: true });
-    for (const dir of this.options.privateMounts?.sharedMounts ?? []) ensureSharedMount(dir);
     this.spawnOnce();
     try {
       await this.waitReady();
@@ -240,16 +231,9 @@ export class ManagedContainerd {
     }
   }
 
-  /**
-   * containerd's command line. In its own mount namespace: unshare execs (no fork), the shell
-   * unmounts the unified hierarchy there only and execs containerd, so the pid stays containerd's.
-   */
+  /** containerd's command line */
   commandLine(): [string, string[]] {
-    const args = ['--config', this.configPath];
-    if (!this.options.privateMounts) return [this.binary, args];
-    return ['unshare', ['--mount', '--propagation', 'slave', '--', '/bin/sh', '-c',
-      'if [ -d /sys/fs/cgroup/unified ]; then umount -l /sys/fs/cgroup/unified 2>/dev/null; fi; exec "$0" "$@"',
-      this.binary, ...args]];
+    return [this.binary, ['--config', this.configPath]];
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null, upMs: number): void {

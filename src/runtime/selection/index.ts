@@ -1,7 +1,7 @@
 // Which OCI runtime runs containers: the table of runtimes (runc, crun where it works, --add-runtime),
-// the crun probe, and what the managed containerd needs for crun (its own mount namespace).
+// the crun probe, and on a hybrid cgroup host the wrapper script the shim runs as crun.
 import { probeCrun, type CrunProbe } from './crun-probe.js';
-import { ensureSharedMount } from './shared-mounts.js';
+import { installCrunWrapper } from './crun-wrapper.js';
 import { parseAddRuntime, RuntimeTable, type RuntimeEntry } from './runtime-table.js';
 
 export { withRuntimes } from './info-overlay.js';
@@ -14,29 +14,30 @@ export interface RuntimeSelection {
 
 /** Throws (before anything starts) on a bad --add-runtime or an unknown default runtime. */
 export function selectRuntimes(options: {
-  managedContainerd: boolean;
   addRuntimeFlags: string[];
   fileEntries: Record<string, RuntimeEntry>;
   requestedDefault?: string;
-  /** made shared mounts when the managed containerd needs its own mount namespace for crun */
-  sharedMounts: string[];
+  /** where the crun wrapper is written on a hybrid host (under the exec root: stable across restarts) */
+  wrapperDir: string;
 }): RuntimeSelection {
-  let crun = probeCrun(options.managedContainerd, options.requestedDefault === 'crun');
-  if (crun.privateMounts) {
+  let crun = probeCrun();
+  let crunBinary = crun.crunPath;
+  if (crun.wrapper) {
     try {
-      for (const dir of options.sharedMounts) ensureSharedMount(dir);
+      crunBinary = installCrunWrapper(options.wrapperDir, crun.wrapper);
     } catch (err) {
-      crun = { privateMounts: false, reason: `cannot prepare mount propagation for containerd's namespace: ${(err as Error).message}` };
+      crun = { reason: `cannot write the crun wrapper: ${(err as Error).message}` };
+      crunBinary = undefined;
     }
   }
   const added = { ...options.fileEntries, ...parseAddRuntime(options.addRuntimeFlags) };
-  if (options.requestedDefault === 'crun' && !crun.crunPath && !added.crun) {
+  if (options.requestedDefault === 'crun' && !crunBinary && !added.crun) {
     throw new Error(`default runtime crun cannot run containers here: ${crun.reason ?? 'unknown reason'}`);
   }
   const table = new RuntimeTable({
     added,
     ...(options.requestedDefault ? { requestedDefault: options.requestedDefault } : {}),
-    ...(crun.crunPath ? { crunPath: crun.crunPath } : {}),
+    ...(crunBinary ? { crunPath: crunBinary } : {}),
   });
   return { table, crun };
 }

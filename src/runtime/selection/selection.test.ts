@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { cgroupLayoutOf, crunAcceptsLayout } from './cgroup-layout.js';
 import { decideCrun } from './crun-probe.js';
 import { parseAddRuntime, RuntimeTable } from './runtime-table.js';
-import { mountTags } from './shared-mounts.js';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { installCrunWrapper } from './crun-wrapper.js';
+import { findOnPath } from './crun-probe.js';
 
 const HYBRID = [
   '27 1 254:0 / / rw,relatime - ext4 /dev/vda rw',
@@ -26,16 +31,45 @@ test('cgroup layout: hybrid with cgroup2 controllers is what crun refuses; v1, v
   assert.equal(crunAcceptsLayout(unified), true);
 });
 
-test('crun decision: on a hybrid host only when asked for (managed containerd in its own mount namespace); external containerd falls back', () => {
+test('crun decision: on a hybrid host through the wrapper (unshare and umount needed), as is elsewhere', () => {
   const layout = cgroupLayoutOf(HYBRID, 'hugetlb');
-  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout, managed: true, unsharePath: 'unshare', requested: true }), { crunPath: '/usr/bin/crun', privateMounts: true });
-  assert.match(decideCrun({ crunPath: '/usr/bin/crun', layout, managed: true, unsharePath: 'unshare', requested: false }).reason ?? '', /--default-runtime crun/);
-  const external = decideCrun({ crunPath: '/usr/bin/crun', layout, managed: false, unsharePath: 'unshare', requested: true });
-  assert.equal(external.crunPath, undefined);
-  assert.match(external.reason ?? '', /external containerd/);
-  assert.equal(decideCrun({ layout, managed: true, unsharePath: 'unshare', requested: true }).reason, 'crun not found');
+  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout, unsharePath: '/usr/bin/unshare', umountPath: '/usr/bin/umount' }),
+    { crunPath: '/usr/bin/crun', wrapper: { crun: '/usr/bin/crun', unshare: '/usr/bin/unshare', umount: '/usr/bin/umount' } });
+  const noUnshare = decideCrun({ crunPath: '/usr/bin/crun', layout, umountPath: '/usr/bin/umount' });
+  assert.equal(noUnshare.crunPath, undefined);
+  assert.match(noUnshare.reason ?? '', /no unshare/);
+  assert.equal(decideCrun({ layout, unsharePath: 'unshare', umountPath: 'umount' }).reason, 'crun not found');
   const v1 = cgroupLayoutOf('', '');
-  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout: v1, managed: false, requested: false }), { crunPath: '/usr/bin/crun', privateMounts: false });
+  assert.deepEqual(decideCrun({ crunPath: '/usr/bin/crun', layout: v1 }), { crunPath: '/usr/bin/crun' });
+});
+
+test('crun wrapper: create and run (after go-runc\'s global options) run without the unified hierarchy, the rest as is', { skip: (process.getuid?.() !== 0 || !fs.existsSync('/sys/fs/cgroup/unified') || !findOnPath('unshare')) && 'needs root and a hybrid cgroup host' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crunwrap-'));
+  try {
+    // a fake crun that prints its arguments and whether it sees the unified hierarchy
+    const fake = path.join(dir, 'fake crun');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "$*|$(grep -c " /sys/fs/cgroup/unified " /proc/self/mountinfo)"\n', { mode: 0o755 });
+    const wrapper = installCrunWrapper(path.join(dir, 'runtimes'), { crun: fake, unshare: findOnPath('unshare')!, umount: findOnPath('umount')! });
+    // from a removed working directory (a shared shim's first bundle): nothing on stderr
+    const gone = path.join(dir, 'gone');
+    fs.mkdirSync(gone);
+    const run = (args: string[]): string => {
+      const r = spawnSync('/bin/sh', ['-c', `cd "$0" && rmdir "$0" && exec "$@"`, gone, wrapper, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      assert.equal(r.stderr, '');
+      fs.mkdirSync(gone);
+      return r.stdout.trim();
+    };
+    const globals = ['--root', '/run/containerd/runc/berth', '--log', '/x/log.json', '--log-format', 'json', '--systemd-cgroup'];
+    assert.equal(run([...globals, 'create', '--bundle', '/b', 'id 1']), `${globals.join(' ')} create --bundle /b id 1|0`);
+    assert.equal(run(['run', 'x']), 'run x|0');
+    for (const sub of ['exec', 'update', 'pause', 'resume', 'kill', 'delete', 'state']) {
+      assert.equal(run([...globals, sub, 'create']), `${globals.join(' ')} ${sub} create|1`);
+    }
+    assert.equal(run(['--version']), '--version|1');
+    assert.equal(fs.statSync(wrapper).mode & 0o777, 0o755);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('runtime table: crun is the default where usable, runc otherwise; added runtimes resolve to the runc shim with their binary', () => {
@@ -54,12 +88,6 @@ test('runtime table: crun is the default where usable, runc otherwise; added run
   assert.throws(() => new RuntimeTable({ added: {}, requestedDefault: 'crun' }), /specified default runtime 'crun' does not exist/);
   assert.throws(() => new RuntimeTable({ added: { runc: { path: '/x' } } }), /runtime name 'runc' is reserved/);
   assert.throws(() => parseAddRuntime(['nopath']), /expected name=path/);
-});
-
-test('mount tags: shared peer group of a mount point; undefined when the path is not one', () => {
-  assert.deepEqual(mountTags(HYBRID, '/run/netns'), ['shared:1']);
-  assert.deepEqual(mountTags(HYBRID, '/sys/fs/cgroup'), []);
-  assert.equal(mountTags(HYBRID, '/var/lib/berth'), undefined);
 });
 
 test('freezer state file: the v1 freezer hierarchy\'s mount point plus the process\'s path', async () => {

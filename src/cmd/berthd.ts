@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // berthd: parses flags and wires everything together. The only place that constructs the daemon,
 // the runtime, the image service and the API server.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiServer, parseHost, removeStaleSocket } from '../api/server/server.js';
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
   // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
   const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
     groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
+    anchorId: `berth-shim-anchor-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`,
   }) : undefined;
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),

@@ -31,6 +31,11 @@ export interface GroupedRuntimeOptions {
   anchor: boolean;
   /** where the anchor's root directory lives (under the exec root) */
   anchorDir: string;
+  /**
+   * the anchor's container ID: unique per berthd (the runc shim keeps every task's state under one
+   * root for the whole host, /run/containerd/runc/<namespace>, so two berthds must not share it)
+   */
+  anchorId?: string;
   /** runtime name for the anchor's containerd container, e.g. "io.containerd.runc.v2" */
   runtimeName: string;
   log: (msg: string) => void;
@@ -45,7 +50,10 @@ export class GroupedRuntime implements Runtime {
   private unsubscribe: (() => void) | undefined;
   private closing = false;
 
+  private readonly anchorId: string;
+
   constructor(private readonly inner: Runtime, private readonly options: GroupedRuntimeOptions) {
+    this.anchorId = options.anchorId ?? ANCHOR_ID;
     this.policy = new ShimGroupPolicy(options.groupSize, () => `berth-${crypto.randomBytes(6).toString('hex')}`);
   }
 
@@ -64,9 +72,9 @@ export class GroupedRuntime implements Runtime {
       const group = c.labels[GROUP_LABEL];
       if (!group) continue;
       const task = withTask.get(c.id);
-      if (c.id === ANCHOR_ID) {
+      if (c.id === this.anchorId) {
         const alive = task?.status === 'running' || task?.status === 'created';
-        if (this.options.anchor && alive) this.policy.setAnchor(ANCHOR_ID, group);
+        if (this.options.anchor && alive) this.policy.setAnchor(this.anchorId, group);
         else await this.removeAnchor();
         continue;
       }
@@ -81,15 +89,15 @@ export class GroupedRuntime implements Runtime {
   async removeAnchor(): Promise<void> {
     this.closing = true;
     await this.anchorPending?.catch(() => undefined);
-    await this.inner.killTask(ANCHOR_ID, 9).catch(() => undefined);
+    await this.inner.killTask(this.anchorId, 9).catch(() => undefined);
     for (let i = 0; i < 20; i++) {
-      const task = await this.inner.getTask(ANCHOR_ID).catch(() => undefined);
+      const task = await this.inner.getTask(this.anchorId).catch(() => undefined);
       if (!task) break;
-      if (task.status === 'stopped' && await this.inner.deleteTask(ANCHOR_ID).then(() => true, () => false)) break;
+      if (task.status === 'stopped' && await this.inner.deleteTask(this.anchorId).then(() => true, () => false)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    await this.inner.deleteContainer(ANCHOR_ID).catch(() => undefined);
-    this.policy.left(ANCHOR_ID);
+    await this.inner.deleteContainer(this.anchorId).catch(() => undefined);
+    this.policy.left(this.anchorId);
     this.closing = false;
   }
 
@@ -136,13 +144,13 @@ export class GroupedRuntime implements Runtime {
   private ensureAnchor(member: string): void {
     if (!this.options.anchor || this.closing || this.anchorPending || this.policy.anchor) return;
     const group = this.policy.groupNameOf(member);
-    if (!group || !this.policy.assignTo(ANCHOR_ID, group)) return;
+    if (!group || !this.policy.assignTo(this.anchorId, group)) return;
     this.anchorPending = this.createAnchor(group)
       .catch(async (err: unknown) => {
         this.options.log(`shim anchor: ${(err as Error).message ?? String(err)} (containers still share shims; none is kept warm)`);
-        await this.inner.deleteTask(ANCHOR_ID).catch(() => undefined);
-        await this.inner.deleteContainer(ANCHOR_ID).catch(() => undefined);
-        this.policy.left(ANCHOR_ID);
+        await this.inner.deleteTask(this.anchorId).catch(() => undefined);
+        await this.inner.deleteContainer(this.anchorId).catch(() => undefined);
+        this.policy.left(this.anchorId);
       })
       .finally(() => { this.anchorPending = undefined; });
   }
@@ -150,31 +158,31 @@ export class GroupedRuntime implements Runtime {
   private async createAnchor(group: string): Promise<void> {
     let created = false;
     try {
-      await this.inner.deleteTask(ANCHOR_ID).catch(() => undefined);
-      await this.inner.deleteContainer(ANCHOR_ID);
+      await this.inner.deleteTask(this.anchorId).catch(() => undefined);
+      await this.inner.deleteContainer(this.anchorId);
       const root = prepareAnchorRoot(this.options.anchorDir);
       const runs = anchorRuns();
       await this.inner.createContainer({
-        id: ANCHOR_ID, image: '', labels: { [ANCHOR_LABEL]: 'true', [GROUP_LABEL]: group },
+        id: this.anchorId, image: '', labels: { [ANCHOR_LABEL]: 'true', [GROUP_LABEL]: group },
         spec: anchorSpec(root, group, runs), snapshotKey: '', runtime: this.options.runtimeName,
       });
-      await this.inner.createTask(ANCHOR_ID, { stdin: '', stdout: '', stderr: '', terminal: false }, []);
+      await this.inner.createTask(this.anchorId, { stdin: '', stdout: '', stderr: '', terminal: false }, []);
       created = true;
-      if (runs) await this.inner.startTask(ANCHOR_ID);
+      if (runs) await this.inner.startTask(this.anchorId);
     } finally {
-      this.policy.joined(ANCHOR_ID, created);
+      this.policy.joined(this.anchorId, created);
     }
-    this.policy.setAnchor(ANCHOR_ID, group);
+    this.policy.setAnchor(this.anchorId, group);
   }
 
   /** The anchor ends only with its shim (or when killed): its group may now empty. */
   private onEvent(e: RuntimeEvent): void {
-    if (e.type !== 'exit' || e.event.containerId !== ANCHOR_ID || e.event.execId || this.closing) return;
+    if (e.type !== 'exit' || e.event.containerId !== this.anchorId || e.event.execId || this.closing) return;
     this.options.log(`shim anchor exited (${e.event.exitStatus}): its shim is gone; a new anchor comes with the next container`);
     this.policy.clearAnchor();
-    void this.inner.deleteTask(ANCHOR_ID).catch(() => undefined)
-      .then(() => this.inner.deleteContainer(ANCHOR_ID).catch(() => undefined))
-      .then(() => this.policy.left(ANCHOR_ID));
+    void this.inner.deleteTask(this.anchorId).catch(() => undefined)
+      .then(() => this.inner.deleteContainer(this.anchorId).catch(() => undefined))
+      .then(() => this.policy.left(this.anchorId));
   }
 
   // ---- everything else passes through ----

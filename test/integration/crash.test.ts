@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
 
 const COUNTERS = Number(process.env.COUNTERS ?? 10);
 // with --log-relay (what proves no line is lost: a berthd reading the FIFOs itself loses what it had
@@ -28,13 +28,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     await ok(['load', '-i', await busyboxTar()]);
   });
 
-  after(async () => {
-    if (!d) return;
-    const all = (await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (all.length) await d.docker(['rm', '-f', ...all]);
-    await d.stop('SIGTERM');
-    d.cleanup();
-  });
+  after(() => removeAllAndStop(d));
 
   /** Lines of a counter's log: exactly line-0 … line-(n-1). Returns n. */
   const contiguous = async (name: string): Promise<number> => {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
 
 describe('exit before task delete', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
@@ -27,13 +27,7 @@ describe('exit before task delete', { skip: skipReason, timeout: 300_000 }, () =
     await ok(['load', '-i', await busyboxTar()]);
   });
 
-  after(async () => {
-    if (!d) return;
-    const all = (await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (all.length) await d.docker(['rm', '-f', ...all]);
-    await d.stop('SIGTERM');
-    d.cleanup();
-  });
+  after(() => removeAllAndStop(d));
 
   test('docker wait --condition removed returns only once the --rm container is gone; not-running gives the exit code', async () => {
     const id = await ok(['run', '-d', '--rm', 'busybox', 'sh', '-c', 'sleep 2; exit 5']);

@@ -248,3 +248,12 @@ export function cliAsserts(get: () => Berthd): { ok(args: string[]): Promise<str
     },
   };
 }
+
+/** Test teardown: removes every container of `d` (forced), stops it and deletes its roots. */
+export async function removeAllAndStop(d: Berthd | undefined): Promise<void> {
+  if (!d) return;
+  const all = (await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (all.length) await d.docker(['rm', '-f', ...all]);
+  await d.stop('SIGTERM');
+  d.cleanup();
+}

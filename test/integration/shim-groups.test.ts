@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Berthd, busyboxTar, cliAsserts, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
 
 /** The shim of a container: the parent of its init process (the shim is its subreaper). */
 function shimOf(pid: string): number {
@@ -34,13 +34,7 @@ describe('shim groups', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['load', '-i', await busyboxTar()]);
   });
 
-  after(async () => {
-    if (!d) return;
-    const all = (await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (all.length) await d.docker(['rm', '-f', ...all]);
-    await d.stop('SIGTERM');
-    d.cleanup();
-  });
+  after(() => removeAllAndStop(d));
 
   const pidOf = (name: string): Promise<string> => ok(['inspect', '-f', '{{.State.Pid}}', name]);
 

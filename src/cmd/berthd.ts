@@ -83,6 +83,9 @@ function claimPidfile(file: string): void {
   fs.writeFileSync(file, `${process.pid}\n`);
 }
 
+/** The managed containerd while berthd starts: stopped again if the start fails after it ran. */
+let startingContainerd: ManagedContainerd | undefined;
+
 async function main(): Promise<void> {
   let flags: BerthdFlags;
   try {
@@ -144,6 +147,7 @@ async function main(): Promise<void> {
       dataRoot, execRoot, logLevel: flags.logLevel === 'debug' ? 'debug' : 'info',
       onLog: (m: string) => logAt('debug', `containerd: ${m}`),
     });
+    startingContainerd = managed;
     await managed.start();
     address = managed.address;
   }
@@ -313,7 +317,9 @@ async function main(): Promise<void> {
   process.on('SIGPIPE', () => undefined);
 }
 
-main().catch((err: unknown) => {
+main().then(() => { startingContainerd = undefined; }, async (err: unknown) => {
   process.stderr.write(`berthd: ${(err as Error)?.stack ?? String(err)}\n`);
+  // a start refused late (e.g. a network setting found invalid) must not leave its containerd behind
+  await startingContainerd?.stop().catch(() => undefined);
   process.exit(1);
 });

@@ -544,8 +544,16 @@ print('ok')
       d6.cleanup();
     }
     // without --fixed-cidr-v6 berthd refuses --ipv6, as dockerd
-    const bad = await startBerthd(['--ipv6']).then(async (x) => { await x.stop('SIGTERM'); x.cleanup(); return false; }, () => true);
-    assert.equal(bad, true);
+    const bad = new Berthd(fs.mkdtempSync(path.join('/tmp', 'bi-')), ['--ipv6']);
+    try {
+      await assert.rejects(bad.start(), /fixed-cidr-v6 must be specified when --ipv6 is enabled/);
+      await bad.stop('SIGTERM'); // already gone: waits for nothing
+      // the refused start leaves no containerd of its own behind
+      const left = spawnSync('pgrep', ['-f', bad.root]).stdout.toString().trim();
+      assert.equal(left, '', `processes left under ${bad.root}`);
+    } finally {
+      bad.cleanup();
+    }
   });
 
   test('host, none and container: network modes', async () => {

@@ -17,6 +17,9 @@ import { logFrames } from './log-frames.js';
 import { legacyListFilters, logsContentType, shapeCreateRequest, shapeInspect, shapeSummary, shapeUpdateRequest, shapeWaitResult, stopSignal } from './shape.js';
 
 /** Writes and waits for drain so a slow client applies backpressure instead of buffering. */
+/** The largest HTTP chunk of a logs response. */
+const LOG_CHUNK = 16 * 1024;
+
 async function write(stream: Writable, data: Buffer): Promise<void> {
   if (stream.destroyed) throw new Error('client went away');
   if (!stream.write(data)) await waitForDrain(stream);
@@ -164,8 +167,13 @@ export class ContainersRouter implements Router {
     const { tty, entries } = await this.backend.containerLogs(ctx.params.id!, options, ctx.signal);
     const res = ctx.stream(logsContentType(ctx.version, tty));
     try {
-      // One write per batch of records (a frame per record, as dockerd sends them).
-      for await (const batch of entries) await write(res, logFrames(batch, tty, options));
+      // A frame per record, as dockerd sends them, written in HTTP chunks of at most 16 KiB: one
+      // chunk per 256 KiB batch made clients that copy the rest of their buffer after each frame
+      // (dockerode's demuxStream, hence Testcontainers) about 10× slower than on dockerd.
+      for await (const batch of entries) {
+        const frames = logFrames(batch, tty, options);
+        for (let o = 0; o < frames.length; o += LOG_CHUNK) await write(res, frames.subarray(o, o + LOG_CHUNK));
+      }
     } catch (err) {
       if (!ctx.signal.aborted) throw err;
     }

@@ -304,6 +304,7 @@ async function main(): Promise<void> {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
       await shimGroups?.removeAnchor().catch((err: unknown) => log(`shim anchor: ${String(err)}`));
       await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+      selection.release();
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

@@ -2,7 +2,7 @@
 // the crun probe, and on a hybrid cgroup host the wrapper script the shim runs as crun.
 import { probeCrun, type CrunProbe } from './crun-probe.js';
 import { findOnPath } from './crun-probe.js';
-import { installCrunWrapper } from './crun-wrapper.js';
+import { installCrunWrapper, unmountReadOnlyCrun } from './crun-wrapper.js';
 import { installShimFront, type ShimFront } from './shim-front.js';
 import { parseAddRuntime, RuntimeTable, type RuntimeEntry } from './runtime-table.js';
 
@@ -15,6 +15,8 @@ export interface RuntimeSelection {
   crun: CrunProbe;
   /** the runc v2 shim's front script (shim-front.ts), when installed */
   shimFront?: ShimFront;
+  /** after a clean stop (no container left): removes crun's read-only bind mount (the wrapper then runs crun itself) */
+  release(): void;
 }
 
 /** Throws (before anything starts) on a bad --add-runtime or an unknown default runtime. */
@@ -31,7 +33,7 @@ export function selectRuntimes(options: {
   let crunBinary = crun.crunPath;
   if (crun.wrapper) {
     try {
-      crunBinary = installCrunWrapper(options.wrapperDir, crun.wrapper);
+      crunBinary = installCrunWrapper(options.wrapperDir, crun.wrapper, { readOnlyCrun: process.getuid?.() === 0 });
     } catch (err) {
       crun = { reason: `cannot write the crun wrapper: ${(err as Error).message}` };
       crunBinary = undefined;
@@ -55,5 +57,5 @@ export function selectRuntimes(options: {
     ...(crunBinary ? { crunPath: crunBinary } : {}),
     ...(shimFront ? { runcShim: shimFront.path } : {}),
   });
-  return { table, crun, ...(shimFront ? { shimFront } : {}) };
+  return { table, crun, ...(shimFront ? { shimFront } : {}), release: () => unmountReadOnlyCrun(options.wrapperDir) };
 }

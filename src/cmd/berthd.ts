@@ -170,7 +170,11 @@ async function main(): Promise<void> {
   live.setEventSink({
     daemonReload: (attributes) => {
       void daemon.system.systemInfo().then((info) => {
-        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+        // the runtimes berthd runs with (SIGHUP does not change them), as dockerd lists them: name:path
+        const runtimes = Object.entries(selection.table.info()).map(([n, r]) => `${n}:${r.path ?? r.runtimeType ?? n}`).join(' ');
+        events.publish('daemon', 'reload', String(info.ID), {
+          ...attributes, 'default-runtime': selection.table.defaultName, runtimes, name: String(info.Name),
+        });
       });
     },
   });
@@ -190,10 +194,12 @@ async function main(): Promise<void> {
     resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    dataRoot, ...((flags.bridge ?? live.settings.network.bridge) ? { bridge: flags.bridge ?? live.settings.network.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
     defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
-      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log,
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log,
+    ipMasq: flags.given.has('ip-masq') ? flags.ipMasq : live.settings.network.ipMasq ?? true,
+    ipForward: flags.given.has('ip-forward') ? flags.ipForward : live.settings.network.ipForward ?? true,
     ...((flags.given.has('ipv6') ? flags.ipv6 : live.settings.network.ipv6) ? { ipv6: true } : {}),
     ...((flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6) ? { fixedCidrV6: flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6 } : {}), trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },

@@ -11,10 +11,24 @@ import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
 
 const COUNTERS = Number(process.env.COUNTERS ?? 10);
-// with --log-relay (what proves no line is lost: a berthd reading the FIFOs itself loses what it had
-// read and not yet written); LOG_RELAY=0 runs the same against the default path
+// with the log relay, berthd's default (what proves no line is lost: a berthd reading the FIFOs itself
+// loses what it had read and not yet written); LOG_RELAY=0 runs the same with --log-relay=false
 const RELAY = process.env.LOG_RELAY !== '0';
 const COUNTER = ['sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); usleep 10000; done'];
+
+/** The relay's pooled copiers still blocked opening their pool FIFO, i.e. idle (src/logrelay/copier-pool.ts). */
+function idlePoolCopiers(d: Berthd): number[] {
+  const pool = `${path.join(d.execRoot, 'fifo-pool-copiers')}/`;
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').some((a) => a.startsWith(pool))) continue;
+      if (fs.readFileSync(`/proc/${e}/wchan`, 'utf8') === 'wait_for_partner') out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
 
 describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
   let d: Berthd;
@@ -24,7 +38,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
   const seenIds = new Set<string>();
 
   before(async () => {
-    d = await startBerthd(RELAY ? ['--log-relay'] : []);
+    d = await startBerthd(RELAY ? [] : ['--log-relay=false']);
     await ok(['load', '-i', await busyboxTar()]);
   });
 
@@ -46,7 +60,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
       const id = await ok(['run', '-d', '--name', n, 'busybox', ...COUNTER]);
       seenIds.add(id);
       pids.set(n, await ok(['inspect', '-f', '{{.State.Pid}}', n]));
-      // its output goes through a relay (a spool beside the FIFO) exactly with --log-relay
+      // its output goes through a relay (a spool beside the FIFO) exactly with the relay on (the default)
       const fifos = fs.readdirSync(path.join(d.execRoot, 'containers', id));
       assert.equal(fifos.some((f) => f.endsWith('-stdout.spool')), RELAY, `${n}: ${fifos.join(' ')}`);
     }
@@ -72,10 +86,14 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
       }
     })();
     await waitFor('some churn', async () => churned >= 5, 60_000);
+    const idle = RELAY ? await waitFor('idle copiers in the relay pool', async () => { const p = idlePoolCopiers(d); return p.length > 0 && p; }) : [];
     await d.stop('SIGKILL');
     churning = false;
     await churn;
     await d.start();
+    // the dead berthd's idle copiers (they outlive it, blocked in open) are ended by the new one
+    const ended = (pid: number): boolean => { try { return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; } };
+    for (const pid of idle) assert.ok(ended(pid), `idle copier ${pid} left behind`);
 
     for (const n of names) {
       assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', n]), `running ${pids.get(n)}`, n);

@@ -16,6 +16,8 @@ export interface Engine {
   /** the containerd shims serving this engine's containers and the runc processes they keep */
   shimPids(): number[];
   stop(): Promise<void>;
+  /** the engine's own containerd, for the floor scenarios (berthd's managed one) */
+  containerd?: { address: string; namespace: string };
 }
 
 function childPids(pid: number, name: string): number[] {
@@ -40,6 +42,7 @@ export async function startBerth(root: string): Promise<Engine> {
     // the log relay's copiers (src/logrelay/) count with the shims: per-container processes outside the daemon's tree
     shimPids: () => [...shimPidsUnder(root), ...copierPidsUnder(root)],
     stop: async () => { await d.stop('SIGTERM'); d.cleanup(); },
+    containerd: { address: path.join(d.execRoot, 'containerd', 'containerd.sock'), namespace: 'berth' },
   };
 }
 

@@ -25,7 +25,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { GroupedRuntime } from '../runtime/shim-groups/grouped-runtime.js';
-import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
+import { groupSocketPath, selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
@@ -156,11 +156,12 @@ async function main(): Promise<void> {
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
   const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
-    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
+    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: selection.table.runcShim, log,
+    ...(selection.shimFront ? { shimSockets: { dir: selection.shimFront.groupsDir, socketOf: (g: string) => groupSocketPath(address!, flags.containerdNamespace, g) } } : {}),
     anchorId: `berth-shim-anchor-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`,
   }) : undefined;
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
+    { dataRoot, execRoot, runtimeName: selection.table.runcShim, runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
       logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? true },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
@@ -169,7 +170,11 @@ async function main(): Promise<void> {
   live.setEventSink({
     daemonReload: (attributes) => {
       void daemon.system.systemInfo().then((info) => {
-        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+        // the runtimes berthd runs with (SIGHUP does not change them), as dockerd lists them: name:path
+        const runtimes = Object.entries(selection.table.info()).map(([n, r]) => `${n}:${r.path ?? r.runtimeType ?? n}`).join(' ');
+        events.publish('daemon', 'reload', String(info.ID), {
+          ...attributes, 'default-runtime': selection.table.defaultName, runtimes, name: String(info.Name),
+        });
       });
     },
   });
@@ -189,10 +194,12 @@ async function main(): Promise<void> {
     resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    dataRoot, ...((flags.bridge ?? live.settings.network.bridge) ? { bridge: flags.bridge ?? live.settings.network.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
     defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
-      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log,
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log,
+    ipMasq: flags.given.has('ip-masq') ? flags.ipMasq : live.settings.network.ipMasq ?? true,
+    ipForward: flags.given.has('ip-forward') ? flags.ipForward : live.settings.network.ipForward ?? true,
     ...((flags.given.has('ipv6') ? flags.ipv6 : live.settings.network.ipv6) ? { ipv6: true } : {}),
     ...((flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6) ? { fixedCidrV6: flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6 } : {}), trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
@@ -303,6 +310,7 @@ async function main(): Promise<void> {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
       await shimGroups?.removeAnchor().catch((err: unknown) => log(`shim anchor: ${String(err)}`));
       await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+      selection.release();
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

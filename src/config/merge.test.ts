@@ -50,3 +50,13 @@ test('the log relay: on by default, --log-relay=false or the file turn it off; -
   assert.equal(settingsOf(mergeFile(parseFlags([]), { 'log-relay': false }), { 'log-relay': false }).logRelay, false);
   assert.throws(() => checkConflicts(parseFlags(['--log-relay']), { 'log-relay': false }), /log-relay: \(from flag: set, from file: false\)/);
 });
+
+test('the default bridge from the file (bridge, ip-forward, ip-masq); -b/--bridge and the file conflict', () => {
+  const file = { bridge: 'br-x', 'ip-forward': false, 'ip-masq': false };
+  const s = settingsOf(mergeFile(parseFlags([]), file), file);
+  assert.equal(s.network.bridge, 'br-x');
+  assert.equal(s.network.ipForward, false);
+  assert.equal(s.network.ipMasq, false);
+  assert.throws(() => checkConflicts(parseFlags(['-b', 'br0']), { bridge: 'br-x' }), /bridge: \(from flag: set, from file: br-x\)/);
+  assert.throws(() => checkConflicts(parseFlags(['--ip-forward=false']), { 'ip-forward': false }), /ip-forward: \(from flag: set, from file: false\)/);
+});

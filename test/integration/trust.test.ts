@@ -177,9 +177,22 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
 
   test('SIGHUP reloads labels; a broken file changes nothing and berthd stays up', async () => {
     fs.writeFileSync(configFile, JSON.stringify({ 'log-level': 'debug', labels: ['c=d', 'team=x'] }));
+    const since = Math.floor(Date.now() / 1000) - 1;
     d.proc!.kill('SIGHUP');
     await waitFor('reloaded labels', async () => JSON.stringify(await labels()) === '["c=d","team=x"]');
     assert.match(d.logTail(100), /Reloaded configuration: .*labels=\[\\"c=d\\",\\"team=x\\"\]/);
+    // and a `daemon reload` event, with the engine's ID and the new values, as dockerd emits it
+    const ev = await d.docker(['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000)), '--filter', 'type=daemon', '--format', '{{json .}}']);
+    assert.equal(ev.code, 0, ev.stderr);
+    const reloads = ev.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } });
+    assert.equal(reloads.length, 1, ev.stdout);
+    assert.equal(reloads[0]!.Action, 'reload');
+    assert.equal(reloads[0]!.Actor.ID, await d.docker(['info', '--format', '{{.ID}}']).then((r) => r.stdout.trim()));
+    const attrs = reloads[0]!.Actor.Attributes;
+    assert.equal(attrs.labels, '["c=d","team=x"]');
+    assert.equal(attrs['log-level'], 'debug');
+    assert.equal(attrs['default-runtime'], await d.docker(['info', '--format', '{{.DefaultRuntime}}']).then((r) => r.stdout.trim()));
+    assert.ok(attrs.name, 'the host name');
     fs.writeFileSync(configFile, '{"labels":["z=z"],"unknown-key":true}');
     d.proc!.kill('SIGHUP');
     await waitFor('the reload error', async () => /Error reconfiguring the daemon: .*don't match any configuration option: unknown-key/.test(d.logTail(100)));

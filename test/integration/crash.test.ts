@@ -206,6 +206,33 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     report(t, { kill: 'containerd', running: COUNTERS, churned: churning.count(), caughtMidChurn: caught.length, recoveredMs,
       fastLines: FAST_LINES, counterLines: lines, linesLost: 0, linesDuplicated: 0, idsSeen: seenIds.size, idsReused: 0 });
   });
+
+  test('a container that exits while its containerd is down is seen exited, with its code, once containerd is back', async () => {
+    const trigger = fs.mkdtempSync(path.join(d.root, 'trigger-'));
+    await ok(['run', '-d', '--name', 'exits-while-down', '-v', `${trigger}:/trigger`, 'busybox',
+      'sh', '-c', 'while [ ! -e /trigger/go ]; do usleep 50000; done; echo leaving; exit 7']);
+    const pid = Number(await ok(['inspect', '-f', '{{.State.Pid}}', 'exits-while-down']));
+    const pidFile = path.join(d.execRoot, 'containerd', 'containerd.pid');
+    const old = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    // containerd frozen, then killed: the exit happens while nobody can take its event
+    process.kill(old, 'SIGSTOP');
+    try {
+      fs.writeFileSync(path.join(trigger, 'go'), '');
+      await waitFor('the container\'s process to exit', async () => !fs.existsSync(`/proc/${pid}`), 30_000);
+    } finally {
+      process.kill(old, 'SIGKILL');
+    }
+    await waitFor('a new containerd', async () => {
+      try {
+        const now = Number(fs.readFileSync(pidFile, 'utf8').trim());
+        return now !== old && now > 0 && fs.existsSync(`/proc/${now}`);
+      } catch { return false; }
+    }, 60_000);
+    await waitFor('the missed exit', async () => (await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'exits-while-down'])).stdout.trim() === 'exited 7', 60_000);
+    assert.equal(await ok(['logs', 'exits-while-down']), 'leaving');
+    for (const n of names.slice(1)) assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', n]), `running ${pids.get(n)}`, n);
+    await ok(['rm', 'exits-while-down']);
+  });
 });
 
 describe('resource faults: the disk full', { skip: skipReason, timeout: 300_000 }, () => {

@@ -40,6 +40,7 @@ import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
 import { LiveConfig } from '../config/live-config.js';
+import { withCreateDefaults } from '../config/create-defaults.js';
 import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 import { lockDataRoot } from '../config/data-root-lock.js';
 
@@ -244,7 +245,7 @@ async function main(): Promise<void> {
   health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
-    ...delegate(daemon.create, 'containerCreate'),
+    ...withCreateDefaults(delegate(daemon.create, 'containerCreate'), () => live.settings),
     ...delegate(daemon.start, 'containerStart'),
     ...delegate(daemon.stop, 'containerStop', 'containerRestart', 'containerKill'),
     ...delegate(daemon.remove, 'containerRemove'),

@@ -7,6 +7,7 @@ import type { Engine } from './engines.js';
 import { footprintOf, rssOf, sharedOnceOf } from './engines.js';
 import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
 import { CLIENT_SCENARIOS } from './client-scenarios.js';
+import { FLOOR_SCENARIOS } from './floor-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -18,6 +19,8 @@ export interface Scenario {
   prepare?(e: Engine): Promise<void>;
   sample(e: Engine): Promise<number>;
   cleanup?(e: Engine): Promise<void>;
+  /** run on this engine only (the floor scenarios: berthd's containerd without berthd) */
+  only?: string;
 }
 
 interface CliResult { code: number; stdout: Buffer; stderr: string; bytes: number; sha256: string }
@@ -372,4 +375,5 @@ export const SCENARIOS: Scenario[] = [
   },
   ...REGISTRY_SCENARIOS,
   ...CLIENT_SCENARIOS,
+  ...FLOOR_SCENARIOS,
 ];

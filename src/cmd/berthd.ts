@@ -25,7 +25,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { GroupedRuntime } from '../runtime/shim-groups/grouped-runtime.js';
-import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
+import { groupSocketPath, selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
@@ -157,11 +157,12 @@ async function main(): Promise<void> {
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
   const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
-    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
+    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: selection.table.runcShim, log,
+    ...(selection.shimFront ? { shimSockets: { dir: selection.shimFront.groupsDir, socketOf: (g: string) => groupSocketPath(address!, flags.containerdNamespace, g) } } : {}),
     anchorId: `berth-shim-anchor-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`,
   }) : undefined;
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
+    { dataRoot, execRoot, runtimeName: selection.table.runcShim, runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
       logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
@@ -310,6 +311,7 @@ async function main(): Promise<void> {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
       await shimGroups?.removeAnchor().catch((err: unknown) => log(`shim anchor: ${String(err)}`));
       await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+      selection.release();
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

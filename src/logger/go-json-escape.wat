@@ -1,0 +1,91 @@
+;; dockerd's json-file string escaping (see go-json-string.ts) as a WebAssembly loop: one table
+;; lookup and one 8-byte store per byte, no per-byte branch except at the first byte of a possible
+;; multi-byte UTF-8 sequence. The JS loop is branch-bound on binary output (random bytes: 60-90 MB/s
+;; of CPU); this one is not. Compiled to go-json-escape-wasm.ts by scripts/gen-go-json-escape-wasm.mjs.
+;;
+;; Memory (filled by the caller, go-json-string.ts):
+;;   [0, 2048)     what each byte value becomes when it stands alone (8 bytes each, zero-padded):
+;;                 itself, `\"`, `\\`, `\n`, `\r`, `\u00XX`, or `\ufffd` for every byte >= 0x80
+;;   [2048, 2304)  the length of that text (1, 2 or 6)
+;;   [2304, 2560)  1 for 0xc2..0xf4, the bytes that may start a valid multi-byte sequence
+;;   [src, end)    the input; [out, …) the output, room for 6 bytes per input byte plus 8
+(module
+  (memory (export "memory") 1)
+  (func (export "encode") (param $src i32) (param $end i32) (param $out i32) (result i32)
+    (local $b i32) (local $b1 i32) (local $n i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $b (i32.load8_u (local.get $src)))
+        (if (i32.load8_u offset=2304 (local.get $b))
+          (then
+            (local.set $n (i32.const 0))
+            (if (i32.lt_u (local.get $b) (i32.const 0xe0))
+              (then
+                ;; 2 bytes: one continuation byte
+                (if (i32.lt_u (i32.add (local.get $src) (i32.const 1)) (local.get $end))
+                  (then
+                    (if (i32.eq (i32.and (i32.load8_u offset=1 (local.get $src)) (i32.const 0xc0)) (i32.const 0x80))
+                      (then (local.set $n (i32.const 2)))))))
+              (else
+                (if (i32.lt_u (local.get $b) (i32.const 0xf0))
+                  (then
+                    ;; 3 bytes: no overlongs (e0 a0..bf), no surrogates (ed 80..9f)
+                    (if (i32.lt_u (i32.add (local.get $src) (i32.const 2)) (local.get $end))
+                      (then
+                        (local.set $b1 (i32.load8_u offset=1 (local.get $src)))
+                        (if (select
+                              (i32.lt_u (i32.sub (local.get $b1) (i32.const 0xa0)) (i32.const 0x20))
+                              (select
+                                (i32.lt_u (i32.sub (local.get $b1) (i32.const 0x80)) (i32.const 0x20))
+                                (i32.eq (i32.and (local.get $b1) (i32.const 0xc0)) (i32.const 0x80))
+                                (i32.eq (local.get $b) (i32.const 0xed)))
+                              (i32.eq (local.get $b) (i32.const 0xe0)))
+                          (then
+                            (if (i32.eq (i32.and (i32.load8_u offset=2 (local.get $src)) (i32.const 0xc0)) (i32.const 0x80))
+                              (then (local.set $n (i32.const 3)))))))))
+                  (else
+                    ;; 4 bytes: no overlongs (f0 90..bf), nothing above U+10FFFF (f4 80..8f)
+                    (if (i32.lt_u (i32.add (local.get $src) (i32.const 3)) (local.get $end))
+                      (then
+                        (local.set $b1 (i32.load8_u offset=1 (local.get $src)))
+                        (if (select
+                              (i32.lt_u (i32.sub (local.get $b1) (i32.const 0x90)) (i32.const 0x30))
+                              (select
+                                (i32.lt_u (i32.sub (local.get $b1) (i32.const 0x80)) (i32.const 0x10))
+                                (i32.eq (i32.and (local.get $b1) (i32.const 0xc0)) (i32.const 0x80))
+                                (i32.eq (local.get $b) (i32.const 0xf4)))
+                              (i32.eq (local.get $b) (i32.const 0xf0)))
+                          (then
+                            (if (i32.and
+                                  (i32.eq (i32.and (i32.load8_u offset=2 (local.get $src)) (i32.const 0xc0)) (i32.const 0x80))
+                                  (i32.eq (i32.and (i32.load8_u offset=3 (local.get $src)) (i32.const 0xc0)) (i32.const 0x80)))
+                              (then (local.set $n (i32.const 4))))))))))))
+            (if (local.get $n)
+              (then
+                ;; U+2028 and U+2029 (e2 80 a8/a9) are escaped as \u2028 / \u2029
+                (if (i32.and
+                      (i32.eq (local.get $n) (i32.const 3))
+                      (i32.eq
+                        (i32.and (i32.load (local.get $src)) (i32.const 0xfeffff))
+                        (i32.const 0xa880e2)))
+                  (then
+                    ;; "\u202" then '8' or '9'
+                    (i32.store (local.get $out) (i32.const 0x3032755c))
+                    (i32.store8 offset=4 (local.get $out) (i32.const 0x32))
+                    (i32.store8 offset=5 (local.get $out)
+                      (select (i32.const 0x38) (i32.const 0x39)
+                        (i32.eq (i32.load8_u offset=2 (local.get $src)) (i32.const 0xa8))))
+                    (local.set $out (i32.add (local.get $out) (i32.const 6))))
+                  (else
+                    ;; a valid sequence is copied as it is (4 bytes stored, n counted)
+                    (i32.store (local.get $out) (i32.load (local.get $src)))
+                    (local.set $out (i32.add (local.get $out) (local.get $n)))))
+                (local.set $src (i32.add (local.get $src) (local.get $n)))
+                (br $next)))))
+        ;; the byte on its own: its text from the table, 8 bytes stored, its length counted
+        (i64.store (local.get $out) (i64.load (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $out (i32.add (local.get $out) (i32.load8_u offset=2048 (local.get $b))))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (br $next)))
+    (local.get $out)))

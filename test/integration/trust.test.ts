@@ -248,6 +248,30 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test('"log-level": "debug" in the file (no --debug flag): berthd logs at debug level', async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    const file = path.join(root, 'daemon.json');
+    fs.writeFileSync(file, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'] }));
+    // its own roots and no default bridge: nothing shared with other berthds
+    const child = spawn(process.execPath, [BERTHD, '-H', `unix://${root}/s.sock`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`,
+      '--bridge', 'none', '--ip-forward=false', '--config-file', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await waitFor('berthd listening', async () => /API listening on unix:/.test(output) || child.exitCode !== null, 30_000);
+      assert.match(output, /API listening on unix:/, output);
+      assert.match(output, /level=debug/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      spawnSync('sh', ['-c', `grep -o " ${root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    assert.match(output, /shutdown complete/);
+  });
 });
 
 describe('trust: live-restore', { skip: skipReason, timeout: 300_000 }, () => {

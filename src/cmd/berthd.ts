@@ -301,8 +301,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`received ${signal}, shutting down`);
-    const hardStop = setTimeout(() => process.exit(1), 60_000);
-    hardStop.unref();
+    // dockerd's shutdown-timeout: the least time given to stop the containers (-1: no limit)
+    const waitSeconds = live.settings.shutdownTimeout < 0 ? undefined : Math.max(60, live.settings.shutdownTimeout + 5);
+    const hardStop = waitSeconds === undefined ? undefined : setTimeout(() => process.exit(1), waitSeconds * 1000);
+    hardStop?.unref();
     await server.close().catch(() => undefined);
     if (live.settings.liveRestore) {
       log('live-restore enabled: containers keep running');

@@ -27,7 +27,7 @@ export function frameHeader(stream: StreamId, size: number): Buffer {
 }
 
 /** Payloads from this size on are written as header + payload in one writev instead of copied into a frame. */
-const WRITEV_MIN = 16 * 1024;
+const WRITEV_MIN = 4 * 1024;
 
 /**
  * Writes `payload` as one frame to `w`: a small one copied into a frame, a large one as its header

@@ -145,7 +145,8 @@ interface WasmEscaper {
   memory: WasmMemory;
   encode: (src: number, end: number, out: number) => number;
   lines: (src: number, end: number, out: number, limit: number, ending: number, elen: number, max: number) => number;
-  bytes: Uint8Array;
+  /** the module's memory as a Buffer (a view, renewed when the memory grows) */
+  bytes: Buffer;
 }
 
 let wasm: WasmEscaper | undefined;
@@ -157,7 +158,7 @@ function escaper(): WasmEscaper {
   if (wasm) return wasm;
   const module = new WebAssembly.Module(Buffer.from(GO_JSON_ESCAPE_WASM, 'base64'));
   const exports = new WebAssembly.Instance(module).exports as Pick<WasmEscaper, 'memory' | 'encode' | 'lines'>;
-  const bytes = new Uint8Array(exports.memory.buffer);
+  const bytes = Buffer.from(exports.memory.buffer);
   for (let b = 0; b < 256; b++) {
     let text: Uint8Array;
     if (b >= 0x80) text = FFFD;
@@ -190,11 +191,11 @@ export function encodeGoJsonBytesWasm(src: Uint8Array, start: number, end: numbe
 function ensureMemory(w: WasmEscaper, need: number): void {
   if (w.bytes.length >= need) return;
   w.memory.grow(Math.ceil((need - w.bytes.length) / 65536));
-  w.bytes = new Uint8Array(w.memory.buffer);
+  w.bytes = Buffer.from(w.memory.buffer);
 }
 
 /** Input handed to the module at once by encodeLineRecords (whole lines or not). */
-const LINES_PIECE = 256 * 1024;
+const LINES_PIECE = 64 * 1024;
 /** Where the module's `lines` stores how far it got. */
 const LINES_REACHED = 2560;
 
@@ -206,7 +207,7 @@ const LINES_REACHED = 2560;
  */
 export function encodeLineRecords(
   src: Uint8Array, from: number, to: number, ending: Uint8Array, maxPartial: number,
-  emit: (bytes: Uint8Array, start: number, end: number) => void,
+  emit: (bytes: Buffer, start: number, end: number) => void,
 ): void {
   const w = escaper();
   const elen = ending.length;
@@ -214,7 +215,7 @@ export function encodeLineRecords(
   const inAt = endingAt + ((elen + 15) & ~7);
   const outAt = inAt + LINES_PIECE + 16;
   // room for at least one whole record of maxPartial bytes, as the module checks before each
-  const outSize = Math.max(1024 * 1024, 2 * (maxPartial * 6 + elen + 32));
+  const outSize = Math.max(512 * 1024, 2 * (maxPartial * 6 + elen + 32));
   ensureMemory(w, outAt + outSize + 64);
   w.bytes.set(ending, endingAt);
   let p = from;

@@ -234,9 +234,11 @@ describe('JsonFileWriter byte-exactness (whole lines encoded in one WebAssembly 
     return Buffer.from(file.toString('latin1').replace(/,"time":"[0-9T:.Z-]+"\}\n/g, ',"time":"T"}\n'), 'latin1');
   }
 
+  let round = 0;
   async function written(writes: Array<[LogStream, Buffer]>, attrs?: Record<string, string>): Promise<Buffer> {
     const p = tmp();
-    const w = new JsonFileWriter(p, { sync: true, ...(attrs ? { attrs } : {}) });
+    // sync (records written from the module's memory) and background writes, in turn
+    const w = new JsonFileWriter(p, { sync: round++ % 2 === 0, ...(attrs ? { attrs } : {}) });
     for (const [stream, chunk] of writes) w.write(stream, chunk, T);
     await w.close();
     const file = fs.readFileSync(p);
@@ -293,5 +295,24 @@ describe('JsonFileWriter byte-exactness (whole lines encoded in one WebAssembly 
       const writes: Array<[LogStream, Buffer]> = [['stdout', data]];
       assert.ok((await written(writes)).equals(expected(writes)));
     }
+  });
+
+  it('sync with max-size: files rotate between whole records, nothing lost or reordered', async () => {
+    const p = tmp();
+    const w = new JsonFileWriter(p, { sync: true, maxSize: 50_000, maxFile: 1000 });
+    const data = Buffer.concat([crypto.randomBytes(300_000), Buffer.from('x\n'.repeat(20_000)), crypto.randomBytes(100_000)]);
+    const writes = chunked(data, 70_000, true);
+    for (const [stream, chunk] of writes) w.write(stream, chunk, T);
+    await w.close();
+    const files = fs.readdirSync(path.dirname(p)).filter((f) => f.startsWith(`${path.basename(p)}.`)).map((f) => Number(f.split('.').pop()));
+    files.sort((a, b) => b - a);
+    const parts = [...files.map((k) => fs.readFileSync(`${p}.${k}`)), fs.readFileSync(p)];
+    assert.ok(files.length > 10);
+    for (const part of parts) {
+      // a file over max-size holds a single record (larger than max-size itself)
+      if (part.length > 50_000) assert.equal(part.indexOf(10), part.length - 1);
+      assert.equal(part[part.length - 1], 10);
+    }
+    assert.ok(sameTimes(Buffer.concat(parts)).equals(expected(writes)));
   });
 });

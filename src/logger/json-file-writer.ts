@@ -135,7 +135,15 @@ export class JsonFileWriter {
     if (last >= pos) {
       // whole lines: encoded together in one pass (few bytes: line by line)
       if (last + 1 - pos < BATCH_MIN) this.#emitLines(stream, chunk, pos, last + 1);
-      else if (this.#error === null) encodeLineRecords(chunk, pos, last + 1, this.#ending(stream), MAX_PARTIAL_LINE, this.#append);
+      else if (this.#error === null) {
+        if (this.options.sync) {
+          // written straight from the module's memory: what is pending goes first
+          this.#kick();
+          encodeLineRecords(chunk, pos, last + 1, this.#ending(stream), MAX_PARTIAL_LINE, this.#writeNow);
+        } else {
+          encodeLineRecords(chunk, pos, last + 1, this.#ending(stream), MAX_PARTIAL_LINE, this.#append);
+        }
+      }
       pos = last + 1;
     }
     if (pos < chunk.length) this.#appendTail(stream, tail, chunk.subarray(pos));
@@ -214,8 +222,26 @@ export class JsonFileWriter {
     }
   }
 
+  /**
+   * sync: writes encoded records (encodeLineRecords' output, valid only during the call) at once,
+   * within max-size like #writeAll. Nothing may be pending.
+   */
+  #writeNow = (bytes: Buffer, start: number, end: number): void => {
+    let offset = start;
+    while (offset < end && this.#error === null) {
+      try {
+        const stop = this.#writeEnd(bytes, offset, end);
+        const written = fs.writeSync(this.#fd, bytes, offset, stop - offset);
+        this.#size += written;
+        offset += written;
+      } catch (err) {
+        this.#fail(err as Error);
+      }
+    }
+  };
+
   /** Appends encoded bytes to the pending batch (encodeLineRecords' output). */
-  #append = (bytes: Uint8Array, start: number, end: number): void => {
+  #append = (bytes: Buffer, start: number, end: number): void => {
     const n = end - start;
     if (this.#pending.length - this.#pendingLen < n) this.#grow(n);
     this.#pending.set(bytes.subarray(start, end), this.#pendingLen);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, termTrapped, waitFor } from './harness.js';
 
 describe('exit before task delete', { skip: skipReason, timeout: 300_000 }, () => {
   let d: Berthd;
@@ -48,6 +48,7 @@ describe('exit before task delete', { skip: skipReason, timeout: 300_000 }, () =
   test('start, rm and restart right after the exit was reported: right states and exit codes, no leftovers', async () => {
     for (let i = 0; i < 5; i++) {
       const id = await ok(['run', '-d', 'busybox', 'sh', '-c', `trap 'exit ${10 + i}' TERM; while true; do sleep 0.1; done`]);
+      await termTrapped(id, () => ok(['inspect', '-f', '{{.State.Pid}}', id]));
       await ok(['stop', '-t', '5', id]);
       assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', id]), `exited ${10 + i}`);
       // at once: the teardown of the first run may still be under way

@@ -220,6 +220,19 @@ export async function startBerthd(extraArgs: string[] = []): Promise<Berthd> {
   return d;
 }
 
+/**
+ * Waits until the process `pid()` names catches SIGTERM (SigCgt bit 15). A container's PID 1 gets a
+ * TERM only through a handler: sent before a shell's `trap … TERM` ran, the kernel drops it.
+ */
+export async function termTrapped(what: string, pid: () => Promise<string>): Promise<void> {
+  await waitFor(`${what}'s TERM trap`, async () => {
+    let status = '';
+    try { status = fs.readFileSync(`/proc/${(await pid()).trim()}/status`, 'utf8'); } catch { return false; }
+    const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? '0';
+    return (BigInt(`0x${caught}`) & (1n << 14n)) !== 0n;
+  });
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

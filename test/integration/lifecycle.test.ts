@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { BadRequestError, ConflictError, NotFoundError, NotModifiedError } from '@berth/client';
 import { clientOf, closeClients, rejectsWith } from './client-of.js';
-import { Berthd, busyboxTar, skipReason, startBerthd, waitFor } from './harness.js';
+import { Berthd, busyboxTar, skipReason, startBerthd, termTrapped, waitFor } from './harness.js';
 
 // Long-running containers: TERM ends them at once, so stops and berthd shutdowns are quick.
 const SERVE = ['sh', '-c', 'trap "exit 0" TERM; trap "echo got HUP" HUP; while :; do sleep 0.1; done'];
@@ -27,6 +27,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     assert.match(r.stderr, message);
   };
   const inspect = (ref: string, format: string): Promise<string> => ok(['inspect', '--format', format, ref]);
+  const trapsTerm = (ref: string): Promise<void> => termTrapped(ref, () => inspect(ref, '{{.State.Pid}}'));
   const run = (name: string, ...args: string[]): Promise<string> => ok(['run', '-d', '--name', name, ...args]);
 
   before(async () => {
@@ -122,6 +123,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
     const w = await run('w1', 'busybox', ...SERVE);
     const nextExit = api().containerWait({ id: w, condition: 'next-exit' });
     const removed = api().containerWait({ id: w, condition: 'removed' });
+    await trapsTerm('w1');
     await ok(['kill', '-s', '15', 'w1']);
     assert.deepEqual(await nextExit, { StatusCode: 0, Error: null });
     await ok(['rm', 'w1']);
@@ -137,6 +139,7 @@ describe('container lifecycle', { skip: skipReason, timeout: 300_000 }, () => {
       '5 false on-failure:3');
     // always: a crash restarts it; a manual stop does not
     await ok(['run', '-d', '--name', 'al1', '--restart', 'always', 'busybox', ...SERVE]);
+    await trapsTerm('al1');
     await ok(['kill', '-s', 'TERM', 'al1']); // TERM is the stop signal: counts as a manual stop, as in dockerd
     await waitFor('al1 exit', async () => (await inspect('al1', '{{.State.Status}}')) === 'exited');
     await ok(['start', 'al1']);

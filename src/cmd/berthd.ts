@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   }) : undefined;
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: selection.table.runcShim, runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
-      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
+      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? true },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();

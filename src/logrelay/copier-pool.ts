@@ -3,7 +3,8 @@
 // takes one per output stream and renames its spool and FIFO into the container's FIFO directory
 // (same filesystem: the pool lives under the exec root). The copier's open(2) has resolved the
 // FIFO's inode already, so it meets the shim's open of the new name. Refilled in the background
-// after each take; nothing is spawned before the first relayed start (an idle berthd has none).
+// after each take; nothing is spawned before the first relayed start (an idle berthd has none). A
+// start that finds the pool empty spawns its copiers on the spot and the pool grows (bursts of starts).
 //
 // A berthd killed with -9 leaves its idle pool copiers blocked in open(2): the next berthd ends every
 // copier started on a pool FIFO that has not opened it (those that did serve a container).
@@ -23,8 +24,11 @@ interface Entry extends PooledCopier {
   exited: boolean;
 }
 
+/** The most copiers kept ready (a pool grows by one per copier it could not hand out). */
+const MAX_SIZE = 64;
+
 export interface CopierPoolOptions {
-  /** copiers kept ready (two per container: stdout and stderr) */
+  /** copiers kept ready at first (two per container: stdout and stderr) */
   size?: number;
   /** makes FIFOs at the given paths (the FIFO pool) */
   makeFifos: (targets: string[]) => Promise<void>;
@@ -35,7 +39,7 @@ export class CopierPool {
   private readonly ready: Entry[] = [];
   private refilling: Promise<void> | undefined;
   private seq = 0;
-  private readonly size: number;
+  private size: number;
   private exitHook: (() => void) | undefined;
 
   constructor(private readonly dir: string, private readonly options: CopierPoolOptions) {
@@ -73,6 +77,8 @@ export class CopierPool {
         dismiss(e);
       }
     }
+    // missed (a burst of starts): keep more ready from now on
+    if (!got) this.size = Math.min(MAX_SIZE, this.size + 1);
     this.refill();
     return got;
   }

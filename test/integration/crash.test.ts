@@ -12,8 +12,8 @@ import path from 'node:path';
 import { Berthd, busyboxTar, cliAsserts, removeAllAndStop, skipReason, startBerthd, waitFor } from './harness.js';
 
 const COUNTERS = Number(process.env.COUNTERS ?? 10);
-// with --log-relay (what proves no line is lost: a berthd reading the FIFOs itself loses what it had
-// read and not yet written); LOG_RELAY=0 runs the same against the default path
+// with the log relay, berthd's default (what proves no line is lost: a berthd reading the FIFOs itself
+// loses what it had read and not yet written); LOG_RELAY=0 runs the same with --log-relay=false
 const RELAY = process.env.LOG_RELAY !== '0';
 const COUNTER = ['sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); usleep 10000; done'];
 const FAST_LINES = 200_000;
@@ -43,6 +43,20 @@ function report(t: { diagnostic(m: string): void }, figures: Record<string, numb
   t.diagnostic(`crash figures: ${JSON.stringify(figures)}`);
 }
 
+/** The relay's pooled copiers still blocked opening their pool FIFO, i.e. idle (src/logrelay/copier-pool.ts). */
+function idlePoolCopiers(d: Berthd): number[] {
+  const pool = `${path.join(d.execRoot, 'fifo-pool-copiers')}/`;
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').some((a) => a.startsWith(pool))) continue;
+      if (fs.readFileSync(`/proc/${e}/wchan`, 'utf8') === 'wait_for_partner') out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
 describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
   let d: Berthd;
   const { ok } = cliAsserts(() => d);
@@ -52,7 +66,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
   const seenNames = new Set<string>(names);
 
   before(async () => {
-    d = await startBerthd(RELAY ? ['--log-relay'] : []);
+    d = await startBerthd(RELAY ? [] : ['--log-relay=false']);
     await ok(['load', '-i', await busyboxTar()]);
   });
 
@@ -98,7 +112,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
       const id = await ok(['run', '-d', '--name', n, 'busybox', ...COUNTER]);
       seenIds.add(id);
       pids.set(n, await ok(['inspect', '-f', '{{.State.Pid}}', n]));
-      // its output goes through a relay (a spool beside the FIFO) exactly with --log-relay
+      // its output goes through a relay (a spool beside the FIFO) exactly with the relay on (the default)
       const fifos = fs.readdirSync(path.join(d.execRoot, 'containers', id));
       assert.equal(fifos.some((f) => f.endsWith('-stdout.spool')), RELAY, `${n}: ${fifos.join(' ')}`);
     }
@@ -113,11 +127,15 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     // churn: create/start/remove as fast as the API answers, until berthd dies under it
     const churning = churn(d, 'churn', seenIds, seenNames);
     await waitFor('some churn', async () => churning.count() >= 5, 60_000);
+    const idle = RELAY ? await waitFor('idle copiers in the relay pool', async () => { const p = idlePoolCopiers(d); return p.length > 0 && p; }) : [];
     await d.stop('SIGKILL');
     const t0 = Date.now();
     await churning.stop();
     await d.start();
     const restartMs = Date.now() - t0;
+    // the dead berthd's idle copiers (they outlive it, blocked in open) are ended by the new one
+    const ended = (pid: number): boolean => { try { return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; } };
+    for (const pid of idle) assert.ok(ended(pid), `idle copier ${pid} left behind`);
 
     for (const n of names) {
       assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', n]), `running ${pids.get(n)}`, n);

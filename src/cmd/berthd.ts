@@ -40,6 +40,7 @@ import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
 import { LiveConfig } from '../config/live-config.js';
+import { withCreateDefaults } from '../config/create-defaults.js';
 import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 import { lockDataRoot } from '../config/data-root-lock.js';
 
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
   }) : undefined;
   const daemon = new Daemon(
     { dataRoot, execRoot, runtimeName: selection.table.runcShim, runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
-      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
+      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? true },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();
@@ -170,7 +171,11 @@ async function main(): Promise<void> {
   live.setEventSink({
     daemonReload: (attributes) => {
       void daemon.system.systemInfo().then((info) => {
-        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+        // the runtimes berthd runs with (SIGHUP does not change them), as dockerd lists them: name:path
+        const runtimes = Object.entries(selection.table.info()).map(([n, r]) => `${n}:${r.path ?? r.runtimeType ?? n}`).join(' ');
+        events.publish('daemon', 'reload', String(info.ID), {
+          ...attributes, 'default-runtime': selection.table.defaultName, runtimes, name: String(info.Name),
+        });
       });
     },
   });
@@ -190,10 +195,12 @@ async function main(): Promise<void> {
     resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    dataRoot, ...((flags.bridge ?? live.settings.network.bridge) ? { bridge: flags.bridge ?? live.settings.network.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
     defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
-      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log,
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log,
+    ipMasq: flags.given.has('ip-masq') ? flags.ipMasq : live.settings.network.ipMasq ?? true,
+    ipForward: flags.given.has('ip-forward') ? flags.ipForward : live.settings.network.ipForward ?? true,
     ...((flags.given.has('ipv6') ? flags.ipv6 : live.settings.network.ipv6) ? { ipv6: true } : {}),
     ...((flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6) ? { fixedCidrV6: flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6 } : {}), trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
   health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
-    ...delegate(daemon.create, 'containerCreate'),
+    ...withCreateDefaults(delegate(daemon.create, 'containerCreate'), () => live.settings),
     ...delegate(daemon.start, 'containerStart'),
     ...delegate(daemon.stop, 'containerStop', 'containerRestart', 'containerKill'),
     ...delegate(daemon.remove, 'containerRemove'),
@@ -294,8 +301,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`received ${signal}, shutting down`);
-    const hardStop = setTimeout(() => process.exit(1), 60_000);
-    hardStop.unref();
+    // dockerd's shutdown-timeout: the least time given to stop the containers (-1: no limit)
+    const waitSeconds = live.settings.shutdownTimeout < 0 ? undefined : Math.max(60, live.settings.shutdownTimeout + 5);
+    const hardStop = waitSeconds === undefined ? undefined : setTimeout(() => process.exit(1), waitSeconds * 1000);
+    hardStop?.unref();
     await server.close().catch(() => undefined);
     if (live.settings.liveRestore) {
       log('live-restore enabled: containers keep running');

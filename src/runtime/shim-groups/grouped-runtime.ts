@@ -49,6 +49,12 @@ export interface GroupedRuntimeOptions {
   shimSockets?: { dir: string; socketOf: (group: string) => string };
 }
 
+/** containerd's answer when a task's shim socket was gone by the time it dialled it */
+export function shimGoneWhileJoining(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : String(err);
+  return /failed to start shim/.test(msg) && /dial unix [^:]*: (connect: )?(no such file or directory|connection refused)/.test(msg);
+}
+
 /** How long a leaving last member waits for neighbours whose task creation is on its way. */
 const JOIN_WAIT_MS = 30_000;
 
@@ -128,7 +134,17 @@ export class GroupedRuntime implements Runtime {
   async createTask(id: string, io: TaskIOPaths, rootfs: Mount[]): Promise<{ pid: number }> {
     let ok = false;
     try {
-      const res = await this.inner.createTask(id, io, rootfs);
+      let res: { pid: number };
+      try {
+        res = await this.inner.createTask(id, io, rootfs);
+      } catch (err) {
+        // The group's shim shut down (its last other task was deleted) between the moment its socket
+        // was found listening and containerd's dial: no task was made, and a second try starts the
+        // group's shim again.
+        if (!shimGoneWhileJoining(err)) throw err;
+        this.options.log(`shim of ${id}'s group went away while it joined: creating the task again`);
+        res = await this.inner.createTask(id, io, rootfs);
+      }
       ok = true;
       return res;
     } finally {

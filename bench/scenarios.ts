@@ -7,6 +7,7 @@ import type { Engine } from './engines.js';
 import { footprintOf, rssOf, sharedOnceOf } from './engines.js';
 import { REGISTRY_SCENARIOS } from './registry-scenarios.js';
 import { CLIENT_SCENARIOS } from './client-scenarios.js';
+import { FLOOR_SCENARIOS } from './floor-scenarios.js';
 
 export interface Scenario {
   name: string;
@@ -18,6 +19,8 @@ export interface Scenario {
   prepare?(e: Engine): Promise<void>;
   sample(e: Engine): Promise<number>;
   cleanup?(e: Engine): Promise<void>;
+  /** run on this engine only (the floor scenarios: berthd's containerd without berthd) */
+  only?: string;
 }
 
 interface CliResult { code: number; stdout: Buffer; stderr: string; bytes: number; sha256: string }
@@ -71,6 +74,7 @@ async function removeContainers(e: Engine, ids: string[]): Promise<void> {
 }
 
 const LOG_BYTES = 200 * 1024 * 1024;
+const IDLE_SETTLE_MS = 3000;
 const STDIN_BYTES = 100 * 1024 * 1024;
 const stdinPayload = crypto.randomBytes(STDIN_BYTES);
 const stdinDigest = crypto.createHash('sha256').update(stdinPayload).digest('hex');
@@ -115,7 +119,8 @@ function classicBuild(e: Engine, args: string[]): Promise<CliResult> {
 export const SCENARIOS: Scenario[] = [
   {
     name: 'memory-idle', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0,
-    sample: async (e) => footprintOf(e) / 1024 / 1024,
+    // idle: after a few seconds without requests (each engine's runtime may give memory back by then)
+    sample: async (e) => { await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS)); return footprintOf(e) / 1024 / 1024; },
   },
   {
     name: 'run-rm', unit: 'ms', higherIsBetter: false, iterations: 15, warmup: 2,
@@ -372,4 +377,5 @@ export const SCENARIOS: Scenario[] = [
   },
   ...REGISTRY_SCENARIOS,
   ...CLIENT_SCENARIOS,
+  ...FLOOR_SCENARIOS,
 ];

@@ -39,7 +39,8 @@ export async function startBerth(root: string): Promise<Engine> {
       const containerdPid = Number(fs.readFileSync(path.join(d.execRoot, 'containerd', 'containerd.pid'), 'utf8').trim());
       return [pid, containerdPid];
     },
-    shimPids: () => shimPidsUnder(root),
+    // the log relay's copiers (src/logrelay/) count with the shims: per-container processes outside the daemon's tree
+    shimPids: () => [...shimPidsUnder(root), ...copierPidsUnder(root)],
     stop: async () => { await d.stop('SIGTERM'); d.cleanup(); },
     containerd: { address: path.join(d.execRoot, 'containerd', 'containerd.sock'), namespace: 'berth' },
   };
@@ -112,6 +113,20 @@ export function shimPidsUnder(root: string): number[] {
     if (!address.startsWith(root + '/')) continue;
     out.push(Number(entry));
     for (const child of childPids(Number(entry), '')) if (keptByEngine(child)) out.push(child);
+  }
+  return out;
+}
+
+/** berthd's log copiers (`cat` of a FIFO under `root`, src/logrelay/copier.ts), pooled ones included. */
+export function copierPidsUnder(root: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!/(^|\/)(cat|busybox)$/.test(args[0] ?? '')) continue;
+      if (args.some((a) => a.startsWith(root + '/'))) out.push(Number(entry));
+    } catch { /* gone */ }
   }
   return out;
 }

@@ -25,7 +25,7 @@ import { VolumeService } from '../volume/volume-service.js';
 import { ContainerdRuntime } from '../runtime/containerd/client.js';
 import { ManagedContainerd } from '../runtime/containerd/supervisor.js';
 import { GroupedRuntime } from '../runtime/shim-groups/grouped-runtime.js';
-import { selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
+import { groupSocketPath, selectRuntimes, withRuntimes, type RuntimeSelection } from '../runtime/selection/index.js';
 import { BERTH_VERSION } from '../version.js';
 import { EventBus } from '../events/event-bus.js';
 import { StatsService } from '../stats/stats-service.js';
@@ -40,6 +40,7 @@ import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
 import { LiveConfig } from '../config/live-config.js';
+import { withCreateDefaults } from '../config/create-defaults.js';
 import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 import { lockDataRoot } from '../config/data-root-lock.js';
 
@@ -156,12 +157,13 @@ async function main(): Promise<void> {
   const fifosAdapter = pooledFifosAdapter(path.join(execRoot, 'fifo-pool'), log);
   // containers share runc v2 shims (src/runtime/shim-groups/); --shim-group-size 1: one shim each
   const shimGroups = flags.shimGroupSize > 1 ? new GroupedRuntime(runtime, {
-    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: 'io.containerd.runc.v2', log,
+    groupSize: flags.shimGroupSize, anchor: true, anchorDir: path.join(execRoot, 'shim-anchor'), runtimeName: selection.table.runcShim, log,
+    ...(selection.shimFront ? { shimSockets: { dir: selection.shimFront.groupsDir, socketOf: (g: string) => groupSocketPath(address!, flags.containerdNamespace, g) } } : {}),
     anchorId: `berth-shim-anchor-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`,
   }) : undefined;
   const daemon = new Daemon(
-    { dataRoot, execRoot, runtimeName: 'io.containerd.runc.v2', runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
-      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? false },
+    { dataRoot, execRoot, runtimeName: selection.table.runcShim, runtimes: selection.table, serverVersion: BERTH_VERSION, log, trace: (m) => logAt('debug', m),
+      logRelay: flags.given.has('log-relay') ? flags.logRelay : live.settings.logRelay ?? true },
     shimGroups ?? runtime, images, logsAdapter, fifosAdapter,
   );
   const events = new EventBus();
@@ -169,7 +171,11 @@ async function main(): Promise<void> {
   live.setEventSink({
     daemonReload: (attributes) => {
       void daemon.system.systemInfo().then((info) => {
-        events.publish('daemon', 'reload', String(info.ID), { ...attributes, name: String(info.Name) });
+        // the runtimes berthd runs with (SIGHUP does not change them), as dockerd lists them: name:path
+        const runtimes = Object.entries(selection.table.info()).map(([n, r]) => `${n}:${r.path ?? r.runtimeType ?? n}`).join(' ');
+        events.publish('daemon', 'reload', String(info.ID), {
+          ...attributes, 'default-runtime': selection.table.defaultName, runtimes, name: String(info.Name),
+        });
       });
     },
   });
@@ -189,10 +195,12 @@ async function main(): Promise<void> {
     resolveImage: (ref) => images.resolveForContainer(ref), snapshots: runtime.snapshots, dir: path.join(execRoot, 'image-mounts'), log,
   }));
   const networking = new Networking({
-    dataRoot, ...(flags.bridge ? { bridge: flags.bridge } : {}),
+    dataRoot, ...((flags.bridge ?? live.settings.network.bridge) ? { bridge: flags.bridge ?? live.settings.network.bridge } : {}),
     ...((flags.bip ?? live.settings.network.bip) ? { bip: flags.bip ?? live.settings.network.bip } : {}),
     defaultAddressPools: flags.defaultAddressPools.length > 0 ? flags.defaultAddressPools
-      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), ipMasq: flags.ipMasq, ipForward: flags.ipForward, log,
+      : (live.settings.network.defaultAddressPools ?? []).map((p) => `base=${p.base},size=${p.size}`), log,
+    ipMasq: flags.given.has('ip-masq') ? flags.ipMasq : live.settings.network.ipMasq ?? true,
+    ipForward: flags.given.has('ip-forward') ? flags.ipForward : live.settings.network.ipForward ?? true,
     ...((flags.given.has('ipv6') ? flags.ipv6 : live.settings.network.ipv6) ? { ipv6: true } : {}),
     ...((flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6) ? { fixedCidrV6: flags.fixedCidrV6 ?? live.settings.network.fixedCidrV6 } : {}), trace: (m) => logAt('debug', m),
     containers: { get: (ref) => daemon.getContainer(ref), list: () => daemon.allContainers(), save: (c) => daemon.saveContainer(c) },
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
   health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
-    ...delegate(daemon.create, 'containerCreate'),
+    ...withCreateDefaults(delegate(daemon.create, 'containerCreate'), () => live.settings),
     ...delegate(daemon.start, 'containerStart'),
     ...delegate(daemon.stop, 'containerStop', 'containerRestart', 'containerKill'),
     ...delegate(daemon.remove, 'containerRemove'),
@@ -293,8 +301,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`received ${signal}, shutting down`);
-    const hardStop = setTimeout(() => process.exit(1), 60_000);
-    hardStop.unref();
+    // dockerd's shutdown-timeout: the least time given to stop the containers (-1: no limit)
+    const waitSeconds = live.settings.shutdownTimeout < 0 ? undefined : Math.max(60, live.settings.shutdownTimeout + 5);
+    const hardStop = waitSeconds === undefined ? undefined : setTimeout(() => process.exit(1), waitSeconds * 1000);
+    hardStop?.unref();
     await server.close().catch(() => undefined);
     if (live.settings.liveRestore) {
       log('live-restore enabled: containers keep running');
@@ -303,6 +313,7 @@ async function main(): Promise<void> {
       await daemon.shutdown().catch((err: unknown) => log(`shutdown: ${String(err)}`));
       await shimGroups?.removeAnchor().catch((err: unknown) => log(`shim anchor: ${String(err)}`));
       await networking.shutdown().catch((err: unknown) => log(`network shutdown: ${String(err)}`));
+      selection.release();
     }
     runtime.close();
     await managed?.stop().catch(() => undefined);

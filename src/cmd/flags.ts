@@ -28,7 +28,7 @@ export interface BerthdFlags extends CoreFlags {
   ipForward: boolean;
   /** --ipv6: IPv6 on the default bridge network (with --fixed-cidr-v6) */
   ipv6: boolean;
-  /** --log-relay: container output reaches its log through a copier that outlives berthd (src/logrelay) */
+  /** --log-relay (default true): container output reaches its log through a copier that outlives berthd (src/logrelay) */
   logRelay: boolean;
   /** --fixed-cidr-v6: the default bridge's IPv6 subnet */
   fixedCidrV6?: string;
@@ -83,7 +83,7 @@ Options:
       --shim-group-size int       Containers sharing one runc v2 shim; 1 gives each its own (default 20)
       --default-runtime string    Default OCI runtime for containers (default "crun" where it works here, else "runc")
       --add-runtime list          Register an additional OCI runtime (name=path)
-      --log-relay                 Container output reaches its log through a copier process that survives a kill -9 of berthd
+      --log-relay                 Container output reaches its log through a copier process that survives a kill -9 of berthd (default true)
 `;
 
 /** dockerd's `--flag=false` booleans (default true). */
@@ -159,7 +159,7 @@ export function parseFlags(argv: string[]): BerthdFlags {
     ipMasq: bools.values.get('ip-masq') ?? true,
     ipForward: bools.values.get('ip-forward') ?? true,
     ipv6: bools.values.get('ipv6') ?? false,
-    logRelay: bools.values.get('log-relay') ?? false,
+    logRelay: bools.values.get('log-relay') ?? true,
     ...(values['fixed-cidr-v6'] ? { fixedCidrV6: values['fixed-cidr-v6'] } : {}),
     shimGroupSize: positiveInt('shim-group-size', values['shim-group-size'], 20),
     ...(values['default-runtime'] ? { defaultRuntime: values['default-runtime'] } : {}),

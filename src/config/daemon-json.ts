@@ -35,6 +35,9 @@ export interface DaemonFileConfig {
   'max-concurrent-uploads'?: number;
   'max-download-attempts'?: number;
   bip?: string;
+  bridge?: string;
+  'ip-forward'?: boolean;
+  'ip-masq'?: boolean;
   ipv6?: boolean;
   'fixed-cidr-v6'?: string;
   'default-address-pools'?: AddressPool[];
@@ -59,7 +62,7 @@ export const FILE_KEYS: Record<keyof DaemonFileConfig, Kind> = {
   'max-concurrent-downloads': 'int', 'max-concurrent-uploads': 'int', 'max-download-attempts': 'int',
   bip: 'string', 'default-address-pools': 'pools', dns: 'strings', 'dns-opts': 'strings', 'dns-search': 'strings',
   mtu: 'int', 'userland-proxy': 'bool', 'default-runtime': 'string', runtimes: 'runtimes',
-  ipv6: 'bool', 'fixed-cidr-v6': 'string',
+  ipv6: 'bool', 'fixed-cidr-v6': 'string', bridge: 'string', 'ip-forward': 'bool', 'ip-masq': 'bool',
   'log-relay': 'bool',
 };
 

@@ -1,6 +1,6 @@
 // Which flags a command line set explicitly (by long name), so a daemon.json key that repeats one is
 // refused as dockerd refuses it, and a file value replaces only a default.
-const SHORT: Record<string, string> = { H: 'host', l: 'log-level', D: 'debug', p: 'pidfile', G: 'group', v: 'version', h: 'help' };
+const SHORT: Record<string, string> = { b: 'bridge', H: 'host', l: 'log-level', D: 'debug', p: 'pidfile', G: 'group', v: 'version', h: 'help' };
 
 export function givenFlags(argv: string[]): Set<string> {
   const given = new Set<string>();

@@ -41,11 +41,22 @@ test('IPv6 on the default bridge from the file (ipv6, fixed-cidr-v6); --ipv6 and
   assert.ok(parseFlags(['--ipv6', '--fixed-cidr-v6', 'fd00:be::/64']).given.has('ipv6'));
 });
 
-test('the log relay: off by default, --log-relay or the file turn it on; --log-relay and the file conflict', () => {
-  assert.equal(parseFlags([]).logRelay, false);
+test('the log relay: on by default, --log-relay=false or the file turn it off; --log-relay and the file conflict', () => {
+  assert.equal(parseFlags([]).logRelay, true);
   assert.equal(parseFlags(['--log-relay']).logRelay, true);
   assert.equal(parseFlags(['--log-relay=false']).logRelay, false);
   assert.equal(settingsOf(mergeFile(parseFlags([]), {}), {}).logRelay, undefined);
   assert.equal(settingsOf(mergeFile(parseFlags([]), { 'log-relay': true }), { 'log-relay': true }).logRelay, true);
+  assert.equal(settingsOf(mergeFile(parseFlags([]), { 'log-relay': false }), { 'log-relay': false }).logRelay, false);
   assert.throws(() => checkConflicts(parseFlags(['--log-relay']), { 'log-relay': false }), /log-relay: \(from flag: set, from file: false\)/);
+});
+
+test('the default bridge from the file (bridge, ip-forward, ip-masq); -b/--bridge and the file conflict', () => {
+  const file = { bridge: 'br-x', 'ip-forward': false, 'ip-masq': false };
+  const s = settingsOf(mergeFile(parseFlags([]), file), file);
+  assert.equal(s.network.bridge, 'br-x');
+  assert.equal(s.network.ipForward, false);
+  assert.equal(s.network.ipMasq, false);
+  assert.throws(() => checkConflicts(parseFlags(['-b', 'br0']), { bridge: 'br-x' }), /bridge: \(from flag: set, from file: br-x\)/);
+  assert.throws(() => checkConflicts(parseFlags(['--ip-forward=false']), { 'ip-forward': false }), /ip-forward: \(from flag: set, from file: false\)/);
 });

@@ -41,6 +41,10 @@ export interface DaemonSettings {
   concurrency: { downloads: number; uploads: number; downloadAttempts: number };
   network: {
     bip?: string;
+    /** daemon.json `bridge`, `ip-forward`, `ip-masq` (the flags win when given) */
+    bridge?: string;
+    ipForward?: boolean;
+    ipMasq?: boolean;
     ipv6?: boolean;
     fixedCidrV6?: string;
     defaultAddressPools?: AddressPool[];
@@ -137,6 +141,9 @@ export function settingsOf(flags: CoreFlags, file: DaemonFileConfig): DaemonSett
     },
     network: {
       ...(file.bip !== undefined ? { bip: file.bip } : {}),
+      ...(file.bridge !== undefined ? { bridge: file.bridge } : {}),
+      ...(file['ip-forward'] !== undefined ? { ipForward: file['ip-forward'] } : {}),
+      ...(file['ip-masq'] !== undefined ? { ipMasq: file['ip-masq'] } : {}),
       ...(file.ipv6 !== undefined ? { ipv6: file.ipv6 } : {}),
       ...(file['fixed-cidr-v6'] !== undefined ? { fixedCidrV6: file['fixed-cidr-v6'] } : {}),
       ...(file['default-address-pools'] !== undefined ? { defaultAddressPools: file['default-address-pools'] } : {}),

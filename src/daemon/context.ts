@@ -23,7 +23,7 @@ export interface DaemonConfig {
   log: (msg: string) => void;
   /** debug-level timing of lifecycle steps */
   trace?: (msg: string) => void;
-  /** --log-relay: new containers' output goes through a copier that outlives berthd (src/logrelay) */
+  /** --log-relay (berthd's default): new containers' output goes through a copier that outlives berthd (src/logrelay) */
   logRelay?: boolean;
 }
 

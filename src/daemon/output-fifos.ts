@@ -1,6 +1,6 @@
-// Which way a container's output reaches its log. By default berthd reads the FIFOs itself (what it
-// has read and not yet written dies with it on a kill -9). With --log-relay a copier that outlives
-// berthd moves the output into a spool first (src/logrelay). A container keeps the way it was started
+// Which way a container's output reaches its log. By default (--log-relay) a copier that outlives
+// berthd moves the output into a spool first (src/logrelay). With --log-relay=false berthd reads the
+// FIFOs itself (what it has read and not yet written dies with it on a kill -9). A container keeps the way it was started
 // with until its task ends: a restored task is looked at (are there relay files?), not the flag, so a
 // berthd restarted with the other setting neither races a copier for the FIFO nor loses output.
 import type { Readable } from 'node:stream';
@@ -31,7 +31,7 @@ export function directOutput(f: TaskFifosPort): LoggedFifosPort {
   };
 }
 
-/** A starting container's FIFOs: relayed when `relay` (--log-relay), else read by berthd. */
+/** A starting container's FIFOs: relayed when `relay` (--log-relay, the default), else read by berthd. */
 export async function openOutputFifos(fifos: FifosPort, relay: boolean, dir: string, options: { stdin: boolean; terminal: boolean }): Promise<LoggedFifosPort> {
   return relay ? fifos.createLogged(dir, options) : directOutput(await fifos.create(dir, options));
 }

@@ -3,6 +3,9 @@
 // `\r` get short forms, so a tab is \u0009), U+2028/U+2029 escaped, and every byte that does not
 // start a valid UTF-8 sequence replaced by the six characters `\ufffd` — one per byte, as Go's
 // utf8.DecodeRune reports them. Working on bytes avoids a decode/encode round trip on the hot path.
+// Inputs of WASM_MIN bytes and more go through a WebAssembly form of the same loop
+// (go-json-escape.wat): on binary output (random bytes) the JS loop is branch-bound.
+import { GO_JSON_ESCAPE_WASM } from './go-json-escape-wasm.js';
 
 const HEX = '0123456789abcdef';
 
@@ -77,6 +80,12 @@ const NATIVE_COPY_MIN = 128;
  * the new offset. `out` must have room for maxEncodedLength(end - start) bytes.
  */
 export function encodeGoJsonBytes(src: Uint8Array, start: number, end: number, out: Uint8Array, offset: number): number {
+  if (end - start < WASM_MIN) return encodeGoJsonBytesJs(src, start, end, out, offset);
+  return encodeGoJsonBytesWasm(src, start, end, out, offset);
+}
+
+/** The JS loop: shorter inputs (a call into WebAssembly and two copies cost more), and the reference in tests. */
+export function encodeGoJsonBytesJs(src: Uint8Array, start: number, end: number, out: Uint8Array, offset: number): number {
   let o = offset;
   let i = start;
   while (i < end) {
@@ -117,6 +126,109 @@ export function encodeGoJsonBytes(src: Uint8Array, start: number, end: number, o
     }
   }
   return o;
+}
+
+/** From this input length on, the WebAssembly loop is used. */
+const WASM_MIN = 32;
+
+/** Where the tables end and the input starts in the module's memory. */
+const WASM_INPUT = 4096;
+
+/** The little of the WebAssembly JS API used here (the project's `lib` has no WebAssembly types). */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+
+interface WasmEscaper {
+  memory: WasmMemory;
+  encode: (src: number, end: number, out: number) => number;
+  lines: (src: number, end: number, out: number, limit: number, ending: number, elen: number, max: number) => number;
+  /** the module's memory as a Buffer (a view, renewed when the memory grows) */
+  bytes: Buffer;
+}
+
+let wasm: WasmEscaper | undefined;
+
+const FFFD = Uint8Array.from(Buffer.from('\\ufffd', 'latin1'));
+
+/** Instantiates the module (synchronously, on first use) and writes its tables. */
+function escaper(): WasmEscaper {
+  if (wasm) return wasm;
+  const module = new WebAssembly.Module(Buffer.from(GO_JSON_ESCAPE_WASM, 'base64'));
+  const exports = new WebAssembly.Instance(module).exports as Pick<WasmEscaper, 'memory' | 'encode' | 'lines'>;
+  const bytes = Buffer.from(exports.memory.buffer);
+  for (let b = 0; b < 256; b++) {
+    let text: Uint8Array;
+    if (b >= 0x80) text = FFFD;
+    else if (CLASS[b] === 1) text = ESC.subarray(b * 8, b * 8 + ESC_LEN[b]!);
+    else text = Uint8Array.of(b);
+    bytes.fill(0, b * 8, b * 8 + 8);
+    bytes.set(text, b * 8);
+    bytes[2048 + b] = text.length;
+    bytes[2304 + b] = b >= 0xc2 && b <= 0xf4 ? 1 : 0;
+  }
+  wasm = { memory: exports.memory, encode: exports.encode, lines: exports.lines, bytes };
+  return wasm;
+}
+
+/** The WebAssembly loop: the input is copied into the module's memory and the output out of it. */
+export function encodeGoJsonBytesWasm(src: Uint8Array, start: number, end: number, out: Uint8Array, offset: number): number {
+  const w = escaper();
+  const n = end - start;
+  // input, 8 bytes of slack (the loop reads up to 3 bytes past a sequence start), then the output
+  // with room for 6 bytes per input byte plus the 8 of the last store
+  const outAt = WASM_INPUT + ((n + 15) & ~7);
+  const need = outAt + n * 6 + 16;
+  ensureMemory(w, need);
+  w.bytes.set(src.subarray(start, end), WASM_INPUT);
+  const outEnd = w.encode(WASM_INPUT, WASM_INPUT + n, outAt);
+  out.set(w.bytes.subarray(outAt, outEnd), offset);
+  return offset + outEnd - outAt;
+}
+
+function ensureMemory(w: WasmEscaper, need: number): void {
+  if (w.bytes.length >= need) return;
+  w.memory.grow(Math.ceil((need - w.bytes.length) / 65536));
+  w.bytes = Buffer.from(w.memory.buffer);
+}
+
+/** Input handed to the module at once by encodeLineRecords (whole lines or not). */
+const LINES_PIECE = 64 * 1024;
+/** Where the module's `lines` stores how far it got. */
+const LINES_REACHED = 2560;
+
+/**
+ * The json-file records of the complete lines in `src[from, to)` (which must end with '\n'):
+ * `{"log":"<escaped line>\n` + `ending` for each line, a line of `maxPartial` bytes or more cut
+ * into records of `maxPartial` bytes without the `\n` first, as dockerd's copier cuts them.
+ * Hands the encoded bytes to `emit` in order, in pieces (each valid only during the call).
+ */
+export function encodeLineRecords(
+  src: Uint8Array, from: number, to: number, ending: Uint8Array, maxPartial: number,
+  emit: (bytes: Buffer, start: number, end: number) => void,
+): void {
+  const w = escaper();
+  const elen = ending.length;
+  const endingAt = WASM_INPUT;
+  const inAt = endingAt + ((elen + 15) & ~7);
+  const outAt = inAt + LINES_PIECE + 16;
+  // room for at least one whole record of maxPartial bytes, as the module checks before each
+  const outSize = Math.max(512 * 1024, 2 * (maxPartial * 6 + elen + 32));
+  ensureMemory(w, outAt + outSize + 64);
+  w.bytes.set(ending, endingAt);
+  let p = from;
+  while (p < to) {
+    const n = Math.min(LINES_PIECE, to - p);
+    w.bytes.set(src.subarray(p, p + n), inAt);
+    const outEnd = w.lines(inAt, inAt + n, outAt, outAt + outSize, endingAt, elen, maxPartial);
+    const b = w.bytes;
+    const reached = (b[LINES_REACHED]! | (b[LINES_REACHED + 1]! << 8) | (b[LINES_REACHED + 2]! << 16) | (b[LINES_REACHED + 3]! << 24)) >>> 0;
+    if (reached === inAt) throw new Error('encodeLineRecords: no progress (the input does not end with a newline?)');
+    p += reached - inAt;
+    emit(b, outAt, outEnd);
+  }
 }
 
 /** Convenience form: the quoted JSON string of `src` as dockerd would write it. */

@@ -3,8 +3,8 @@
 // Whatever a process reads from a pipe has left the kernel: if berthd read the FIFO itself, a kill
 // between its read() and the write() of the log would lose that chunk (up to 64 KiB: measured, see
 // scripts/fifo-kill-repro.mjs). So berthd never reads the FIFO. A copier process (`cat FIFO >> spool`,
-// in its own session, so it outlives berthd) moves the bytes into a spool file, and berthd reads the
-// spool, which reading does not consume. A small journal tells the next berthd where to resume:
+// in its own session, so it outlives berthd: copier.ts; usually spawned ahead of time, copier-pool.ts)
+// moves the bytes into a spool file, and berthd reads the spool, which reading does not consume. A small journal tells the next berthd where to resume:
 // before each batch goes to the log it says "spool [a, b) is being appended at log size L", after it
 // "logged up to b". Batches are written one at a time (the writer writes before write() returns), so
 // a kill between the two leaves that batch as the last thing in the log: whole (resume at b), not
@@ -14,9 +14,11 @@
 // The spool stays small: once berthd has logged all of it, the copier is stopped for a moment and the
 // spool truncated. Backpressure is kept: when berthd (or an attached client) falls behind by more
 // than HIGH_WATER bytes, the copier is stopped, the FIFO fills and the container waits, as before.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { MAX_PARTIAL_LINE } from '../logger/json-file-writer.js';
+import { copierAlive, spawnCopier } from './copier.js';
+import type { PooledCopier } from './copier-pool.js';
 
 /** Bytes handed to the consumer at most at once. */
 const READ_CHUNK = 256 * 1024;
@@ -33,7 +35,6 @@ const TRIM_AT = 256 * 1024;
 /** How often the spool is looked at when no change notification came (a fallback). */
 const POLL_MS = 200;
 const JOURNAL_BYTES = 64;
-const CAT = '/bin/cat';
 
 export type OutputStream = 'stdout' | 'stderr';
 /** Takes a chunk; a promise returned pauses the relay until it settles (a slow client). */
@@ -67,16 +68,6 @@ function readJournal(file: string): Journal | undefined {
 
 function fileSize(path: string): number {
   try { return fs.statSync(path).size; } catch { return 0; }
-}
-
-/** Is `pid` our copier for `fifo`, alive (not a zombie)? */
-function copierAlive(pid: number, fifo: string): boolean {
-  try {
-    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    if (cmd[0] !== CAT || cmd[1] !== fifo) return false;
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\) [ZX] /.test(stat);
-  } catch { return false; }
 }
 
 /** Waits (briefly, synchronously) until `pid` is in the stopped state; false if it does not get there. */
@@ -143,6 +134,8 @@ export function recoverPosition(files: RelayFiles, log: RelayLog | undefined): n
 export interface OutputRelayOptions {
   /** start a copier when none is running (false: the task is gone, only drain what is spooled) */
   startCopier: boolean;
+  /** a copier already reading this FIFO into this spool (from the pool: src/logrelay/copier-pool.ts) */
+  copier?: PooledCopier;
 }
 
 export class OutputRelay {
@@ -177,8 +170,12 @@ export class OutputRelay {
     this.files = relayFiles(fifo);
     this.#spoolFd = fs.openSync(this.files.spool, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
     this.#journalFd = fs.openSync(this.files.journal, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    if (options.copier) {
+      this.#adopt(options.copier.child, options.copier.pid);
+      return;
+    }
     const pid = Number(fs.existsSync(this.files.pid) ? fs.readFileSync(this.files.pid, 'utf8') : 0);
-    if (pid > 0 && copierAlive(pid, fifo)) {
+    if (pid > 0 && copierAlive(pid, this.files.spool)) {
       this.#copierPid = pid;
       this.#stopped = true; // a berthd may have died with it stopped: resumed once positioned
     } else if (options.startCopier) {
@@ -190,13 +187,15 @@ export class OutputRelay {
 
   #startCopier(): void {
     // The copier opens the FIFO itself (a blocking open that meets the shim's) and appends to the spool.
-    const child = spawn('/bin/sh', ['-c', `exec ${CAT} "$0" >>"$1"`, this.fifo, this.files.spool], {
-      detached: true, stdio: 'ignore',
-    });
-    child.unref();
+    const child = spawnCopier(this.fifo, this.files.spool);
+    this.#adopt(child, child.pid ?? 0);
+  }
+
+  #adopt(child: ChildProcess, pid: number): void {
     this.#copier = child;
-    this.#copierPid = child.pid ?? 0;
-    fs.writeFileSync(this.files.pid, String(this.#copierPid));
+    this.#copierPid = pid;
+    fs.writeFileSync(this.files.pid, String(pid));
+    if (child.exitCode !== null || child.signalCode !== null) { this.#copierDone = true; return; }
     child.once('exit', () => { this.#copierDone = true; this.#wake(); });
     child.once('error', () => { this.#copierDone = true; this.#wake(); });
   }
@@ -284,7 +283,7 @@ export class OutputRelay {
     // a copier taken over after a restart is not our child: /proc says when it ends (looked at seldom)
     if (!this.#copier && Date.now() - this.#checkedAt >= POLL_MS) {
       this.#checkedAt = Date.now();
-      if (!copierAlive(this.#copierPid, this.fifo)) this.#copierDone = true;
+      if (!copierAlive(this.#copierPid, this.files.spool)) this.#copierDone = true;
     }
     return this.#copierDone;
   }

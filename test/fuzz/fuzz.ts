@@ -1,7 +1,9 @@
 // `npm run fuzz`: fast-check sends generated requests to every route of a real berthd — route paths
 // with random or real parameters, random paths, query strings, headers, JSON bodies of any shape,
 // random bytes, truncated and oversized bodies — and checks that berthd never answers a client's
-// mistake with a 5xx (beyond where dockerd does too), never dies, and leaks no file descriptor.
+// mistake with a 5xx (beyond where dockerd does too), never dies, leaks no file descriptor, and
+// writes nothing outside its roots (names and paths aim at a directory of the host, which must stay
+// empty, and `/` must not change).
 // FUZZ_RUNS (default 2000) and FUZZ_SEED (to replay) size and pin the run. Requests that would leave
 // this machine (pull, push, login, build from a URL) are never generated.
 import fs from 'node:fs';
@@ -11,6 +13,9 @@ import { routeTables } from '../../src/api/routers/index.js';
 import { Berthd, busyboxTar } from '../integration/harness.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+/** A host directory generated names and paths point into (`../…` and absolute): it must stay empty. */
+const OUTSIDE = fs.mkdtempSync('/tmp/berth-fuzz-outside-');
+const TRAVERSE = `../../../../../../../..${OUTSIDE}`;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 /** Routes that reach the network (pull, push, login, distribution) or block by design (wait, follow, attach, events). */
@@ -53,7 +58,8 @@ function send(socketPath: string, r: Req): Promise<Answer | 'timeout'> {
   });
 }
 
-const names = fc.constantFrom('victim', 'runner', 'nosuch', 'busybox', 'busybox:latest', 'vol', '../../etc/passwd', '%2e%2e%2f', 'a'.repeat(300), '', '\u00e9\u0000', '-1');
+const names = fc.constantFrom('victim', 'runner', 'nosuch', 'busybox', 'busybox:latest', 'vol', '../../etc/passwd', '%2e%2e%2f', 'a'.repeat(300), '', '\u00e9\u0000', '-1',
+  `${TRAVERSE}/name`, `${OUTSIDE}/name`);
 const templates = routeTables().flatMap((r) => r.routes())
   .filter((r) => !EXCLUDED.has(r.path))
   .map((r) => ({ method: r.method, path: r.path }));
@@ -68,7 +74,8 @@ const pathArb = fc.oneof(
 const versionArb = fc.constantFrom('', '', '/v1.12', '/v1.24', '/v1.41', '/v1.55', '/v0.1', '/v9.99', '/vx');
 const queryArb = fc.dictionary(
   fc.constantFrom('all', 'filters', 'force', 'v', 't', 'signal', 'name', 'size', 'limit', 'tail', 'since', 'until', 'path', 'stdout', 'stream', 'repo', 'tag', 'h', 'w', 'link', 'noprune', 'quiet', 'changes', 'container', 'fromSrc'),
-  fc.oneof(fc.string(), fc.constantFrom('1', '0', 'true', '-1', '{bad', '{"label":["a"]}', '{"status":5}', '99999999999999999999', '%', 'SIGKILL')),
+  fc.oneof(fc.string(), fc.constantFrom('1', '0', 'true', '-1', '{bad', '{"label":["a"]}', '{"status":5}', '99999999999999999999', '%', 'SIGKILL',
+    OUTSIDE, `${OUTSIDE}/q`, `${TRAVERSE}/q`, '/', '/etc')),
   { maxKeys: 4 },
 ).map((q) => {
   // fromSrc=- would import the body; a URL would be fetched: keep it to '-'
@@ -108,6 +115,8 @@ async function main(): Promise<void> {
     await d.docker(['run', '-d', '--name', 'runner', 'busybox', 'sleep', '3600']);
     await d.docker(['volume', 'create', 'vol']);
     const fdsBefore = fds();
+    const hostView = (): string => JSON.stringify(fs.readdirSync('/').sort());
+    const hostBefore = hostView();
     const statuses = new Map<number, number>();
     let timeouts = 0;
     let sent = 0;
@@ -128,11 +137,19 @@ async function main(): Promise<void> {
     const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
     process.stdout.write(`fuzz: ${sent} requests, 0 unexpected 5xx, berthd up; statuses ${byStatus}; ${timeouts} still streaming after 3 s (aborted); fds ${fdsBefore} → ${fdsAfter}\n`);
     if (fdsAfter > fdsBefore + 5) { process.stdout.write('fuzz: file descriptors leaked\n'); process.exitCode = 1; }
+    const outside = fs.readdirSync(OUTSIDE);
+    if (outside.length > 0 || hostView() !== hostBefore) {
+      process.stdout.write(`fuzz: something was written outside berthd's roots: ${OUTSIDE}: ${outside.join(' ')}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stdout.write(`fuzz: nothing written outside berthd's roots (${OUTSIDE} empty, / unchanged)\n`);
+    }
   } finally {
     const left = (await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (left.length) await d.docker(['rm', '-f', ...left], { timeoutMs: 120_000 });
     await d.stop('SIGTERM');
     d.cleanup();
+    fs.rmSync(OUTSIDE, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 // Hostile input: every POST/PUT route given malformed and wrongly typed JSON, malformed filters,
 // absurd headers and bodies, truncated requests, and malicious tars (`../`, absolute names, a
-// symlink then a file through it, a hardlink to a host file, device nodes) for archive PUT, load and
-// import. berthd answers each with a 4xx (never 5xx for a client's mistake), stays up, and writes
+// symlink then a file through it, a hardlink to a host file, device nodes) for archive PUT, load,
+// import and build contexts (and a tar ADDed from one). berthd answers each with a 4xx (never 5xx for a client's mistake), stays up, and writes
 // nothing outside its data root or the container's root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -223,6 +223,58 @@ describe('hostile input', { skip: skipReason, timeout: 600_000 }, () => {
       await alive();
     }
     assert.equal(fs.existsSync(`/${rel}/layer-evil`), false);
+  });
+
+  test('malicious build contexts (and a malicious tar ADDed from one): refused or kept inside, never on the host', async (t) => {
+    const rel = path.relative('/', marker);
+    const host = fs.readFileSync('/etc/hostname', 'utf8');
+    const build = async (label: string, dockerfile: string, entries: TarEntry[]): Promise<{ status: number; body: string; id?: string }> => {
+      const tag = `hostile-${label}`;
+      const context = await makeTar([{ name: 'Dockerfile', body: dockerfile }, ...entries]);
+      const r = await raw(d, 'POST', `/build?t=${tag}&rm=1&forcerm=1`, context, { 'Content-Type': 'application/x-tar' });
+      assert.ok(r.status < 500, `build ${label} → ${r.status} ${r.body.slice(0, 300)}`);
+      nothingEscaped();
+      await alive();
+      const id = (await d.docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim();
+      const error = r.body.split('\n').flatMap((l) => { try { return [(JSON.parse(l) as { error?: string; message?: string })]; } catch { return []; } })
+        .map((m) => m.error ?? m.message).find(Boolean);
+      t.diagnostic(`build ${label}: ${id ? 'built' : `refused (${r.status}): ${error ?? r.body.slice(0, 200)}`}`);
+      return { ...r, ...(id ? { id } : {}) };
+    };
+    // what a context may hold; COPY takes all of it into the image
+    const copyAll = 'FROM busybox\nCOPY . /ctx/\n';
+    const cases: Array<[string, TarEntry[]]> = [
+      ['traversal', [{ name: `../../../../../../../../${rel}/evil`, body: 'x' }]],
+      ['absolute', [{ name: `/${rel}/abs-evil`, body: 'x' }]],
+      ['symlink-then-file', [{ name: 'escape', type: 'symlink', linkname: marker }, { name: 'escape/through', body: 'x' }]],
+      ['dotdot-symlink', [{ name: 'up', type: 'symlink', linkname: '../../../../../../..' }, { name: `up/${rel}/via-up`, body: 'x' }]],
+      ['hardlink-to-host', [{ name: 'hostfile', type: 'link', linkname: '/etc/hostname' }]],
+      ['devices', [{ name: 'null', type: 'character-device', devmajor: 1, devminor: 3 }, { name: 'sda', type: 'block-device', devmajor: 8, devminor: 0 }]],
+    ];
+    for (const [label, entries] of cases) {
+      const r = await build(label, copyAll, entries);
+      if (!r.id) continue;
+      // built: the hardlink is not the host's file, and no device node reached the image
+      const run = await d.docker(['run', '--rm', `hostile-${label}`, 'sh', '-c', 'cat /ctx/hostfile 2>/dev/null; for f in /ctx/null /ctx/sda; do [ -b $f -o -c $f ] && echo device $f; done; true']);
+      assert.equal(run.code, 0, run.stderr);
+      if (host.trim() !== '') assert.ok(!run.stdout.includes(host.trim()), `${label}: the host's /etc/hostname reached the image`);
+      assert.doesNotMatch(run.stdout, /^device /m, `${label}: ${run.stdout}`);
+      await ok(['rmi', `hostile-${label}`]);
+    }
+    // a local tar ADDed is unpacked into the image: its own ../, absolute, symlink-then-file entries stay inside
+    const evil = await makeTar([
+      { name: `../../../../../../../../${rel}/evil`, body: 'x' }, { name: `/${rel}/abs-evil`, body: 'x' },
+      { name: 'escape', type: 'symlink', linkname: marker }, { name: 'escape/through', body: 'x' },
+      { name: 'hostfile', type: 'link', linkname: '/etc/hostname' },
+    ]);
+    const added = await build('add', 'FROM busybox\nADD evil.tar /x/\n', [{ name: 'evil.tar', body: evil.toString('latin1') }]);
+    if (added.id) {
+      const run = await d.docker(['run', '--rm', 'hostile-add', 'sh', '-c', 'cat /x/hostfile 2>/dev/null; true']);
+      if (host.trim() !== '') assert.ok(!run.stdout.includes(host.trim()), 'the host\'s /etc/hostname reached the image');
+      await ok(['rmi', 'hostile-add']);
+    }
+    const left = (await ok(['ps', '-a', '--format', '{{.Names}}'])).split('\n').filter((l) => l !== '' && l !== 'victim' && l !== 'runner');
+    assert.deepEqual(left, [], 'no build container left');
   });
 });
 

@@ -181,7 +181,7 @@ describe('streams', { skip: skipReason, timeout: 300_000 }, () => {
     };
     const screen = (): string => tmux('capture-pane', '-p', '-t', 'term');
     const type = (...keys: string[]): void => void tmux('send-keys', '-t', 'term', ...keys);
-    const seen = (re: RegExp): Promise<string> => waitFor(`${re} on the terminal`, async () => (re.test(screen()) ? screen() : undefined), 15_000);
+    const seen = (re: RegExp): Promise<string> => waitFor(`${re} on the terminal`, async () => (re.test(screen()) ? screen() : undefined), 60_000);
     let exitFile = '';
 
     before(() => {

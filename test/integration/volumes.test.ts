@@ -19,7 +19,9 @@ describe('volumes', { skip: skipReason, timeout: 300_000 }, () => {
   /** Host mounts under this berthd's roots. */
   // (the roots themselves, should they be mount points, are not berthd's doing)
   const ourMounts = (): string[] => fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(d.root) && m !== d.dataRoot && m !== d.execRoot);
+    .map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(d.root) && m !== d.dataRoot && m !== d.execRoot)
+    // berthd's read-only bind mount of crun (src/runtime/selection/crun-wrapper.ts) is there while it runs
+    .filter((m) => m !== path.join(d.execRoot, 'runtimes', 'crun.ro'));
 
   before(async () => {
     d = await startBerthd();

@@ -71,14 +71,20 @@ export class ContainerdContentStore implements ContentStore {
     // keep `done` from becoming an unhandled rejection while we are still sending
     done.catch(() => undefined);
 
+    let failed = false;
+    // a write waiting for 'drain' also ends when the call fails (e.g. ENOSPC in containerd's ingest):
+    // a failed call never drains, and the pull or load waiting on it would hang
     const send = (msg: object): Promise<void> =>
       new Promise<void>((resolve) => {
-        if (stream.write(msg)) resolve();
-        else stream.once('drain', () => resolve());
+        if (failed || stream.write(msg)) { resolve(); return; }
+        const go = (): void => {
+          stream.off('drain', go); stream.off('error', go); stream.off('close', go);
+          resolve();
+        };
+        stream.on('drain', go); stream.on('error', go); stream.on('close', go);
       });
 
     let offset = 0;
-    let failed = false;
     const onFail = (): void => {
       failed = true;
     };
@@ -115,16 +121,28 @@ export class ContainerdContentStore implements ContentStore {
       if (!failed) stream.end();
       else stream.cancel();
       await done.catch(() => undefined);
-      for (let i = 0; i < 10; i++) {
-        const aborted = await this.conn.unary('content', 'Abort', { ref }).then(() => true, (e: unknown) => grpcCode(e) === Status.NOT_FOUND);
-        if (aborted) break;
-        await new Promise((r) => setTimeout(r, 20 * (i + 1)));
-      }
+      await this.abortIngest(ref);
       throw err;
     } finally {
       stream.off('error', onFail);
     }
-    await done;
+    try {
+      await done;
+    } catch (err) {
+      // containerd failed the write (a full disk, ...): it keeps the partial ingest for a resume
+      // that never comes, so it goes now
+      if (failed) await this.abortIngest(ref);
+      throw err;
+    }
+  }
+
+  /** Drops a partial ingest; its writer may still hold the ref's lock for a moment: retry. */
+  private async abortIngest(ref: string): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      const aborted = await this.conn.unary('content', 'Abort', { ref }).then(() => true, (e: unknown) => grpcCode(e) === Status.NOT_FOUND);
+      if (aborted) return;
+      await new Promise((r) => setTimeout(r, 20 * (i + 1)));
+    }
   }
 
   read(digest: string): AsyncIterable<Buffer> {

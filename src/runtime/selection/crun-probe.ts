@@ -26,13 +26,13 @@ export function findOnPath(name: string, pathEnv = process.env.PATH ?? ''): stri
 }
 
 /** The decision, from the facts (pure; unit-tested). */
-export function decideCrun(facts: { crunPath?: string; layout: CgroupLayoutInfo; unsharePath?: string; umountPath?: string }): CrunProbe {
+export function decideCrun(facts: { crunPath?: string; layout: CgroupLayoutInfo; unsharePath?: string; umountPath?: string; busyboxPath?: string }): CrunProbe {
   if (!facts.crunPath) return { reason: 'crun not found' };
   if (crunAcceptsLayout(facts.layout)) return { crunPath: facts.crunPath };
   if (!facts.unsharePath || !facts.umountPath) {
     return { reason: `hybrid cgroups with cgroup2 controllers (${facts.layout.unifiedControllers.join(' ')}) and no unshare(1)/umount(8) for crun's mount namespace` };
   }
-  return { crunPath: facts.crunPath, wrapper: { crun: facts.crunPath, unshare: facts.unsharePath, umount: facts.umountPath } };
+  return { crunPath: facts.crunPath, wrapper: { crun: facts.crunPath, unshare: facts.unsharePath, umount: facts.umountPath, ...(facts.busyboxPath ? { busybox: facts.busyboxPath } : {}) } };
 }
 
 export function probeCrun(): CrunProbe {
@@ -43,5 +43,9 @@ export function probeCrun(): CrunProbe {
   }
   const unsharePath = findOnPath('unshare');
   const umountPath = findOnPath('umount');
-  return decideCrun({ ...(crunPath ? { crunPath } : {}), layout: hostCgroupLayout(), ...(unsharePath ? { unsharePath } : {}), ...(umountPath ? { umountPath } : {}) });
+  const busyboxPath = findOnPath('busybox');
+  return decideCrun({
+    ...(crunPath ? { crunPath } : {}), layout: hostCgroupLayout(), ...(unsharePath ? { unsharePath } : {}), ...(umountPath ? { umountPath } : {}),
+    ...(busyboxPath ? { busyboxPath } : {}),
+  });
 }

@@ -17,13 +17,18 @@ export interface RuntimeTableOptions {
   requestedDefault?: string;
   /** crun's binary when crun starts containers on this host (src/runtime/selection/crun-probe.ts) */
   crunPath?: string;
+  /** the containerd runtime name for the runc v2 shim: berthd's shim front (shim-front.ts) when installed */
+  runcShim?: string;
 }
 
 export class RuntimeTable {
   private readonly entries = new Map<string, RuntimeEntry>();
   readonly defaultName: string;
+  /** what containerd is told to run for the runc v2 shim (RUNC_SHIM or the shim front's path) */
+  readonly runcShim: string;
 
   constructor(options: RuntimeTableOptions) {
+    this.runcShim = options.runcShim ?? RUNC_SHIM;
     this.entries.set('runc', { path: 'runc' });
     this.entries.set(RUNC_SHIM, { path: RUNC_SHIM });
     if (options.crunPath) this.entries.set('crun', { path: options.crunPath });
@@ -49,10 +54,10 @@ export class RuntimeTable {
   /** `name` ('' or undefined: the default); unknown names are the caller's error (checked at create). */
   resolve(name: string | undefined): ResolvedRuntime {
     const entry = this.entries.get(name || this.defaultName);
-    if (!entry || name === 'runc' || name === RUNC_SHIM) return { runtime: RUNC_SHIM };
-    if (entry.runtimeType) return { runtime: entry.runtimeType };
-    if (entry.path === 'runc' || entry.path === RUNC_SHIM) return { runtime: RUNC_SHIM };
-    return { runtime: RUNC_SHIM, runtimeBinary: entry.path };
+    if (!entry || name === 'runc' || name === RUNC_SHIM) return { runtime: this.runcShim };
+    if (entry.runtimeType) return { runtime: entry.runtimeType === RUNC_SHIM ? this.runcShim : entry.runtimeType };
+    if (entry.path === 'runc' || entry.path === RUNC_SHIM) return { runtime: this.runcShim };
+    return { runtime: this.runcShim, runtimeBinary: entry.path };
   }
 
   /** GET /info `Runtimes` */

@@ -44,31 +44,51 @@ test('crun decision: on a hybrid host through the wrapper (unshare and umount ne
 });
 
 test('crun wrapper: create and run (after go-runc\'s global options) run without the unified hierarchy, the rest as is', { skip: (process.getuid?.() !== 0 || !fs.existsSync('/sys/fs/cgroup/unified') || !findOnPath('unshare')) && 'needs root and a hybrid cgroup host' }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crunwrap-'));
-  try {
-    // a fake crun that prints its arguments and whether it sees the unified hierarchy
-    const fake = path.join(dir, 'fake crun');
-    fs.writeFileSync(fake, '#!/bin/sh\necho "$*|$(grep -c " /sys/fs/cgroup/unified " /proc/self/mountinfo)"\n', { mode: 0o755 });
-    const wrapper = installCrunWrapper(path.join(dir, 'runtimes'), { crun: fake, unshare: findOnPath('unshare')!, umount: findOnPath('umount')! });
-    // from a removed working directory (a shared shim's first bundle): nothing on stderr
-    const gone = path.join(dir, 'gone');
-    fs.mkdirSync(gone);
-    const run = (args: string[]): string => {
-      const r = spawnSync('/bin/sh', ['-c', `cd "$0" && rmdir "$0" && exec "$@"`, gone, wrapper, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      assert.equal(r.stderr, '');
+  const busybox = findOnPath('busybox');
+  // dash with util-linux's unshare/umount; busybox's sh and applets with crun from its read-only bind mount
+  for (const variant of busybox ? ['sh', 'busybox'] : ['sh']) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crunwrap-'));
+    const runtimes = path.join(dir, 'runtimes');
+    try {
+      // a fake crun that prints its arguments, whether it sees the unified hierarchy, and how it was run
+      const fake = path.join(dir, 'fake crun');
+      fs.writeFileSync(fake, '#!/bin/sh\necho "$*|$(grep -c " /sys/fs/cgroup/unified " /proc/self/mountinfo)|${0##*/}"\n', { mode: 0o755 });
+      const tools = { crun: fake, unshare: findOnPath('unshare')!, umount: findOnPath('umount')!, ...(variant === 'busybox' ? { busybox: busybox! } : {}) };
+      const wrapper = installCrunWrapper(runtimes, tools, { readOnlyCrun: variant === 'busybox' });
+      const ran = variant === 'busybox' ? 'crun.ro' : 'fake crun';
+      if (variant === 'busybox') {
+        assert.match(fs.readFileSync(wrapper, 'utf8'), /^#!.*busybox sh\n/);
+        // the bind mount is read-only (crun then skips its memfd copy) and made once
+        assert.equal(spawnSync('sh', ['-c', `echo x >> "${runtimes}/crun.ro"`]).status !== 0, true);
+        installCrunWrapper(runtimes, tools, { readOnlyCrun: true });
+        assert.equal(fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${runtimes}/crun.ro`)).length, 1);
+      }
+      // from a removed working directory (a shared shim's first bundle): nothing on stderr
+      const gone = path.join(dir, 'gone');
       fs.mkdirSync(gone);
-      return r.stdout.trim();
-    };
-    const globals = ['--root', '/run/containerd/runc/berth', '--log', '/x/log.json', '--log-format', 'json', '--systemd-cgroup'];
-    assert.equal(run([...globals, 'create', '--bundle', '/b', 'id 1']), `${globals.join(' ')} create --bundle /b id 1|0`);
-    assert.equal(run(['run', 'x']), 'run x|0');
-    for (const sub of ['exec', 'update', 'pause', 'resume', 'kill', 'delete', 'state']) {
-      assert.equal(run([...globals, sub, 'create']), `${globals.join(' ')} ${sub} create|1`);
+      const run = (args: string[]): string => {
+        const r = spawnSync('/bin/sh', ['-c', `cd "$0" && rmdir "$0" && exec "$@"`, gone, wrapper, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        assert.equal(r.stderr, '');
+        fs.mkdirSync(gone);
+        return r.stdout.trim();
+      };
+      const globals = ['--root', '/run/containerd/runc/berth', '--log', '/x/log.json', '--log-format', 'json', '--systemd-cgroup'];
+      assert.equal(run([...globals, 'create', '--bundle', '/b', 'id 1']), `${globals.join(' ')} create --bundle /b id 1|0|${ran}`);
+      assert.equal(run(['run', 'x']), `run x|0|${ran}`);
+      for (const sub of ['exec', 'update', 'pause', 'resume', 'kill', 'delete', 'state']) {
+        assert.equal(run([...globals, sub, 'create']), `${globals.join(' ')} ${sub} create|1|${ran}`);
+      }
+      assert.equal(run(['--version']), `--version|1|${ran}`);
+      assert.equal(fs.statSync(wrapper).mode & 0o777, 0o755);
+      if (variant === 'busybox') {
+        // the mount gone (not made again yet): crun itself
+        spawnSync('umount', [`${runtimes}/crun.ro`]);
+        assert.equal(run(['kill', 'x']), 'kill x|1|fake crun');
+      }
+    } finally {
+      spawnSync('umount', ['-l', `${runtimes}/crun.ro`], { stdio: 'ignore' });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    assert.equal(run(['--version']), '--version|1');
-    assert.equal(fs.statSync(wrapper).mode & 0o777, 0o755);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

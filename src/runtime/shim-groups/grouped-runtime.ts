@@ -9,6 +9,8 @@
 // their restart policies as for any exit. The anchor then is gone too and is made again, in the
 // group of the next task that starts.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type {
   CreateRuntimeContainerOptions,
   Differ,
@@ -39,6 +41,12 @@ export interface GroupedRuntimeOptions {
   /** runtime name for the anchor's containerd container, e.g. "io.containerd.runc.v2" */
   runtimeName: string;
   log: (msg: string) => void;
+  /**
+   * berthd's shim front (src/runtime/selection/shim-front.ts): each grouped container's shim socket
+   * is left in `dir`/<container id>, so that `start` of a task joining a running shim needs no
+   * shim binary
+   */
+  shimSockets?: { dir: string; socketOf: (group: string) => string };
 }
 
 /** How long a leaving last member waits for neighbours whose task creation is on its way. */
@@ -105,6 +113,7 @@ export class GroupedRuntime implements Runtime {
     const group = this.policy.assign(options.id);
     const spec = options.spec as { annotations?: Record<string, string> };
     try {
+      this.noteSocket(options.id, group);
       await this.inner.createContainer({
         ...options,
         spec: { ...spec, annotations: { ...spec.annotations, [GROUP_ANNOTATION]: group } },
@@ -138,6 +147,23 @@ export class GroupedRuntime implements Runtime {
   async deleteContainer(id: string): Promise<void> {
     await this.inner.deleteContainer(id);
     this.policy.left(id);
+    this.forgetSocket(id);
+  }
+
+  /** For the shim front: `id`'s task joins `group`'s shim (a stale file is harmless: the front checks the socket). */
+  private noteSocket(id: string, group: string): void {
+    const s = this.options.shimSockets;
+    if (!s) return;
+    try {
+      fs.writeFileSync(path.join(s.dir, id), s.socketOf(group));
+    } catch {
+      // then the shim binary finds the group's socket itself
+    }
+  }
+
+  private forgetSocket(id: string): void {
+    const s = this.options.shimSockets;
+    if (s) fs.rmSync(path.join(s.dir, id), { force: true });
   }
 
   /** The anchor joins the group `member` has just established (its shim is up: joining is cheap). */
@@ -162,6 +188,7 @@ export class GroupedRuntime implements Runtime {
       await this.inner.deleteContainer(this.anchorId);
       const root = prepareAnchorRoot(this.options.anchorDir);
       const runs = anchorRuns();
+      this.noteSocket(this.anchorId, group);
       await this.inner.createContainer({
         id: this.anchorId, image: '', labels: { [ANCHOR_LABEL]: 'true', [GROUP_LABEL]: group },
         spec: anchorSpec(root, group, runs), snapshotKey: '', runtime: this.options.runtimeName,

@@ -1,0 +1,140 @@
+// Copiers started ahead of need, so that a container start with the log relay spawns no process.
+// Each pooled copier is already blocked opening a pool FIFO, its stdout a pool spool file; a start
+// takes one per output stream and renames its spool and FIFO into the container's FIFO directory
+// (same filesystem: the pool lives under the exec root). The copier's open(2) has resolved the
+// FIFO's inode already, so it meets the shim's open of the new name. Refilled in the background
+// after each take; nothing is spawned before the first relayed start (an idle berthd has none). A
+// start that finds the pool empty spawns its copiers on the spot and the pool grows (bursts of starts).
+//
+// A berthd killed with -9 leaves its idle pool copiers blocked in open(2): the next berthd ends every
+// copier started on a pool FIFO that has not opened it (those that did serve a container).
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { copierFifoArg, copierWaitingToOpen, spawnCopier } from './copier.js';
+
+export interface PooledCopier {
+  child: ChildProcess;
+  pid: number;
+}
+
+interface Entry extends PooledCopier {
+  fifo: string;
+  spool: string;
+  exited: boolean;
+}
+
+/** The most copiers kept ready (a pool grows by one per copier it could not hand out). */
+const MAX_SIZE = 64;
+
+export interface CopierPoolOptions {
+  /** copiers kept ready at first (two per container: stdout and stderr) */
+  size?: number;
+  /** makes FIFOs at the given paths (the FIFO pool) */
+  makeFifos: (targets: string[]) => Promise<void>;
+  log?: (msg: string) => void;
+}
+
+export class CopierPool {
+  private readonly ready: Entry[] = [];
+  private refilling: Promise<void> | undefined;
+  private seq = 0;
+  private size: number;
+  private exitHook: (() => void) | undefined;
+
+  constructor(private readonly dir: string, private readonly options: CopierPoolOptions) {
+    this.size = options.size ?? 8;
+    if (fs.existsSync(dir)) {
+      endStaleCopiers(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Copiers ready to hand out (for tests). */
+  get available(): number {
+    return this.ready.length;
+  }
+
+  /**
+   * A pooled copier for `fifo`: its FIFO and spool renamed to `fifo` and `spool`. Undefined when the
+   * pool is empty or a rename fails (the caller spawns one on the spot); refills in the background.
+   */
+  take(fifo: string, spool: string): PooledCopier | undefined {
+    let got: PooledCopier | undefined;
+    // the oldest first; one not yet blocked in open(2) (just spawned, a loaded host) stays for later
+    for (let i = 0; !got && i < this.ready.length;) {
+      const e = this.ready[i]!;
+      if (e.exited) { this.ready.splice(i, 1); dismiss(e); continue; }
+      if (!copierWaitingToOpen(e.pid)) { i++; continue; }
+      this.ready.splice(i, 1);
+      try {
+        // spool first: a berthd killed between the two leaves the FIFO in the pool, and the copier is ended at the next start
+        fs.renameSync(e.spool, spool);
+        fs.renameSync(e.fifo, fifo);
+        got = { child: e.child, pid: e.pid };
+      } catch (err) {
+        this.options.log?.(`copier pool: ${(err as Error).message}`);
+        dismiss(e);
+      }
+    }
+    // missed (a burst of starts): keep more ready from now on
+    if (!got) this.size = Math.min(MAX_SIZE, this.size + 1);
+    this.refill();
+    return got;
+  }
+
+  /** Fills the pool up to its size in the background (one spawn per turn of the event loop). */
+  refill(): void {
+    if (this.refilling || this.ready.length >= this.size) return;
+    this.refilling = (async (): Promise<void> => {
+      await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      this.hookExit();
+      while (this.ready.length < this.size) {
+        const base = path.join(this.dir, `copier-${++this.seq}`);
+        const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false };
+        await this.options.makeFifos([e.fifo]);
+        await new Promise((resolve) => setImmediate(resolve));
+        e.child = spawnCopier(e.fifo, e.spool);
+        e.pid = e.child.pid ?? 0;
+        e.child.once('exit', () => { e.exited = true; });
+        e.child.once('error', () => { e.exited = true; });
+        this.ready.push(e);
+      }
+    })()
+      .catch((err: unknown) => this.options.log?.(`copier pool: ${(err as Error).message}`))
+      .finally(() => { this.refilling = undefined; });
+  }
+
+  /** Ends the idle copiers (berthd exiting). */
+  dispose(): void {
+    for (const e of this.ready.splice(0)) dismiss(e);
+    if (this.exitHook) process.off('exit', this.exitHook);
+    this.exitHook = undefined;
+  }
+
+  private hookExit(): void {
+    if (this.exitHook) return;
+    this.exitHook = () => this.dispose();
+    process.once('exit', this.exitHook);
+  }
+}
+
+function dismiss(e: Entry): void {
+  // an exited copier's pid may be someone else's by now
+  if (!e.exited) try { process.kill(e.pid, 'SIGKILL'); } catch { /* gone */ }
+  fs.rmSync(e.fifo, { force: true });
+  fs.rmSync(e.spool, { force: true });
+}
+
+/** Ends copiers started on a FIFO under `dir` (a previous berthd's pool) that never opened it. */
+export function endStaleCopiers(dir: string): number {
+  let ended = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const fifo = copierFifoArg(pid);
+    if (!fifo?.startsWith(dir + path.sep) || !copierWaitingToOpen(pid)) continue;
+    try { process.kill(pid, 'SIGKILL'); ended++; } catch { /* gone */ }
+  }
+  return ended;
+}

@@ -74,7 +74,7 @@ async function removeContainers(e: Engine, ids: string[]): Promise<void> {
 }
 
 const LOG_BYTES = 200 * 1024 * 1024;
-const IDLE_SETTLE_MS = 3000;
+const IDLE_SETTLE_MS = 12_000;
 const STDIN_BYTES = 100 * 1024 * 1024;
 const stdinPayload = crypto.randomBytes(STDIN_BYTES);
 const stdinDigest = crypto.createHash('sha256').update(stdinPayload).digest('hex');

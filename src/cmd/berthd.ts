@@ -32,7 +32,7 @@ import { StatsService } from '../stats/stats-service.js';
 import { procNetDevStats } from '../stats/proc-net-dev.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { followContainerLifecycle } from '../health/follow-lifecycle.js';
-import { DistributionService } from '../distribution/index.js';
+import { LazyDistribution } from '../distribution/lazy-distribution.js';
 import { registryBaseImages } from '../distribution/build-base-images.js';
 import { lazyBuilder } from '../builder/lazy-builder.js';
 import { DaemonBuildContainers } from '../builder/daemon-containers.js';
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     maxConcurrentUploads: flags.given.has('max-concurrent-uploads') ? flags.maxConcurrentUploads : settings.concurrency.uploads,
     certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
   });
-  const registry = new DistributionService({
+  const registry = new LazyDistribution({
     store: images.store, dataRoot, log,
     events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
     config: registryConfig(live.settings),

@@ -22,10 +22,13 @@ interface Entry extends PooledCopier {
   fifo: string;
   spool: string;
   exited: boolean;
+  spawnedAt: number;
 }
 
 /** The most copiers kept ready (a pool grows by one per copier it could not hand out). */
 const MAX_SIZE = 64;
+/** A copier not seen blocked in open(2) this long after its spawn: this kernel does not say (no pool). */
+const NEVER_WAITING_MS = 30_000;
 
 export interface CopierPoolOptions {
   /** copiers kept ready at first (two per container: stdout and stderr) */
@@ -65,7 +68,11 @@ export class CopierPool {
     for (let i = 0; !got && i < this.ready.length;) {
       const e = this.ready[i]!;
       if (e.exited) { this.ready.splice(i, 1); dismiss(e); continue; }
-      if (!copierWaitingToOpen(e.pid)) { i++; continue; }
+      if (!copierWaitingToOpen(e.pid)) {
+        if (Date.now() - e.spawnedAt > NEVER_WAITING_MS) return this.disable();
+        i++;
+        continue;
+      }
       this.ready.splice(i, 1);
       try {
         // spool first: a berthd killed between the two leaves the FIFO in the pool, and the copier is ended at the next start
@@ -78,31 +85,41 @@ export class CopierPool {
       }
     }
     // missed (a burst of starts): keep more ready from now on
-    if (!got) this.size = Math.min(MAX_SIZE, this.size + 1);
+    if (!got && this.size > 0) this.size = Math.min(MAX_SIZE, this.size + 1);
     this.refill();
     return got;
   }
 
   /** Fills the pool up to its size in the background (one spawn per turn of the event loop). */
   refill(): void {
-    if (this.refilling || this.ready.length >= this.size) return;
+    if (this.refilling || this.ready.length >= this.size || this.size === 0) return;
     this.refilling = (async (): Promise<void> => {
       await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
       this.hookExit();
       while (this.ready.length < this.size) {
         const base = path.join(this.dir, `copier-${++this.seq}`);
-        const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false };
+        const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false, spawnedAt: 0 };
         await this.options.makeFifos([e.fifo]);
         await new Promise((resolve) => setImmediate(resolve));
         e.child = spawnCopier(e.fifo, e.spool);
         e.pid = e.child.pid ?? 0;
+        e.spawnedAt = Date.now();
         e.child.once('exit', () => { e.exited = true; });
         e.child.once('error', () => { e.exited = true; });
-        this.ready.push(e);
+        if (this.size === 0) dismiss(e); // disabled meanwhile
+        else this.ready.push(e);
       }
     })()
       .catch((err: unknown) => this.options.log?.(`copier pool: ${(err as Error).message}`))
       .finally(() => { this.refilling = undefined; });
+  }
+
+  /** Copiers are spawned on the spot from now on (their wait in open(2) cannot be seen here). */
+  private disable(): undefined {
+    this.options.log?.('copier pool: off (a copier blocked in open(2) cannot be told from /proc here)');
+    this.size = 0;
+    this.dispose();
+    return undefined;
   }
 
   /** Ends the idle copiers (berthd exiting). */

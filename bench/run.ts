@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const wanted = args.includes('all') ? SCENARIOS.map((s) => s.name) : args.length ? args : TARGET_SCENARIOS;
   const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  const scenarios = wanted.map((w) => SCENARIOS.find((s) => s.name === w)!);
+  const scenarios = SCENARIOS.filter((s) => wanted.includes(s.name));
   const root = fs.mkdtempSync(path.join('/tmp', 'bench-'));
   const tar = path.join(root, 'busybox.tar');
   await buildBusyboxImage(tar);

@@ -40,6 +40,7 @@ import { parseFlags, USAGE, type BerthdFlags } from './flags.js';
 import { checkTcpAuth, serverTlsOptions, tlsMode } from '../config/tls.js';
 import { loadDaemonConfig, type LoadedConfig } from '../config/load.js';
 import { LiveConfig } from '../config/live-config.js';
+import { withCreateDefaults } from '../config/create-defaults.js';
 import { listenerWarnings, withConfiguration } from '../config/info-overlay.js';
 import { lockDataRoot } from '../config/data-root-lock.js';
 
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
   health.resume(daemon.allContainers());
   // each router's backend, assembled from the daemon modules that own its parts
   const containers: ContainerBackend = {
-    ...delegate(daemon.create, 'containerCreate'),
+    ...withCreateDefaults(delegate(daemon.create, 'containerCreate'), () => live.settings),
     ...delegate(daemon.start, 'containerStart'),
     ...delegate(daemon.stop, 'containerStop', 'containerRestart', 'containerKill'),
     ...delegate(daemon.remove, 'containerRemove'),
@@ -300,8 +301,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`received ${signal}, shutting down`);
-    const hardStop = setTimeout(() => process.exit(1), 60_000);
-    hardStop.unref();
+    // dockerd's shutdown-timeout: the least time given to stop the containers (-1: no limit)
+    const waitSeconds = live.settings.shutdownTimeout < 0 ? undefined : Math.max(60, live.settings.shutdownTimeout + 5);
+    const hardStop = waitSeconds === undefined ? undefined : setTimeout(() => process.exit(1), waitSeconds * 1000);
+    hardStop?.unref();
     await server.close().catch(() => undefined);
     if (live.settings.liveRestore) {
       log('live-restore enabled: containers keep running');

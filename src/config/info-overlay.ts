@@ -1,5 +1,5 @@
 // `GET /info` with what the configuration says now: Labels, Debug, LiveRestoreEnabled (they change
-// on SIGHUP), and dockerd's warnings about API listeners without encryption or client verification.
+// on SIGHUP), LoggingDriver (daemon.json `log-driver`), and dockerd's warnings about API listeners without encryption or client verification.
 import type { InfoResult, SystemBackend } from '../api/routers/system/backend.js';
 import type { DaemonSettings } from './merge.js';
 
@@ -11,7 +11,8 @@ export function withConfiguration(system: SystemBackend, settings: () => DaemonS
       const s = settings();
       const prior = Array.isArray(info.Warnings) ? (info.Warnings as string[]) : [];
       const all = [...prior, ...warnings];
-      return { ...info, Labels: s.labels, Debug: s.debug, LiveRestoreEnabled: s.liveRestore, Warnings: all.length ? all : info.Warnings };
+      return { ...info, Labels: s.labels, Debug: s.debug, LiveRestoreEnabled: s.liveRestore, Warnings: all.length ? all : info.Warnings,
+        ...(s.logDriver !== undefined ? { LoggingDriver: s.logDriver } : {}) };
     },
   };
 }

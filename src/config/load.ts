@@ -1,6 +1,7 @@
 // Start-up: the command line merged with daemon.json (or dockerd's error for why it cannot be).
 import { readDaemonJson, type DaemonFileConfig } from './daemon-json.js';
 import { checkConflicts, mergeFile, settingsOf, type CoreFlags, type DaemonSettings } from './merge.js';
+import { checkLogDefaults } from './create-defaults.js';
 
 export interface LoadedConfig<T extends CoreFlags> {
   /** the flags with the file's values in place of defaults */
@@ -17,5 +18,7 @@ export function loadDaemonConfig<T extends CoreFlags & { configFile: string }>(c
     throw new Error(`unable to configure the Docker daemon with file ${cmdline.configFile}: ${(err as Error).message}`);
   }
   const flags = mergeFile(cmdline, file);
-  return { flags, file, settings: settingsOf(flags, file) };
+  const settings = settingsOf(flags, file);
+  checkLogDefaults(settings);
+  return { flags, file, settings };
 }

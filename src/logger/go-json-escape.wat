@@ -8,10 +8,11 @@
 ;;                 itself, `\"`, `\\`, `\n`, `\r`, `\u00XX`, or `\ufffd` for every byte >= 0x80
 ;;   [2048, 2304)  the length of that text (1, 2 or 6)
 ;;   [2304, 2560)  1 for 0xc2..0xf4, the bytes that may start a valid multi-byte sequence
+;;   [2560, 2564)  lines: where in the input it stopped
 ;;   [src, end)    the input; [out, …) the output, room for 6 bytes per input byte plus 8
 (module
   (memory (export "memory") 1)
-  (func (export "encode") (param $src i32) (param $end i32) (param $out i32) (result i32)
+  (func $encode (export "encode") (param $src i32) (param $end i32) (param $out i32) (result i32)
     (local $b i32) (local $b1 i32) (local $n i32)
     (block $done
       (loop $next
@@ -88,4 +89,59 @@
         (local.set $out (i32.add (local.get $out) (i32.load8_u offset=2048 (local.get $b))))
         (local.set $src (i32.add (local.get $src) (i32.const 1)))
         (br $next)))
+    (local.get $out))
+
+  ;; Whole json-file records for the lines in [src, end): for each, `{"log":"`, the escaped text,
+  ;; `\n` if the line ends there, and the record ending [ending, ending + elen) (`","stream":…}\n`).
+  ;; A line of `max` bytes or more is cut into records of `max` bytes without `\n` (dockerd's 16 KiB
+  ;; partial records), then the rest (possibly empty) with it. Stops at `end`, when a line's
+  ;; newline is not before `end` and less than `max` bytes of it are left, or when the next record
+  ;; might not fit below `limit`; the input position reached is stored at 2560. Returns the output end.
+  (func (export "lines") (param $src i32) (param $end i32) (param $out i32) (param $limit i32)
+      (param $ending i32) (param $elen i32) (param $max i32) (result i32)
+    (local $nl i32) (local $stop i32) (local $partial i32) (local $k i32)
+    (block $done
+      (loop $line
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        ;; the line's newline, or end
+        (local.set $nl (local.get $src))
+        (block $found
+          (loop $scan
+            (br_if $found (i32.ge_u (local.get $nl) (local.get $end)))
+            (br_if $found (i32.eq (i32.load8_u (local.get $nl)) (i32.const 10)))
+            (local.set $nl (i32.add (local.get $nl) (i32.const 1)))
+            (br $scan)))
+        (loop $record
+          (local.set $partial (i32.ge_u (i32.sub (local.get $nl) (local.get $src)) (local.get $max)))
+          ;; the line goes on past end and what is left of it here is no whole partial record
+          (br_if $done (i32.and (i32.eqz (local.get $partial)) (i32.ge_u (local.get $nl) (local.get $end))))
+          (local.set $stop (select (i32.add (local.get $src) (local.get $max)) (local.get $nl) (local.get $partial)))
+          (br_if $done (i32.gt_u
+            (i32.add (local.get $out)
+              (i32.add (i32.mul (i32.sub (local.get $stop) (local.get $src)) (i32.const 6))
+                (i32.add (local.get $elen) (i32.const 24))))
+            (local.get $limit)))
+          ;; {"log":"
+          (i64.store (local.get $out) (i64.const 0x223a22676f6c227b))
+          (local.set $out (call $encode (local.get $src) (local.get $stop) (i32.add (local.get $out) (i32.const 8))))
+          (if (i32.eqz (local.get $partial))
+            (then
+              ;; \n
+              (i32.store16 (local.get $out) (i32.const 0x6e5c))
+              (local.set $out (i32.add (local.get $out) (i32.const 2)))))
+          (local.set $k (i32.const 0))
+          (block $copied
+            (loop $copy
+              (br_if $copied (i32.ge_u (local.get $k) (local.get $elen)))
+              (i64.store (i32.add (local.get $out) (local.get $k)) (i64.load (i32.add (local.get $ending) (local.get $k))))
+              (local.set $k (i32.add (local.get $k) (i32.const 8)))
+              (br $copy)))
+          (local.set $out (i32.add (local.get $out) (local.get $elen)))
+          (if (local.get $partial)
+            (then
+              (local.set $src (local.get $stop))
+              (br $record)))
+          (local.set $src (i32.add (local.get $nl) (i32.const 1)))
+          (br $line))))
+    (i32.store (i32.const 2560) (local.get $src))
     (local.get $out)))

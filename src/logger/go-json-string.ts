@@ -144,7 +144,9 @@ declare const WebAssembly: {
 interface WasmEscaper {
   memory: WasmMemory;
   encode: (src: number, end: number, out: number) => number;
-  bytes: Uint8Array;
+  lines: (src: number, end: number, out: number, limit: number, ending: number, elen: number, max: number) => number;
+  /** the module's memory as a Buffer (a view, renewed when the memory grows) */
+  bytes: Buffer;
 }
 
 let wasm: WasmEscaper | undefined;
@@ -155,8 +157,8 @@ const FFFD = Uint8Array.from(Buffer.from('\\ufffd', 'latin1'));
 function escaper(): WasmEscaper {
   if (wasm) return wasm;
   const module = new WebAssembly.Module(Buffer.from(GO_JSON_ESCAPE_WASM, 'base64'));
-  const exports = new WebAssembly.Instance(module).exports as { memory: WasmMemory; encode: WasmEscaper['encode'] };
-  const bytes = new Uint8Array(exports.memory.buffer);
+  const exports = new WebAssembly.Instance(module).exports as Pick<WasmEscaper, 'memory' | 'encode' | 'lines'>;
+  const bytes = Buffer.from(exports.memory.buffer);
   for (let b = 0; b < 256; b++) {
     let text: Uint8Array;
     if (b >= 0x80) text = FFFD;
@@ -167,7 +169,7 @@ function escaper(): WasmEscaper {
     bytes[2048 + b] = text.length;
     bytes[2304 + b] = b >= 0xc2 && b <= 0xf4 ? 1 : 0;
   }
-  wasm = { memory: exports.memory, encode: exports.encode, bytes };
+  wasm = { memory: exports.memory, encode: exports.encode, lines: exports.lines, bytes };
   return wasm;
 }
 
@@ -179,14 +181,54 @@ export function encodeGoJsonBytesWasm(src: Uint8Array, start: number, end: numbe
   // with room for 6 bytes per input byte plus the 8 of the last store
   const outAt = WASM_INPUT + ((n + 15) & ~7);
   const need = outAt + n * 6 + 16;
-  if (w.bytes.length < need) {
-    w.memory.grow(Math.ceil((need - w.bytes.length) / 65536));
-    w.bytes = new Uint8Array(w.memory.buffer);
-  }
+  ensureMemory(w, need);
   w.bytes.set(src.subarray(start, end), WASM_INPUT);
   const outEnd = w.encode(WASM_INPUT, WASM_INPUT + n, outAt);
   out.set(w.bytes.subarray(outAt, outEnd), offset);
   return offset + outEnd - outAt;
+}
+
+function ensureMemory(w: WasmEscaper, need: number): void {
+  if (w.bytes.length >= need) return;
+  w.memory.grow(Math.ceil((need - w.bytes.length) / 65536));
+  w.bytes = Buffer.from(w.memory.buffer);
+}
+
+/** Input handed to the module at once by encodeLineRecords (whole lines or not). */
+const LINES_PIECE = 64 * 1024;
+/** Where the module's `lines` stores how far it got. */
+const LINES_REACHED = 2560;
+
+/**
+ * The json-file records of the complete lines in `src[from, to)` (which must end with '\n'):
+ * `{"log":"<escaped line>\n` + `ending` for each line, a line of `maxPartial` bytes or more cut
+ * into records of `maxPartial` bytes without the `\n` first, as dockerd's copier cuts them.
+ * Hands the encoded bytes to `emit` in order, in pieces (each valid only during the call).
+ */
+export function encodeLineRecords(
+  src: Uint8Array, from: number, to: number, ending: Uint8Array, maxPartial: number,
+  emit: (bytes: Buffer, start: number, end: number) => void,
+): void {
+  const w = escaper();
+  const elen = ending.length;
+  const endingAt = WASM_INPUT;
+  const inAt = endingAt + ((elen + 15) & ~7);
+  const outAt = inAt + LINES_PIECE + 16;
+  // room for at least one whole record of maxPartial bytes, as the module checks before each
+  const outSize = Math.max(512 * 1024, 2 * (maxPartial * 6 + elen + 32));
+  ensureMemory(w, outAt + outSize + 64);
+  w.bytes.set(ending, endingAt);
+  let p = from;
+  while (p < to) {
+    const n = Math.min(LINES_PIECE, to - p);
+    w.bytes.set(src.subarray(p, p + n), inAt);
+    const outEnd = w.lines(inAt, inAt + n, outAt, outAt + outSize, endingAt, elen, maxPartial);
+    const b = w.bytes;
+    const reached = (b[LINES_REACHED]! | (b[LINES_REACHED + 1]! << 8) | (b[LINES_REACHED + 2]! << 16) | (b[LINES_REACHED + 3]! << 24)) >>> 0;
+    if (reached === inAt) throw new Error('encodeLineRecords: no progress (the input does not end with a newline?)');
+    p += reached - inAt;
+    emit(b, outAt, outEnd);
+  }
 }
 
 /** Convenience form: the quoted JSON string of `src` as dockerd would write it. */

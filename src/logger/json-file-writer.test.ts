@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { goJsonString } from './go-json-string.js';
-import { JsonFileWriter, MAX_PARTIAL_LINE } from './json-file-writer.js';
+import { encodeGoJsonBytesJs, goJsonString } from './go-json-string.js';
+import { JsonFileWriter, MAX_PARTIAL_LINE, type LogStream } from './json-file-writer.js';
 import { formatRfc3339Nano, formatRfc3339NanoFixed, nowEpochNanos, parseRfc3339Nano } from './rfc3339-nano.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-jsonlog-w-'));
@@ -191,5 +192,127 @@ describe('JsonFileWriter', () => {
     await w.drain();
     assert.equal(w.bufferedBytes, 0);
     await w.close();
+  });
+});
+
+describe('JsonFileWriter byte-exactness (whole lines encoded in one WebAssembly pass)', () => {
+  /**
+   * The file dockerd writes for `writes` (all stamped with T), stated independently of the writer:
+   * per stream, each line cut into 16 KiB pieces from its start (partial records, no `\n`), then the
+   * rest with `\n`; at close, what is left of an unterminated line the same way, without `\n`.
+   */
+  function expected(writes: Array<[LogStream, Buffer]>, attrsJson = ''): Buffer {
+    const out: Buffer[] = [];
+    const tails: Record<LogStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+    const time = formatRfc3339Nano(BigInt(T.getTime()) * 1_000_000n);
+    const record = (stream: LogStream, text: Buffer, newline: boolean): void => {
+      const esc = Buffer.alloc(text.length * 6 + 8);
+      const n = encodeGoJsonBytesJs(text, 0, text.length, esc, 0);
+      out.push(Buffer.from('{"log":"'), esc.subarray(0, n), Buffer.from(`${newline ? '\\n' : ''}","stream":"${stream}"${attrsJson},"time":"${time}"}\n`));
+    };
+    const pieces = (stream: LogStream, line: Buffer, newline: boolean): void => {
+      let p = 0;
+      while (line.length - p >= MAX_PARTIAL_LINE) { record(stream, line.subarray(p, p + MAX_PARTIAL_LINE), false); p += MAX_PARTIAL_LINE; }
+      if (newline || p < line.length) record(stream, line.subarray(p), newline);
+    };
+    for (const [stream, chunk] of writes) {
+      let all = Buffer.concat([tails[stream], chunk]);
+      let nl: number;
+      while ((nl = all.indexOf(10)) !== -1) { pieces(stream, all.subarray(0, nl), true); all = all.subarray(nl + 1); }
+      // whole 16 KiB pieces of an unterminated line are written as they arrive
+      let p = 0;
+      while (all.length - p >= MAX_PARTIAL_LINE) { record(stream, all.subarray(p, p + MAX_PARTIAL_LINE), false); p += MAX_PARTIAL_LINE; }
+      tails[stream] = Buffer.from(all.subarray(p));
+    }
+    for (const stream of ['stdout', 'stderr'] as const) if (tails[stream].length > 0) pieces(stream, tails[stream], false);
+    return sameTimes(Buffer.concat(out));
+  }
+
+  /** Tails flushed at close are stamped with the time of the close: times are compared apart. */
+  function sameTimes(file: Buffer): Buffer {
+    // an escaped log text holds no bare `"`: this matches record endings only
+    return Buffer.from(file.toString('latin1').replace(/,"time":"[0-9T:.Z-]+"\}\n/g, ',"time":"T"}\n'), 'latin1');
+  }
+
+  let round = 0;
+  async function written(writes: Array<[LogStream, Buffer]>, attrs?: Record<string, string>): Promise<Buffer> {
+    const p = tmp();
+    // sync (records written from the module's memory) and background writes, in turn
+    const w = new JsonFileWriter(p, { sync: round++ % 2 === 0, ...(attrs ? { attrs } : {}) });
+    for (const [stream, chunk] of writes) w.write(stream, chunk, T);
+    await w.close();
+    const file = fs.readFileSync(p);
+    // every record but the flushed tails has T
+    const time = formatRfc3339Nano(BigInt(T.getTime()) * 1_000_000n);
+    const flushedAt = file.toString('latin1').split('\n').filter((l) => l !== '' && !l.endsWith(`,"time":"${time}"}`));
+    assert.ok(flushedAt.length <= 2, `records not stamped with T: ${flushedAt.length}`);
+    return sameTimes(file);
+  }
+
+  /** `data` cut into chunks of random sizes up to `max`, on random streams when `both`. */
+  function chunked(data: Buffer, max: number, both: boolean): Array<[LogStream, Buffer]> {
+    const writes: Array<[LogStream, Buffer]> = [];
+    for (let p = 0; p < data.length;) {
+      const n = 1 + Math.floor(Math.random() * max);
+      writes.push([both && Math.random() < 0.3 ? 'stderr' : 'stdout', data.subarray(p, p + n)]);
+      p += n;
+    }
+    return writes;
+  }
+
+  it('random bytes (invalid UTF-8, control bytes, \\r\\n) in random chunks, both streams', async () => {
+    for (let t = 0; t < 30; t++) {
+      const data = crypto.randomBytes(50_000 + Math.floor(Math.random() * 200_000));
+      const writes = chunked(data, t % 3 === 0 ? 300 : 70_000, t % 2 === 0);
+      assert.ok((await written(writes)).equals(expected(writes)), `round ${t}`);
+    }
+  });
+
+  it('long lines: exactly 16 KiB, multiples of it, one byte either side, split across writes', async () => {
+    const lines: Buffer[] = [];
+    for (const len of [0, 1, MAX_PARTIAL_LINE - 1, MAX_PARTIAL_LINE, MAX_PARTIAL_LINE + 1, 2 * MAX_PARTIAL_LINE, 3 * MAX_PARTIAL_LINE + 7, 300_000]) {
+      // valid multi-byte text, so that the 16 KiB cuts fall inside sequences too
+      lines.push(Buffer.from('é€😀a\r'.repeat(Math.ceil(len / 11))).subarray(0, len), Buffer.from('\r\n'));
+    }
+    const data = Buffer.concat(lines);
+    for (const max of [data.length, 70_000, 16_384, 5_000]) {
+      const writes = chunked(data, max, false);
+      assert.ok((await written(writes)).equals(expected(writes)), `chunks up to ${max}`);
+    }
+  });
+
+  it('text lines with attrs, \\r\\n endings, U+2028, and a partial line at exit', async () => {
+    const text = Buffer.from(Array.from({ length: 5000 }, (_, i) => `line ${i} <tag> & "q" \\ \t\u2028é\r\n`).join('') + 'no newline at the end');
+    const attrs = { label: 'x"y', env: 'a\u2028b' };
+    const writes = chunked(text, 9000, true);
+    assert.ok((await written(writes, attrs)).equals(expected(writes, `,"attrs":${JSON.stringify(attrs)}`)));
+  });
+
+  it('a line longer than the module takes at once (256 KiB) and a chunk of many short lines', async () => {
+    const long = Buffer.concat([crypto.randomBytes(700_000).map((b) => (b === 10 ? 11 : b)), Buffer.from('\n')]);
+    const short = Buffer.from('a\n'.repeat(400_000));
+    for (const data of [long, short, Buffer.concat([short, long, short])]) {
+      const writes: Array<[LogStream, Buffer]> = [['stdout', data]];
+      assert.ok((await written(writes)).equals(expected(writes)));
+    }
+  });
+
+  it('sync with max-size: files rotate between whole records, nothing lost or reordered', async () => {
+    const p = tmp();
+    const w = new JsonFileWriter(p, { sync: true, maxSize: 50_000, maxFile: 1000 });
+    const data = Buffer.concat([crypto.randomBytes(300_000), Buffer.from('x\n'.repeat(20_000)), crypto.randomBytes(100_000)]);
+    const writes = chunked(data, 70_000, true);
+    for (const [stream, chunk] of writes) w.write(stream, chunk, T);
+    await w.close();
+    const files = fs.readdirSync(path.dirname(p)).filter((f) => f.startsWith(`${path.basename(p)}.`)).map((f) => Number(f.split('.').pop()));
+    files.sort((a, b) => b - a);
+    const parts = [...files.map((k) => fs.readFileSync(`${p}.${k}`)), fs.readFileSync(p)];
+    assert.ok(files.length > 10);
+    for (const part of parts) {
+      // a file over max-size holds a single record (larger than max-size itself)
+      if (part.length > 50_000) assert.equal(part.indexOf(10), part.length - 1);
+      assert.equal(part[part.length - 1], 10);
+    }
+    assert.ok(sameTimes(Buffer.concat(parts)).equals(expected(writes)));
   });
 });

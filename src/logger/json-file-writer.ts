@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { copyBytes, encodeGoJsonBytes, maxEncodedLength } from './go-json-string.js';
+import { copyBytes, encodeGoJsonBytes, encodeLineRecords, maxEncodedLength } from './go-json-string.js';
 import { dateToEpochNanos, formatRfc3339Nano, nowEpochNanos } from './rfc3339-nano.js';
 
 export type LogStream = 'stdout' | 'stderr';
@@ -44,6 +44,8 @@ export interface JsonFileWriterOptions {
 export const MAX_PARTIAL_LINE = 16 * 1024;
 
 const INITIAL_BUFFER = 64 * 1024;
+/** Whole lines of at least this many bytes in one write() are encoded in one pass of the WebAssembly loop. */
+const BATCH_MIN = 64;
 /** A buffer grown beyond this for a burst is not kept for reuse. */
 const MAX_RETAINED_BUFFER = 1024 * 1024;
 /** Fixed bytes of one record besides the escaped log text and the time. */
@@ -115,22 +117,36 @@ export class JsonFileWriter {
     this.#endings = null;
     const tail = this.#tails[stream];
     let pos = 0;
-    while (pos < chunk.length) {
-      const nl = chunk.indexOf(10, pos);
+    if (tail.length > 0) {
+      // the first line completes the unterminated tail
+      const nl = chunk.indexOf(10);
       if (nl === -1) {
-        this.#appendTail(stream, tail, chunk.subarray(pos));
-        break;
-      }
-      if (tail.length === 0) {
-        this.#emitLine(stream, chunk, pos, nl);
+        this.#appendTail(stream, tail, chunk);
+        pos = chunk.length;
       } else {
-        const line = Buffer.concat([...tail.parts, chunk.subarray(pos, nl)], tail.length + nl - pos);
+        const line = Buffer.concat([...tail.parts, chunk.subarray(0, nl)], tail.length + nl);
         tail.parts = [];
         tail.length = 0;
         this.#emitLine(stream, line, 0, line.length);
+        pos = nl + 1;
       }
-      pos = nl + 1;
     }
+    const last = pos < chunk.length ? chunk.lastIndexOf(10) : -1;
+    if (last >= pos) {
+      // whole lines: encoded together in one pass (few bytes: line by line)
+      if (last + 1 - pos < BATCH_MIN) this.#emitLines(stream, chunk, pos, last + 1);
+      else if (this.#error === null) {
+        if (this.options.sync) {
+          // written straight from the module's memory: what is pending goes first
+          this.#kick();
+          encodeLineRecords(chunk, pos, last + 1, this.#ending(stream), MAX_PARTIAL_LINE, this.#writeNow);
+        } else {
+          encodeLineRecords(chunk, pos, last + 1, this.#ending(stream), MAX_PARTIAL_LINE, this.#append);
+        }
+      }
+      pos = last + 1;
+    }
+    if (pos < chunk.length) this.#appendTail(stream, tail, chunk.subarray(pos));
     this.#kick();
     return this.#pendingLen < this.#highWaterMark;
   }
@@ -196,6 +212,54 @@ export class JsonFileWriter {
     tail.length = all.length;
   }
 
+  /** The complete lines in src[start, end) (which ends with '\n'), one by one. */
+  #emitLines(stream: LogStream, src: Buffer, start: number, end: number): void {
+    let pos = start;
+    while (pos < end) {
+      const nl = src.indexOf(10, pos);
+      this.#emitLine(stream, src, pos, nl);
+      pos = nl + 1;
+    }
+  }
+
+  /**
+   * sync: writes encoded records (encodeLineRecords' output, valid only during the call) at once,
+   * within max-size like #writeAll. Nothing may be pending.
+   */
+  #writeNow = (bytes: Buffer, start: number, end: number): void => {
+    let offset = start;
+    while (offset < end && this.#error === null) {
+      try {
+        const stop = this.#writeEnd(bytes, offset, end);
+        const written = fs.writeSync(this.#fd, bytes, offset, stop - offset);
+        this.#size += written;
+        offset += written;
+      } catch (err) {
+        this.#fail(err as Error);
+      }
+    }
+  };
+
+  /** Appends encoded bytes to the pending batch (encodeLineRecords' output). */
+  #append = (bytes: Buffer, start: number, end: number): void => {
+    const n = end - start;
+    if (this.#pending.length - this.#pendingLen < n) this.#grow(n);
+    this.#pending.set(bytes.subarray(start, end), this.#pendingLen);
+    this.#pendingLen += n;
+  };
+
+  /** `","stream":"<stream>","time":"<time>"}\n` for the write() call being encoded, made on first use. */
+  #ending(stream: LogStream): Buffer {
+    if (this.#endings === null) {
+      const time = formatRfc3339Nano(this.#timeNs ?? nowEpochNanos());
+      this.#endings = {
+        stdout: Buffer.from(`","stream":"stdout"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
+        stderr: Buffer.from(`","stream":"stderr"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
+      };
+    }
+    return this.#endings[stream];
+  }
+
   /** A complete line src[start, end) (its '\n' excluded), cut in 16 KiB partials when longer. */
   #emitLine(stream: LogStream, src: Buffer, start: number, end: number): void {
     let p = start;
@@ -208,14 +272,7 @@ export class JsonFileWriter {
 
   #emitRecord(stream: LogStream, src: Buffer, start: number, end: number, newline: boolean): void {
     if (this.#error !== null) return;
-    if (this.#endings === null) {
-      const time = formatRfc3339Nano(this.#timeNs ?? nowEpochNanos());
-      this.#endings = {
-        stdout: Buffer.from(`","stream":"stdout"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
-        stderr: Buffer.from(`","stream":"stderr"${this.#attrsJson},"time":"${time}"}\n`, 'utf8'),
-      };
-    }
-    const ending = this.#endings[stream];
+    const ending = this.#ending(stream);
     const need = maxEncodedLength(end - start) + RECORD_OVERHEAD + ending.length;
     if (this.#pending.length - this.#pendingLen < need) this.#grow(need);
     const out = this.#pending;

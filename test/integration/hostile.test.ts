@@ -225,7 +225,7 @@ describe('hostile input', { skip: skipReason, timeout: 600_000 }, () => {
     assert.equal(fs.existsSync(`/${rel}/layer-evil`), false);
   });
 
-  test('malicious build contexts (and a malicious tar ADDed from one): refused or kept inside, never on the host', async () => {
+  test('malicious build contexts (and a malicious tar ADDed from one): refused or kept inside, never on the host', async (t) => {
     const rel = path.relative('/', marker);
     const host = fs.readFileSync('/etc/hostname', 'utf8');
     const build = async (label: string, dockerfile: string, entries: TarEntry[]): Promise<{ status: number; body: string; id?: string }> => {
@@ -236,6 +236,9 @@ describe('hostile input', { skip: skipReason, timeout: 600_000 }, () => {
       nothingEscaped();
       await alive();
       const id = (await d.docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim();
+      const error = r.body.split('\n').flatMap((l) => { try { return [(JSON.parse(l) as { error?: string; message?: string })]; } catch { return []; } })
+        .map((m) => m.error ?? m.message).find(Boolean);
+      t.diagnostic(`build ${label}: ${id ? 'built' : `refused (${r.status}): ${error ?? r.body.slice(0, 200)}`}`);
       return { ...r, ...(id ? { id } : {}) };
     };
     // what a context may hold; COPY takes all of it into the image

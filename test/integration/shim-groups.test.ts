@@ -43,6 +43,12 @@ describe('shim groups', { skip: skipReason, timeout: 300_000 }, () => {
     await ok(['run', '-d', '--name', 'g2', 'busybox', 'sleep', '600']);
     const shim = shimOf(await pidOf('g1'));
     assert.equal(shimOf(await pidOf('g2')), shim, 'g1 and g2 share one shim');
+    // berthd's shim front (src/runtime/selection/shim-front.ts) answers a joining task's `start` from
+    // the group socket berthd computed: it is the one g1's shim listens on, g2's bundle address
+    const g2 = await ok(['inspect', '-f', '{{.Id}}', 'g2']);
+    const sock = fs.readFileSync(`${d.execRoot}/runtimes/shim-groups/${g2}`, 'utf8');
+    assert.equal(fs.readFileSync(`${d.execRoot}/containerd/state/io.containerd.runtime.v2.task/berth/${g2}/address`, 'utf8'), `unix://${sock}`);
+    assert.ok(fs.readFileSync('/proc/net/unix', 'utf8').split('\n').some((l) => / 00010000 0001 01 \d+ /.test(l) && l.endsWith(` ${sock}`)), 'the shim listens there');
     // size 3: g1, g2 and the anchor fill the group; g3 gets the next shim
     await ok(['run', '-d', '--name', 'g3', 'busybox', 'sleep', '600']);
     assert.notEqual(shimOf(await pidOf('g3')), shim, 'a full group is not joined');

@@ -154,9 +154,13 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
   before(async () => {
     const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
     configFile = path.join(root, 'daemon.json');
-    fs.writeFileSync(configFile, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'], 'max-concurrent-downloads': 4 }));
+    fs.writeFileSync(configFile, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'], 'max-concurrent-downloads': 4,
+      'log-driver': 'local', 'log-opts': { 'max-size': '1m' }, 'default-ulimits': { nofile: { Name: 'nofile', Soft: 1111, Hard: 2222 } },
+      dns: ['10.0.0.2'], 'dns-search': ['example.test'] }));
     d = new Berthd(root);
     await d.start({ args: ['--config-file', configFile] });
+    const load = await d.docker(['load', '-i', await busyboxTar()]);
+    assert.equal(load.code, 0, load.stderr);
   });
 
   after(async () => {
@@ -173,6 +177,22 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
 
   test('the file takes effect: labels in docker info', async () => {
     assert.deepEqual(await labels(), ['a=b']);
+  });
+
+  test('container defaults from the file: log driver and options, ulimits, DNS', async () => {
+    const info = await d.docker(['info', '--format', '{{.LoggingDriver}}']);
+    assert.equal(info.stdout.trim(), 'local');
+    const run = await d.docker(['run', '--name', 'defaults', 'busybox', 'sh', '-c', 'ulimit -Sn; ulimit -Hn; grep -E "^(nameserver|search)" /etc/resolv.conf']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split('\n'), ['1111', '2222', 'nameserver 10.0.0.2', 'search example.test']);
+    const log = await d.docker(['inspect', '-f', '{{json .HostConfig.LogConfig}}', 'defaults']);
+    assert.deepEqual(JSON.parse(log.stdout), { Type: 'local', Config: { 'max-size': '1m' } });
+    assert.equal((await d.docker(['logs', 'defaults'])).stdout.split('\n')[0], '1111', 'the local driver keeps the output');
+    // a container's own choices win
+    const own = await d.docker(['run', '--rm', '--log-driver', 'json-file', '--ulimit', 'nofile=50:60', '--dns', '10.0.0.9', 'busybox', 'sh', '-c', 'ulimit -Sn; grep ^nameserver /etc/resolv.conf']);
+    assert.equal(own.code, 0, own.stderr);
+    assert.deepEqual(own.stdout.trim().split('\n'), ['50', 'nameserver 10.0.0.9']);
+    assert.equal((await d.docker(['rm', 'defaults'])).code, 0);
   });
 
   test('SIGHUP reloads labels; a broken file changes nothing and berthd stays up', async () => {
@@ -211,6 +231,10 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
       const ok = await berthdRefuses([...base, '--validate']);
       assert.equal(ok.code, 0);
       assert.equal(ok.output, 'configuration OK\n');
+      fs.writeFileSync(file, JSON.stringify({ 'log-opts': { 'no-such-opt': '1' } }));
+      const badOpt = await berthdRefuses(base);
+      assert.equal(badOpt.code, 1);
+      assert.match(badOpt.output, /failed to set log opts: unknown log opt 'no-such-opt' for json-file log driver/);
       fs.writeFileSync(file, JSON.stringify({ 'no-such-key': 1 }));
       const unknown = await berthdRefuses([...base, '--validate']);
       assert.equal(unknown.code, 1);
@@ -223,6 +247,30 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  test('"log-level": "debug" in the file (no --debug flag): berthd logs at debug level', async () => {
+    const root = fs.mkdtempSync(path.join('/tmp', 'bi-'));
+    const file = path.join(root, 'daemon.json');
+    fs.writeFileSync(file, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'] }));
+    // its own roots and no default bridge: nothing shared with other berthds
+    const child = spawn(process.execPath, [BERTHD, '-H', `unix://${root}/s.sock`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`,
+      '--bridge', 'none', '--ip-forward=false', '--config-file', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await waitFor('berthd listening', async () => /API listening on unix:/.test(output) || child.exitCode !== null, 30_000);
+      assert.match(output, /API listening on unix:/, output);
+      assert.match(output, /level=debug/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      spawnSync('sh', ['-c', `grep -o " ${root}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    assert.match(output, /shutdown complete/);
   });
 });
 

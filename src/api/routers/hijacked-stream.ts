@@ -2,7 +2,7 @@
 // non-TTY output with the 8-byte stdcopy header, applies backpressure, feeds stdin, and closes the
 // connection when the stream ends. Shared by the containers and exec routers.
 import type { Readable } from 'node:stream';
-import { frame, StreamId } from '../../internal/stdcopy.js';
+import { frame, StreamId, writeFrame } from '../../internal/stdcopy.js';
 import { versionLt } from '../../internal/version.js';
 import { waitForDrain } from '../../internal/stream-pumps.js';
 import type { RequestContext } from '../server/context.js';
@@ -26,7 +26,7 @@ export async function serveHijacked(ctx: RequestContext, prepared: PreparedAttac
     await prepared.run({
       output: (stream, data) => {
         if (socket.destroyed) return true;
-        return socket.write(prepared.tty ? data : frame(stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data));
+        return prepared.tty ? socket.write(data) : writeFrame(socket, stream === 'stderr' ? StreamId.Stderr : StreamId.Stdout, data);
       },
       drained: () => waitForDrain(socket),
       // Reading stdin to its end must not destroy the connection: output still flows after EOF.

@@ -3,7 +3,7 @@
 // through Node's 'request' event (plain HTTP) or its 'upgrade' event (Connection: Upgrade).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { InvalidParameterError } from '../../errdefs/index.js';
 import { goAtoi } from '../../internal/go-strconv.js';
 import { goDecodeError } from '../../internal/go-json-error.js';
@@ -201,15 +201,17 @@ export class RequestContext {
    * Completes a websocket handshake (RFC 6455, by the `ws` package) on an upgrade request and hands
    * over the connection. A request that is not a websocket upgrade is answered here as dockerd's
    * websocket server answers it (400, bare "not websocket protocol"): the result is then undefined.
-   * Like dockerd's, the handshake carries no engine headers.
+   * Like dockerd's, the handshake carries no engine headers. `ws` is loaded on the first websocket
+   * (it and the builtins it pulls in cost an idle berthd a few MiB).
    */
-  websocket(): Promise<WebSocket | undefined> {
+  async websocket(): Promise<WebSocket | undefined> {
     const up = this.upgrade;
     if (!up || String(this.req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
       this.sendBare(400, 'not websocket protocol');
-      return Promise.resolve(undefined);
+      return undefined;
     }
     this.hijacked = true;
+    const { WebSocketServer } = await import('ws');
     const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       // A failed handshake is answered (400) and closed by `ws` without calling back.

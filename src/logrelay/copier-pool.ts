@@ -3,7 +3,7 @@
 // takes one per output stream and renames its spool and FIFO into the container's FIFO directory
 // (same filesystem: the pool lives under the exec root). The copier's open(2) has resolved the
 // FIFO's inode already, so it meets the shim's open of the new name. Refilled in the background
-// after each take; nothing is spawned before the first relayed start (an idle berthd has none). A
+// once starts are quiet for a moment; nothing is spawned before the first relayed start (an idle berthd has none). A
 // start that finds the pool empty spawns its copiers on the spot and the pool grows (bursts of starts).
 //
 // A berthd killed with -9 leaves its idle pool copiers blocked in open(2): the next berthd ends every
@@ -22,10 +22,18 @@ interface Entry extends PooledCopier {
   fifo: string;
   spool: string;
   exited: boolean;
+  spawnedAt: number;
 }
 
 /** The most copiers kept ready (a pool grows by one per copier it could not hand out). */
 const MAX_SIZE = 64;
+/** A copier not seen blocked in open(2) this long after its spawn: this kernel does not say (no pool). */
+const NEVER_WAITING_MS = 30_000;
+/**
+ * Refilled once no copier was taken for this long: a spawn blocks berthd's event loop for a few ms
+ * (fork of a big process), which, done at once, would land in the middle of the start that took them.
+ */
+const REFILL_QUIET_MS = 250;
 
 export interface CopierPoolOptions {
   /** copiers kept ready at first (two per container: stdout and stderr) */
@@ -38,6 +46,8 @@ export interface CopierPoolOptions {
 export class CopierPool {
   private readonly ready: Entry[] = [];
   private refilling: Promise<void> | undefined;
+  private lastTake = 0;
+  private refillTimer: NodeJS.Timeout | undefined;
   private seq = 0;
   private size: number;
   private exitHook: (() => void) | undefined;
@@ -65,7 +75,11 @@ export class CopierPool {
     for (let i = 0; !got && i < this.ready.length;) {
       const e = this.ready[i]!;
       if (e.exited) { this.ready.splice(i, 1); dismiss(e); continue; }
-      if (!copierWaitingToOpen(e.pid)) { i++; continue; }
+      if (!copierWaitingToOpen(e.pid)) {
+        if (Date.now() - e.spawnedAt > NEVER_WAITING_MS) return this.disable();
+        i++;
+        continue;
+      }
       this.ready.splice(i, 1);
       try {
         // spool first: a berthd killed between the two leaves the FIFO in the pool, and the copier is ended at the next start
@@ -78,36 +92,64 @@ export class CopierPool {
       }
     }
     // missed (a burst of starts): keep more ready from now on
-    if (!got) this.size = Math.min(MAX_SIZE, this.size + 1);
-    this.refill();
+    if (!got && this.size > 0) this.size = Math.min(MAX_SIZE, this.size + 1);
+    this.lastTake = Date.now();
+    this.refillSoon();
     return got;
   }
 
-  /** Fills the pool up to its size in the background (one spawn per turn of the event loop). */
+  /** Refills once starts have been quiet for REFILL_QUIET_MS. */
+  private refillSoon(): void {
+    if (this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      if (Date.now() - this.lastTake < REFILL_QUIET_MS) this.refillSoon();
+      else this.refill();
+    }, REFILL_QUIET_MS);
+    this.refillTimer.unref();
+  }
+
+  /** Fills the pool up to its size in the background (one spawn per turn of the event loop), now. */
   refill(): void {
-    if (this.refilling || this.ready.length >= this.size) return;
+    if (this.refilling || this.ready.length >= this.size || this.size === 0) return;
     this.refilling = (async (): Promise<void> => {
       await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
       this.hookExit();
-      while (this.ready.length < this.size) {
+      // a start meanwhile: stop, and go on once quiet again
+      while (this.ready.length < this.size && Date.now() - this.lastTake >= REFILL_QUIET_MS) {
         const base = path.join(this.dir, `copier-${++this.seq}`);
-        const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false };
+        const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false, spawnedAt: 0 };
         await this.options.makeFifos([e.fifo]);
         await new Promise((resolve) => setImmediate(resolve));
         e.child = spawnCopier(e.fifo, e.spool);
         e.pid = e.child.pid ?? 0;
+        e.spawnedAt = Date.now();
         e.child.once('exit', () => { e.exited = true; });
         e.child.once('error', () => { e.exited = true; });
-        this.ready.push(e);
+        if (this.size === 0) dismiss(e); // disabled meanwhile
+        else this.ready.push(e);
       }
     })()
       .catch((err: unknown) => this.options.log?.(`copier pool: ${(err as Error).message}`))
-      .finally(() => { this.refilling = undefined; });
+      .finally(() => {
+        this.refilling = undefined;
+        if (this.ready.length < this.size && this.size > 0) this.refillSoon();
+      });
+  }
+
+  /** Copiers are spawned on the spot from now on (their wait in open(2) cannot be seen here). */
+  private disable(): undefined {
+    this.options.log?.('copier pool: off (a copier blocked in open(2) cannot be told from /proc here)');
+    this.size = 0;
+    this.dispose();
+    return undefined;
   }
 
   /** Ends the idle copiers (berthd exiting). */
   dispose(): void {
     for (const e of this.ready.splice(0)) dismiss(e);
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
     if (this.exitHook) process.off('exit', this.exitHook);
     this.exitHook = undefined;
   }

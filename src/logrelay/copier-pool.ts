@@ -34,6 +34,8 @@ const NEVER_WAITING_MS = 30_000;
  * (fork of a big process), which, done at once, would land in the middle of the start that took them.
  */
 const REFILL_QUIET_MS = 250;
+/** Under starts that never pause for REFILL_QUIET_MS (churn), the pool is refilled anyway after this long. */
+const REFILL_MAX_DEFER_MS = 1_000;
 
 export interface CopierPoolOptions {
   /** copiers kept ready at first (two per container: stdout and stderr) */
@@ -48,6 +50,8 @@ export class CopierPool {
   private refilling: Promise<void> | undefined;
   private lastTake = 0;
   private refillTimer: NodeJS.Timeout | undefined;
+  /** when the pending refill was first put off by a start (0: none put off) */
+  private deferredSince = 0;
   private seq = 0;
   private size: number;
   private exitHook: (() => void) | undefined;
@@ -103,20 +107,29 @@ export class CopierPool {
     if (this.refillTimer) return;
     this.refillTimer = setTimeout(() => {
       this.refillTimer = undefined;
-      if (Date.now() - this.lastTake < REFILL_QUIET_MS) this.refillSoon();
-      else this.refill();
+      const now = Date.now();
+      if (now - this.lastTake >= REFILL_QUIET_MS || (this.deferredSince > 0 && now - this.deferredSince >= REFILL_MAX_DEFER_MS)) {
+        this.deferredSince = 0;
+        this.refill(now - this.lastTake < REFILL_QUIET_MS);
+        return;
+      }
+      if (this.deferredSince === 0) this.deferredSince = now;
+      this.refillSoon();
     }, REFILL_QUIET_MS);
     this.refillTimer.unref();
   }
 
-  /** Fills the pool up to its size in the background (one spawn per turn of the event loop), now. */
-  refill(): void {
+  /**
+   * Fills the pool up to its size in the background (one spawn per turn of the event loop), now.
+   * A start meanwhile stops it, unless `evenIfBusy` (starts that never pause).
+   */
+  refill(evenIfBusy = false): void {
     if (this.refilling || this.ready.length >= this.size || this.size === 0) return;
     this.refilling = (async (): Promise<void> => {
       await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
       this.hookExit();
       // a start meanwhile: stop, and go on once quiet again
-      while (this.ready.length < this.size && Date.now() - this.lastTake >= REFILL_QUIET_MS) {
+      while (this.ready.length < this.size && (evenIfBusy || Date.now() - this.lastTake >= REFILL_QUIET_MS)) {
         const base = path.join(this.dir, `copier-${++this.seq}`);
         const e: Entry = { fifo: base, spool: `${base}.spool`, child: undefined!, pid: 0, exited: false, spawnedAt: 0 };
         await this.options.makeFifos([e.fifo]);

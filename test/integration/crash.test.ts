@@ -126,8 +126,14 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     seenNames.add('fast');
     // churn: create/start/remove as fast as the API answers, until berthd dies under it
     const churning = churn(d, 'churn', seenIds, seenNames);
-    await waitFor('some churn', async () => churning.count() >= 5, 60_000);
-    const idle = RELAY ? await waitFor('idle copiers in the relay pool', async () => { const p = idlePoolCopiers(d); return p.length > 0 && p; }) : [];
+    let idle: number[] = [];
+    try {
+      await waitFor('some churn', async () => churning.count() >= 5, 60_000);
+      if (RELAY) idle = await waitFor('idle copiers in the relay pool', async () => { const p = idlePoolCopiers(d); return p.length > 0 && p; });
+    } catch (err) {
+      await churning.stop(); // a churn left running keeps the test process alive after the failure
+      throw err;
+    }
     await d.stop('SIGKILL');
     const t0 = Date.now();
     await churning.stop();
@@ -185,7 +191,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     seenNames.add('fast2');
     await waitFor('the fast writer writing', async () => (await contiguous('fast2')) > 1000, 60_000);
     const churning = churn(d, 'churn2', seenIds, seenNames);
-    await waitFor('some churn', async () => churning.count() >= 5, 60_000);
+    await waitFor('some churn', async () => churning.count() >= 5, 60_000).catch(async (err: unknown) => { await churning.stop(); throw err; });
     process.kill(old, 'SIGKILL');
     const t0 = Date.now();
     const fastAtKill = await contiguous('fast2');

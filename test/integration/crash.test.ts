@@ -44,6 +44,16 @@ function report(t: { diagnostic(m: string): void }, figures: Record<string, numb
 }
 
 /** The relay's pooled copiers still blocked opening their pool FIFO, i.e. idle (src/logrelay/copier-pool.ts). */
+/** Waits for berthd to have started a containerd other than `old` (its pid file names it). */
+async function newContainerd(pidFile: string, old: number): Promise<void> {
+  await waitFor('a new containerd', async () => {
+    try {
+      const now = Number(fs.readFileSync(pidFile, 'utf8').trim());
+      return now !== old && now > 0 && fs.existsSync(`/proc/${now}`);
+    } catch { return false; }
+  }, 60_000);
+}
+
 function idlePoolCopiers(d: Berthd): number[] {
   const pool = `${path.join(d.execRoot, 'fifo-pool-copiers')}/`;
   const out: number[] = [];
@@ -195,12 +205,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     process.kill(old, 'SIGKILL');
     const t0 = Date.now();
     const fastAtKill = await contiguous('fast2');
-    await waitFor('a new containerd', async () => {
-      try {
-        const now = Number(fs.readFileSync(pidFile, 'utf8').trim());
-        return now !== old && now > 0 && fs.existsSync(`/proc/${now}`);
-      } catch { return false; }
-    }, 60_000);
+    await newContainerd(pidFile, old);
     await waitFor('the API working again', async () => (await d.docker(['ps', '-q'])).code === 0, 60_000);
     const recoveredMs = Date.now() - t0;
     // churn on through the restart, then stop
@@ -252,12 +257,7 @@ describe('crash: kill -9', { skip: skipReason, timeout: 600_000 }, () => {
     } finally {
       process.kill(old, 'SIGKILL');
     }
-    await waitFor('a new containerd', async () => {
-      try {
-        const now = Number(fs.readFileSync(pidFile, 'utf8').trim());
-        return now !== old && now > 0 && fs.existsSync(`/proc/${now}`);
-      } catch { return false; }
-    }, 60_000);
+    await newContainerd(pidFile, old);
     await waitFor('the missed exit', async () => (await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'exits-while-down'])).stdout.trim() === 'exited 7', 60_000);
     assert.equal(await ok(['logs', 'exits-while-down']), 'leaving');
     for (const n of names.slice(1)) assert.equal(await ok(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', n]), `running ${pids.get(n)}`, n);

@@ -12,14 +12,13 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { Berthd, busyboxTar, cliAsserts, skipReason, waitFor } from './harness.js';
-import { LocalRegistry, registrySkipReason } from './registry-fixture.js';
+import { LocalRegistry, putBlob, registrySkipReason, sha } from './registry-fixture.js';
 
 const MiB = 1024 * 1024;
 /** the big layer's one file: incompressible, so the gzip blob and the unpacked file are both this big */
 const BLOB_SIZE = 24 * MiB;
 const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 
-const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** Blobs, unfinished ingests and snapshots in the managed containerd's root, as files on disk. */
 function storeFootprint(dataRoot: string): { blobs: string[]; ingest: string[]; snapshots: string[] } {
@@ -41,16 +40,6 @@ async function tarOf(name: string, body: Buffer): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function putBlob(host: string, repo: string, bytes: Buffer): Promise<string> {
-  const digest = sha(bytes);
-  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  assert.equal(start.status, 202);
-  const loc = new URL(start.headers.get('location')!, `http://${host}`);
-  loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
-  assert.equal(put.status, 201, await put.text());
-  return digest;
-}
 
 interface Manifest { mediaType?: string; config: { mediaType: string; size: number; digest: string }; layers: Array<{ mediaType: string; size: number; digest: string }> }
 

@@ -3,7 +3,6 @@
 // a corrupted layer fails the pull and leaves nothing behind; `docker run` of a missing image pulls.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +10,7 @@ import path from 'node:path';
 import { UnauthorizedError } from '@berth/client';
 import { clientOf, closeClients, rejectsWith } from './client-of.js';
 import { Berthd, busyboxTar, cliAsserts, dockerPy, skipReason, startBerthd, waitFor } from './harness.js';
-import { LocalRegistry, registrySkipReason, TokenServer } from './registry-fixture.js';
+import { LocalRegistry, putBlob, registrySkipReason, sha, TokenServer } from './registry-fixture.js';
 
 /** Blobs, unfinished ingests and snapshots in the managed containerd's root, as files on disk. */
 function storeFootprint(dataRoot: string): string {
@@ -24,19 +23,7 @@ function storeFootprint(dataRoot: string): string {
   });
 }
 
-const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-/** Raw registry API calls (the test's own uploads: manifest lists, other-platform configs). */
-async function putBlob(host: string, repo: string, bytes: Buffer): Promise<string> {
-  const digest = sha(bytes);
-  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  assert.equal(start.status, 202);
-  const loc = new URL(start.headers.get('location')!, `http://${host}`);
-  loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
-  assert.equal(put.status, 201, await put.text());
-  return digest;
-}
 
 async function getJson(url: string, accept: string): Promise<{ body: Buffer; json: Record<string, unknown> }> {
   const res = await fetch(url, { headers: { Accept: accept } });

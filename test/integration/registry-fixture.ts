@@ -2,7 +2,8 @@
 // free port, with its own config and storage in a temp dir (never the system service), optionally
 // behind htpasswd basic auth.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSign } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { createHash, createSign } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -149,4 +150,19 @@ export class TokenServer {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** `sha256:<hex>` of `b`, as registries name blobs */
+export const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** Uploads `bytes` as a blob of `repo` through the registry API (monolithic upload); returns its digest. */
+export async function putBlob(host: string, repo: string, bytes: Buffer): Promise<string> {
+  const digest = sha(bytes);
+  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+  assert.equal(start.status, 202);
+  const loc = new URL(start.headers.get('location')!, `http://${host}`);
+  loc.searchParams.set('digest', digest);
+  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
+  assert.equal(put.status, 201, await put.text());
+  return digest;
 }

@@ -329,7 +329,10 @@ async function main(): Promise<void> {
 }
 
 main().then(() => { startingContainerd = undefined; }, async (err: unknown) => {
-  process.stderr.write(`berthd: ${(err as Error)?.stack ?? String(err)}\n`);
+  // a refused start is a message for the operator, as dockerd's "failed to start daemon: …"; the stack only with -D
+  const debug = process.argv.includes('-D') || process.argv.includes('--debug');
+  const e = err instanceof Error ? err : undefined;
+  process.stderr.write(`berthd: ${(debug ? e?.stack : e?.message) ?? String(err)}\n`);
   // a start refused late (e.g. a network setting found invalid) must not leave its containerd behind
   await startingContainerd?.stop().catch(() => undefined);
   process.exit(1);

@@ -87,6 +87,16 @@ function claimPidfile(file: string): void {
 /** The managed containerd while berthd starts: stopped again if the start fails after it ran. */
 let startingContainerd: ManagedContainerd | undefined;
 
+/** SIGTERM/SIGINT before berthd is up: its managed containerd goes too (it was left running). */
+const stopWhileStarting = (): void => {
+  void (async () => {
+    await startingContainerd?.stop().catch(() => undefined);
+    process.exit(143);
+  })();
+};
+process.on('SIGTERM', stopWhileStarting);
+process.on('SIGINT', stopWhileStarting);
+
 async function main(): Promise<void> {
   let flags: BerthdFlags;
   try {
@@ -323,6 +333,8 @@ async function main(): Promise<void> {
     log('shutdown complete');
     process.exit(0);
   };
+  process.off('SIGTERM', stopWhileStarting);
+  process.off('SIGINT', stopWhileStarting);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGPIPE', () => undefined);

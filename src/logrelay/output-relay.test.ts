@@ -99,6 +99,58 @@ describe('output relay', () => {
     assert.equal(logged(log), 'a\nprompt> yes');
   });
 
+  test('while the sink waits (a congested client) new output does not reach it, however often the spool changes', { timeout: 30_000 }, async () => {
+    const f = fifo();
+    const relay = new OutputRelay(f, { startCopier: true });
+    const chunks: string[] = [];
+    let release: () => void = () => undefined;
+    const congested = new Promise<void>((r) => { release = r; });
+    let gotFirst: () => void = () => undefined;
+    const first = new Promise<void>((r) => { gotFirst = r; });
+    const done = relay.pump((c) => {
+      chunks.push(c.toString());
+      gotFirst();
+      return chunks.length === 1 ? congested : undefined;
+    });
+    const fd = fs.openSync(f, fs.constants.O_WRONLY);
+    fs.writeSync(fd, 'first\n');
+    await first;
+    // more output, in several writes: each is a spool change that used to wake the relay
+    for (let i = 0; i < 20; i++) {
+      fs.writeSync(fd, `more-${i}\n`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // past the relay's poll too
+    assert.deepEqual(chunks, ['first\n'], 'nothing handed over while the sink waits');
+    release();
+    fs.closeSync(fd);
+    await done;
+    assert.equal(chunks.join(''), `first\n${Array.from({ length: 20 }, (_, i) => `more-${i}\n`).join('')}`);
+  });
+
+  test('a large backlog is handed over in slices with the event loop running between them', { timeout: 30_000 }, async () => {
+    const f = fifo();
+    const relay = new OutputRelay(f, { startCopier: true });
+    const total = 8 * 1024 * 1024;
+    let bytes = 0;
+    let ticks = 0;
+    let slicesSeen = 0;
+    let lastTick = -1;
+    const timer = setInterval(() => { ticks++; }, 0);
+    const done = relay.pump((c) => {
+      bytes += c.length;
+      if (ticks !== lastTick) { slicesSeen++; lastTick = ticks; }
+      return undefined;
+    });
+    // the whole backlog is spooled before the relay reads (the copier runs while nothing reads)
+    const writer = spawn('sh', ['-c', `head -c ${total} /dev/zero | tr '\\0' x > "$0"`, f], { stdio: 'ignore' });
+    await once(writer, 'exit');
+    await done;
+    clearInterval(timer);
+    assert.equal(bytes, total);
+    assert.ok(slicesSeen >= 4, `timers ran between slices: ${slicesSeen} slices for ${total} bytes`);
+  });
+
   test('restart recovery: a whole batch is kept, a missing one redone, a torn one cut off and redone', () => {
     const f = fifo();
     const files = relayFiles(f);

@@ -35,6 +35,8 @@ const TRIM_AT = 256 * 1024;
 /** How often the spool is looked at when no change notification came (a fallback). */
 const POLL_MS = 200;
 const JOURNAL_BYTES = 64;
+/** Bytes handed over in one go before the relay lets the event loop run (other requests, timers). */
+const YIELD_AFTER = 1 << 20;
 
 export type OutputStream = 'stdout' | 'stderr';
 /** Takes a chunk; a promise returned pauses the relay until it settles (a slow client). */
@@ -156,6 +158,8 @@ export class OutputRelay {
   #lineStart = 0;
   #positioned = false;
   #busy = false;
+  /** the sink asked to wait (a promise pending) or the relay yielded: only that may wake it again */
+  #held = false;
   #closed = false;
   #ended = false;
   #endResolve: (() => void) | undefined;
@@ -268,7 +272,7 @@ export class OutputRelay {
   }
 
   #wake(): void {
-    if (this.#closed || this.#busy || !this.#sink) return;
+    if (this.#closed || this.#busy || this.#held || !this.#sink) return;
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
     this.#busy = true;
     try {
@@ -292,6 +296,7 @@ export class OutputRelay {
   #step(): void {
     const sink = this.#sink!;
     const buf = scratch;
+    let handed = 0;
     for (;;) {
       if (this.#closed) return;
       // read before looking at the copier: once it is gone, what the spool has is all there is
@@ -311,8 +316,15 @@ export class OutputRelay {
         this.#durable = durable;
         if (this.#log) this.#writeJournal(durable, durable, 0);
         this.#regulate(size);
+        // a spool change (fs.watch) must not wake the relay while the sink waits: that would hand a
+        // congested client chunk after chunk, buffered in berthd without bound
         if (wait) {
-          void wait.finally(() => this.#wake());
+          this.#hold(wait);
+          return;
+        }
+        handed += n;
+        if (handed >= YIELD_AFTER) {
+          this.#hold(new Promise((resolve) => setImmediate(resolve)));
           return;
         }
         continue;
@@ -327,6 +339,14 @@ export class OutputRelay {
       this.#timer.unref?.();
       return;
     }
+  }
+
+  #hold(until: Promise<unknown>): void {
+    this.#held = true;
+    void until.finally(() => {
+      this.#held = false;
+      this.#wake();
+    });
   }
 
   /** Backpressure and truncation of the spool. */

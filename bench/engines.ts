@@ -28,7 +28,8 @@ function childPids(pid: number, name: string): number[] {
 export async function startBerth(root: string): Promise<Engine> {
   // no default bridge, like the reference dockerd's --bridge=none: both engines run containers without a network
   // BENCH_BERTHD_ARGS: extra berthd flags (e.g. `--default-runtime runc` to compare runtimes)
-  const d = new Berthd(root, ['--bridge', 'none', ...(process.env.BENCH_BERTHD_ARGS ?? '').split(' ').filter(Boolean)]);
+  // at the default log level, as dockerd runs (debug logging costs CPU on every request)
+  const d = new Berthd(root, ['--bridge', 'none', ...(process.env.BENCH_BERTHD_ARGS ?? '').split(' ').filter(Boolean)], { debug: false });
   await d.start();
   return {
     name: 'berthd',

@@ -105,10 +105,10 @@ const only = 'berthd';
 
 export const FLOOR_SCENARIOS: Scenario[] = [
   {
-    // a bare Node process with berthd's V8 flags (src/cmd/berthd-entry.ts), idle: node's own baseline
+    // a bare Node process with berthd's node and V8 flags (bin/berthd, src/cmd/berthd-entry.ts), idle: node's own baseline
     name: 'floor/memory-idle-node', unit: 'MiB', higherIsBetter: false, iterations: 1, warmup: 0, only,
     sample: async () => {
-      const child = spawn(process.execPath, ['--semi-space-growth-factor=1', '-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+      const child = spawn(process.execPath, ['--v8-pool-size=1', '--semi-space-growth-factor=1', '-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
       try {
         await new Promise((r) => setTimeout(r, 1000));
         return rssOf([child.pid!]) / 2 ** 20;

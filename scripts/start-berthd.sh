@@ -12,7 +12,7 @@ if ping; then
   echo "berthd is already running on unix://$sock"
   exit 0
 fi
-nohup node dist/src/cmd/berthd-entry.js "$@" >>/var/log/berthd.log 2>&1 &
+nohup bin/berthd "$@" >>/var/log/berthd.log 2>&1 &
 for _ in $(seq 1 100); do
   if ping; then
     echo "berthd is running: export DOCKER_HOST=unix://$sock"

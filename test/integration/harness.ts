@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { buildBusyboxImage } from '../fixtures/busybox-image.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const BERTHD = path.resolve(here, '../../src/cmd/berthd-entry.js');
+/** berthd's launcher (bin/berthd: node with berthd's command-line settings), run as an executable */
+export const BERTHD = path.resolve(here, '../../../bin/berthd');
 
 function which(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -52,7 +53,8 @@ export class Berthd {
   /** this berthd's own default bridge and subnet, so that parallel berthds never share one */
   readonly bridge = uniqueBridge();
 
-  constructor(readonly root: string, readonly extraArgs: string[] = []) {
+  /** `debug: false`: berthd at its default log level (the bench: dockerd runs without --debug too). */
+  constructor(readonly root: string, readonly extraArgs: string[] = [], readonly options: { debug?: boolean } = {}) {
     this.socket = path.join(root, 'berth.sock');
     this.dataRoot = path.join(root, 'data');
     this.execRoot = path.join(root, 'exec');
@@ -66,7 +68,7 @@ export class Berthd {
   /** `args`: extra berthd flags (after the harness's own). */
   async start(opts: { args?: string[] } = {}): Promise<void> {
     const log = fs.openSync(this.logFile, 'a');
-    this.proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--debug',
+    this.proc = spawn(BERTHD, ['-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, ...(this.options.debug === false ? [] : ['--debug']),
       '--bridge', this.bridge.name, '--bip', this.bridge.bip, '--default-address-pool', this.bridge.pool,
       // tests never send traffic beyond this machine: the host's forwarding stays as it is
       '--ip-forward=false', ...this.extraArgs, ...(opts.args ?? [])], {

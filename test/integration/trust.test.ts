@@ -43,7 +43,7 @@ function dockerCli(args: string[], env: Record<string, string>): Promise<RunResu
 /** Runs berthd expecting it to refuse to start; resolves with its exit code and output. */
 function berthdRefuses(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BERTHD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BERTHD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
@@ -254,7 +254,7 @@ describe('trust: daemon.json', { skip: skipReason, timeout: 300_000 }, () => {
     const file = path.join(root, 'daemon.json');
     fs.writeFileSync(file, JSON.stringify({ 'log-level': 'debug', labels: ['a=b'] }));
     // its own roots and no default bridge: nothing shared with other berthds
-    const child = spawn(process.execPath, [BERTHD, '-H', `unix://${root}/s.sock`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`,
+    const child = spawn(BERTHD, ['-H', `unix://${root}/s.sock`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`,
       '--bridge', 'none', '--ip-forward=false', '--config-file', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => { output += c.toString(); });

@@ -87,3 +87,19 @@ test('a new pool on the same directory ends the copiers an earlier berthd left i
   assert.equal(fs.readFileSync(`${fifo}.spool`, 'utf8'), 'still here\n');
   second.dispose();
 });
+
+test('a pool grown by a burst of takes shrinks back to its first size once takes stop, ending the extra copiers', async () => {
+  const dir = path.join(tmp, 'pool3');
+  const pool = new CopierPool(dir, { size: 2, makeFifos: mkfifos, shrinkAfterMs: 1500 });
+  // a burst: every take finds the pool short, and the pool grows by one per miss
+  for (let i = 0; i < 6; i++) pool.take(path.join(tmp, `burst-${i}`), path.join(tmp, `burst-${i}.spool`));
+  await until('the grown pool refilled', () => pool.available === 8);
+  const grown = ((pool as unknown as { ready: { pid: number }[] }).ready).map((e) => e.pid);
+  await until('the pool back to its first size', () => pool.available === 2);
+  const kept = ((pool as unknown as { ready: { pid: number }[] }).ready).map((e) => e.pid);
+  assert.deepEqual(kept, grown.slice(0, 2), 'the oldest are kept');
+  await until('the extra copiers ended', () => grown.slice(2).every((p) => !alive(p)));
+  assert.ok(kept.every(alive), 'the kept copiers still wait');
+  assert.equal(fs.readdirSync(dir).length, 4, 'two FIFOs and two spools left in the pool directory');
+  pool.dispose();
+});

@@ -5,6 +5,8 @@
 // FIFO's inode already, so it meets the shim's open of the new name. Refilled in the background
 // once starts are quiet for a moment; nothing is spawned before the first relayed start (an idle berthd has none). A
 // start that finds the pool empty spawns its copiers on the spot and the pool grows (bursts of starts).
+// Once no copier was taken for SHRINK_AFTER_MS the pool is back to its first size and the copiers
+// beyond it are ended: a burst leaves no lasting crowd of idle processes (about 60 KiB each).
 //
 // A berthd killed with -9 leaves its idle pool copiers blocked in open(2): the next berthd ends every
 // copier started on a pool FIFO that has not opened it (those that did serve a container).
@@ -36,6 +38,8 @@ const NEVER_WAITING_MS = 30_000;
 const REFILL_QUIET_MS = 250;
 /** Under starts that never pause for REFILL_QUIET_MS (churn), the pool is refilled anyway after this long. */
 const REFILL_MAX_DEFER_MS = 1_000;
+/** A pool grown by a burst goes back to its first size after this long without a take. */
+const SHRINK_AFTER_MS = 10_000;
 
 export interface CopierPoolOptions {
   /** copiers kept ready at first (two per container: stdout and stderr) */
@@ -43,6 +47,8 @@ export interface CopierPoolOptions {
   /** makes FIFOs at the given paths (the FIFO pool) */
   makeFifos: (targets: string[]) => Promise<void>;
   log?: (msg: string) => void;
+  /** how long without a take before a grown pool shrinks back (tests) */
+  shrinkAfterMs?: number;
 }
 
 export class CopierPool {
@@ -54,10 +60,12 @@ export class CopierPool {
   private deferredSince = 0;
   private seq = 0;
   private size: number;
+  private readonly baseSize: number;
+  private shrinkTimer: NodeJS.Timeout | undefined;
   private exitHook: (() => void) | undefined;
 
   constructor(private readonly dir: string, private readonly options: CopierPoolOptions) {
-    this.size = options.size ?? 8;
+    this.size = this.baseSize = options.size ?? 8;
     if (fs.existsSync(dir)) {
       endStaleCopiers(dir);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -99,7 +107,23 @@ export class CopierPool {
     if (!got && this.size > 0) this.size = Math.min(MAX_SIZE, this.size + 1);
     this.lastTake = Date.now();
     this.refillSoon();
+    if (this.size > this.baseSize) this.shrinkLater();
     return got;
+  }
+
+  /** Once takes stop for SHRINK_AFTER_MS, back to the first size: the extra idle copiers are ended. */
+  private shrinkLater(): void {
+    if (this.shrinkTimer) return;
+    const after = this.options.shrinkAfterMs ?? SHRINK_AFTER_MS;
+    this.shrinkTimer = setTimeout(() => {
+      this.shrinkTimer = undefined;
+      if (this.size <= this.baseSize) return;
+      if (Date.now() - this.lastTake < after) { this.shrinkLater(); return; }
+      this.size = this.baseSize;
+      // the newest go: the oldest are surely blocked in open(2), ready to hand out
+      for (const e of this.ready.splice(this.size)) dismiss(e);
+    }, after);
+    this.shrinkTimer.unref();
   }
 
   /** Refills once starts have been quiet for REFILL_QUIET_MS. */
@@ -163,6 +187,8 @@ export class CopierPool {
     for (const e of this.ready.splice(0)) dismiss(e);
     if (this.refillTimer) clearTimeout(this.refillTimer);
     this.refillTimer = undefined;
+    if (this.shrinkTimer) clearTimeout(this.shrinkTimer);
+    this.shrinkTimer = undefined;
     if (this.exitHook) process.off('exit', this.exitHook);
     this.exitHook = undefined;
   }

@@ -278,7 +278,7 @@ async function main(): Promise<void> {
     certsDirs: ['/etc/docker/certs.d', path.join(dataRoot, 'certs.d')],
   });
   const registry = new LazyDistribution({
-    store: images.store, dataRoot, log,
+    store: images.store, dataRoot, log, collectGarbage: () => runtime.collectGarbage(),
     events: { imageEvent: (action, ref, attributes) => events.publish('image', action, ref, { ...attributes, name: ref }) },
     config: registryConfig(live.settings),
   });

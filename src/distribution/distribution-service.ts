@@ -29,6 +29,11 @@ export interface DistributionDeps {
   config?: Partial<RegistryConfig>;
   events?: ImageEventSink;
   log?: (msg: string) => void;
+  /**
+   * A full containerd GC: run after a failed pull, whose blobs and layers are deleted but would stay
+   * on disk until containerd's own GC (its scheduler starts one only after 100 deletions).
+   */
+  collectGarbage?: () => Promise<void>;
 }
 
 export interface ImagePullOptions {
@@ -131,7 +136,10 @@ export class DistributionService implements RegistryBackend {
     const result = await this.withEndpoints(ref.domain, auth, async (session) => {
       const repo = new Repository(session, ref.path);
       return pullImage(this.deps.store, repo, ref, { downloads: this.downloads, onProgress: out, ...(platform ? { platform } : {}), ...(signal ? { signal } : {}) });
-    }).catch((err: unknown) => { throw translatePullError(err, ref); });
+    }).catch(async (err: unknown) => {
+      await this.deps.collectGarbage?.().catch((e: unknown) => this.deps.log?.(`gc after a failed pull: ${(e as Error).message}`));
+      throw translatePullError(err, ref);
+    });
     // a later push to another repository of this registry can mount these blobs
     for (const l of result.image.layers) if (l.blobDigest !== l.diffId) this.pushMeta.record(l.blobDigest, ref.name());
     out({ status: `Status: ${result.updated ? 'Downloaded newer image' : 'Image is up to date'} for ${ref.familiarString()}` });

@@ -46,7 +46,7 @@ export const TARGETS: Target[] = [
   { scenario: 'memory-100-running', label: 'memory, 100 running (daemon + containerd + shims)', bound: 0.5, atLeast: false, tried: 'shim groups of 20, the host\'s sleep as anchor, busybox cat as the log copier (~50 KiB private each), a relay that waits for a congested attach client (it was fed past it: 60+ MiB of berthd heap after the stream scenarios)' },
   {
     scenario: 'memory-idle', label: 'memory idle', bound: 1.0, atLeast: false,
-    tried: 'one V8 worker thread (bin/berthd --v8-pool-size=1: −6 MiB), 1 MiB V8 semi-spaces, lazy builder, ws and registry client, a compacting GC after 10 s idle, containerd without CRI (unused plugins, GOGC: no change), --optimize-for-size (−5 MiB but +12–20 % CPU per request: not taken)',
+    tried: 'one V8 worker thread (bin/berthd --v8-pool-size=1: −6 MiB), 1 MiB V8 semi-spaces, lazy builder, ws and registry client, a compacting GC after 10 s idle, containerd without CRI (unused plugins), the managed containerd at GOGC=25 (−5 MiB after an image load), --optimize-for-size (−5 MiB but +12–20 % CPU per request: not taken)',
     floor: { combine: 'sum', parts: [{ scenario: 'floor/memory-idle-node', what: 'bare node' }, { scenario: 'floor/memory-idle-containerd', what: 'containerd' }] },
   },
   { scenario: 'logs-200MB', label: 'docker logs of 200 MB', bound: 1.5, atLeast: true, tried: 'byte-wise json-file decoder into an arena, one write per 256 KiB block' },

@@ -7,6 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerdRuntime } from './client.js';
 
+/**
+ * Go's GC target for the managed containerd (and the shims it starts, which inherit its environment),
+ * unless berthd's own environment sets GOGC. At Go's default (100) the garbage of an image load
+ * stays until Go's forced GC two minutes later: containerd idles at 42–43 MiB RSS after loading
+ * busybox against 37–38 with 25 (37–38 before the load either way; pairs measured side by side).
+ */
+const MANAGED_GOGC = '25';
+
 export interface ManagedContainerdOptions {
   dataRoot: string;
   execRoot: string;
@@ -208,6 +216,7 @@ export class ManagedContainerd {
       child = spawn(command, args, {
         stdio: ['ignore', log, log],
         detached: true,
+        env: { ...process.env, GOGC: process.env.GOGC ?? MANAGED_GOGC },
       });
     } finally {
       fs.closeSync(log);

@@ -8,10 +8,12 @@ import * as path from 'node:path';
 import { ContainerdRuntime } from './client.js';
 
 /**
- * Go's GC target for the managed containerd (and the shims it starts, which inherit its environment),
- * unless berthd's own environment sets GOGC. At Go's default (100) the garbage of an image load
- * stays until Go's forced GC two minutes later: containerd idles at 42–43 MiB RSS after loading
- * busybox against 37–38 with 25 (37–38 before the load either way; pairs measured side by side).
+ * Go's GC target for the managed containerd, unless berthd's own environment sets GOGC. At Go's
+ * default (100) the garbage of an image load stays until Go's forced GC two minutes later: containerd
+ * idles at 42–43 MiB RSS after loading busybox against 37–38 with 25 (37–38 before the load either
+ * way; pairs measured side by side). `run --rm` took as long either way (3 interleaved bench pairs).
+ * The shims, which inherit containerd's environment, get Go's default back from the shim front
+ * (selection/shim-front.ts): with GOGC=25 there a start took about 8 % longer.
  */
 const MANAGED_GOGC = '25';
 

@@ -22,7 +22,15 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 
 /** `grep`: the command (busybox's static grep starts in half the time of GNU grep) */
-export interface ShimFrontTools { shim: string; grep: string[] }
+export interface ShimFrontTools {
+  shim: string;
+  grep: string[];
+  /**
+   * GOGC for the shims; undefined: Go's default. The managed containerd runs at a low GOGC
+   * (containerd/supervisor.ts) that its shims would inherit: on the start path it costs time.
+   */
+  gogc?: string | undefined;
+}
 
 /** sh single-quoted */
 function q(s: string): string {
@@ -68,6 +76,7 @@ export function shimFrontScript(tools: ShimFrontTools, groupsDir: string, stateR
     '    printf \'%s\' "unix://$sock" > address && printf \'%s\' "unix://$sock" && exit 0',
     '  fi ;;',
     'esac',
+    tools.gogc === undefined ? 'unset GOGC' : `export GOGC=${q(tools.gogc)}`,
     'exec "$shim" "$@"',
     '',
   ].join('\n');

@@ -12,6 +12,7 @@ import { ContainerdRuntime } from '../src/runtime/containerd/client.js';
 import { Connection } from '../src/runtime/containerd/connection.js';
 import { jsonAny, SPEC_TYPE_URL, type WireAny } from '../src/runtime/containerd/wire.js';
 import type { Mount, TaskIOPaths } from '../src/runtime/runtime.js';
+import { shimGoneWhileJoining } from '../src/runtime/shim-groups/grouped-runtime.js';
 
 export interface ContainerdEndpoint { address: string; namespace: string }
 
@@ -91,13 +92,23 @@ export class DirectContainerd {
         spec: jsonAny(SPEC_TYPE_URL, this.specFor(t, id, args, group)), snapshotter: t.snapshotter, snapshotKey: id,
       },
     });
-    await this.rt.createTask(id, io, mounts);
+    // as berthd (grouped-runtime.ts): a group's shim that shut down between the socket check and
+    // containerd's dial made no task, and a second try starts the group's shim again
+    await this.rt.createTask(id, io, mounts).catch((err: unknown) => {
+      if (!shimGoneWhileJoining(err)) throw err;
+      return this.rt.createTask(id, io, mounts);
+    });
     await this.rt.startTask(id);
   }
 
   /** Task, containerd container and snapshot deleted (as berthd's exit + AutoRemove). */
   async remove(id: string): Promise<void> {
-    await this.rt.deleteTask(id);
+    // a group's shim leaving as its last other task goes can close the connection of this Delete:
+    // containerd then cleans up through the shim binary on the next one (gone already: not found)
+    await this.rt.deleteTask(id).catch(async (err: unknown) => {
+      if (!/ttrpc: closed/.test((err as Error).message)) throw err;
+      await this.rt.deleteTask(id).catch((again: unknown) => { if (!/not found/i.test((again as Error).message)) throw again; });
+    });
     await this.rt.deleteContainer(id);
     await this.rt.snapshots.remove(id);
   }

@@ -13,9 +13,12 @@ import { ContainerdRuntime } from './client.js';
  * idles at 42–43 MiB RSS after loading busybox against 37–38 with 25 (37–38 before the load either
  * way; pairs measured side by side). `run --rm` took as long either way (3 interleaved bench pairs).
  * The shims, which inherit containerd's environment, get Go's default back from the shim front
- * (selection/shim-front.ts): with GOGC=25 there a start took about 8 % longer.
+ * (selection/shim-front.ts), told by MANAGED_GOGC_MARK that the GOGC they see is this one: with
+ * GOGC=25 there a start took about 8 % longer.
  */
 const MANAGED_GOGC = '25';
+/** Set in the managed containerd's environment when its GOGC is berthd's choice, not the user's. */
+export const MANAGED_GOGC_MARK = 'BERTH_MANAGED_GOGC';
 
 export interface ManagedContainerdOptions {
   dataRoot: string;
@@ -218,7 +221,7 @@ export class ManagedContainerd {
       child = spawn(command, args, {
         stdio: ['ignore', log, log],
         detached: true,
-        env: { ...process.env, GOGC: process.env.GOGC ?? MANAGED_GOGC },
+        env: process.env.GOGC !== undefined ? process.env : { ...process.env, GOGC: MANAGED_GOGC, [MANAGED_GOGC_MARK]: '1' },
       });
     } finally {
       fs.closeSync(log);

@@ -45,7 +45,7 @@ export function selectRuntimes(options: {
   const busybox = findOnPath('busybox');
   const grep = busybox ? [busybox, 'grep'] : [findOnPath('grep')].filter((g): g is string => !!g);
   if (shim && grep.length && !options.noShimFront) {
-    try { shimFront = installShimFront(options.wrapperDir, { shim, grep, gogc: process.env.GOGC }); } catch { shimFront = undefined; }
+    try { shimFront = installShimFront(options.wrapperDir, { shim, grep }); } catch { shimFront = undefined; }
   }
   const added = { ...options.fileEntries, ...parseAddRuntime(options.addRuntimeFlags) };
   if (options.requestedDefault === 'crun' && !crunBinary && !added.crun) {

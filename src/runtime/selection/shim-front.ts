@@ -20,17 +20,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { MANAGED_GOGC_MARK } from '../containerd/supervisor.js';
 
 /** `grep`: the command (busybox's static grep starts in half the time of GNU grep) */
-export interface ShimFrontTools {
-  shim: string;
-  grep: string[];
-  /**
-   * GOGC for the shims; undefined: Go's default. The managed containerd runs at a low GOGC
-   * (containerd/supervisor.ts) that its shims would inherit: on the start path it costs time.
-   */
-  gogc?: string | undefined;
-}
+export interface ShimFrontTools { shim: string; grep: string[] }
 
 /** sh single-quoted */
 function q(s: string): string {
@@ -76,7 +69,9 @@ export function shimFrontScript(tools: ShimFrontTools, groupsDir: string, stateR
     '    printf \'%s\' "unix://$sock" > address && printf \'%s\' "unix://$sock" && exit 0',
     '  fi ;;',
     'esac',
-    tools.gogc === undefined ? 'unset GOGC' : `export GOGC=${q(tools.gogc)}`,
+    // the managed containerd's low GOGC (containerd/supervisor.ts) costs a shim time on the start path:
+    // the shims run at Go's default; a GOGC the user gave (or an external containerd's) stays
+    `[ "\${${MANAGED_GOGC_MARK}:-}" = 1 ] && unset GOGC ${MANAGED_GOGC_MARK}`,
     'exec "$shim" "$@"',
     '',
   ].join('\n');

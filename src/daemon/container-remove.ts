@@ -43,11 +43,15 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
     }
     c.record.hasBeenManuallyStopped = true;
     c.removeVolumes = options.removeVolumes;
-    await this.removeStopped(c);
+    await this.removeStopped(c, options.force);
   }
 
-  /** Removes a container that has no task running (rm, AutoRemove, prune, restore). */
-  async removeStopped(c: Container): Promise<void> {
+  /**
+   * Removes a container that has no task running (rm, AutoRemove, prune, restore). `force` (rm -f):
+   * a task that runs all the same — its start went through while containerd was being restarted,
+   * berthd saw the start fail — is killed and then deleted.
+   */
+  async removeStopped(c: Container, force = false): Promise<void> {
     const { runtime, store } = this.ctx;
     let removedNow = false;
     await c.exclusive(async () => {
@@ -58,7 +62,13 @@ export class ContainerRemover implements ContainerRemoveBackend, ContainerPruneB
       try {
         // after an exit's teardown (or since create) there is no task or containerd container to delete
         if (!c.runtimeClean) {
-          await runtime.deleteTask(c.id);
+          await runtime.deleteTask(c.id).catch(async (err: unknown) => {
+            if (!force || !/running process/.test((err as Error).message)) throw err;
+            const exited = runtime.waitTask(c.id).catch(() => undefined);
+            await runtime.killTask(c.id, 9, { all: true });
+            await Promise.race([exited, sleep(30_000)]);
+            await runtime.deleteTask(c.id);
+          });
           spans.mark('delete-task');
         }
         await Promise.all([
